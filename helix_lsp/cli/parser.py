@@ -1,0 +1,134 @@
+"""The command line's grammar: ``helix-lsp`` (the server) and ``helix-lsp session VERB``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from helix_lsp import __version__
+from helix_lsp.session import Mode, Status
+
+MODES = [m.value for m in Mode]
+STATUSES = [s.value for s in Status]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit status 1."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        raise SystemExit(1)
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def build() -> Parser:
+    parser = Parser(
+        prog="helix-lsp",
+        description="Session management for developers. With no command, runs the language "
+        "server (stdio by default); `helix-lsp session ...` works on the same store from a shell.",
+    )
+    parser.add_argument("--version", action="version", version=f"helix-lsp {__version__}")
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
+    parser.add_argument("--tcp", action="store_true", help="listen for one client on TCP instead")
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="the session store file (default: $HELIX_LSP_DB, "
+        "else sessions.db in the user data folder)",
+    )
+    parser.add_argument("--log-file", metavar="PATH", help="also write the server log to this file")
+    parser.add_argument(
+        "--stock-transport",
+        action="store_true",
+        help="read stdin the way stock pygls does (for comparison)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    session = commands.add_parser("session", help="create, drive and query sessions")
+    _session_verbs(session)
+    return parser
+
+
+def _session_verbs(session: argparse.ArgumentParser) -> None:
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the session store file"
+    )
+    common.add_argument("--project", "-p", help="the project (default: the current folder's name)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    target = Parser(add_help=False)
+    target.add_argument(
+        "--session",
+        "-s",
+        dest="session_opt",
+        metavar="SESSION",
+        help="id or name (default: the project's current session)",
+    )
+
+    verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
+
+    def verb(name: str, help_text: str, *, positional: bool = True) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, parents=[common, target])
+        if positional:
+            sub.add_argument(
+                "session",
+                nargs="?",
+                metavar="SESSION",
+                help="id or name (default: the project's current session)",
+            )
+        return sub
+
+    create = verbs.add_parser("create", help="create a session", parents=[common])
+    create.add_argument("name")
+    create.add_argument("--mode", "-m", default="building", type=str.lower, choices=MODES)
+    create.add_argument("--description", "-d")
+    create.add_argument("--tag", "-t", action="append", default=[], dest="tags")
+    create.add_argument("--meta", action="append", default=[], type=_key_value, metavar="KEY=VALUE")
+    create.add_argument(
+        "--context", action="append", default=[], type=_key_value, metavar="KEY=VALUE"
+    )
+    create.add_argument("--start", action="store_true", help="start it at once")
+
+    for name in ("start", "pause", "resume", "complete"):
+        verb(name, f"{name} a session")
+    fail = verb("fail", "mark a session failed")
+    fail.add_argument("--reason", "-r", required=True)
+
+    tag = verb("tag", "add tags", positional=False)
+    tag.add_argument("tags", nargs="+", metavar="TAG")
+    untag = verb("untag", "remove tags", positional=False)
+    untag.add_argument("tags", nargs="+", metavar="TAG")
+    for name in ("meta", "context"):
+        sub = verb(name, f"set or remove a {name} entry", positional=False)
+        sub.add_argument("key", metavar="KEY")
+        sub.add_argument("value", metavar="VALUE", nargs="?")
+        sub.add_argument("--unset", action="store_true", help="remove the key")
+    mode = verb("mode", "change the mode", positional=False)
+    mode.add_argument("mode", type=str.lower, choices=MODES)
+
+    verb("show", "show one session")
+    lst = verbs.add_parser("list", help="list sessions, newest first", parents=[common])
+    lst.add_argument("--status", action="append", type=str.lower, choices=STATUSES)
+    lst.add_argument("--mode", "-m", action="append", type=str.lower, choices=MODES)
+    lst.add_argument("--tag", "-t")
+    lst.add_argument("--query", "-q", help="part of the name")
+    lst.add_argument("--limit", "-n", type=int, default=50)
+    lst.add_argument("--offset", type=int, default=0)
+    verbs.add_parser("stats", help="counts and active time", parents=[common])
+    delete = verb("delete", "delete a session for good")
+    delete.set_defaults(needs_session=True)
+    trim = verbs.add_parser("trim", help="keep only the newest finished sessions", parents=[common])
+    trim.add_argument("--keep", type=int, required=True, metavar="N")
+    export = verb("export", "print a JSON snapshot (one session, or --all)")
+    export.add_argument("--all", action="store_true", help="every session in the store")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    imp = verbs.add_parser("import", help="add the sessions of a snapshot", parents=[common])
+    imp.add_argument("file", metavar="FILE", help="snapshot file, or - for stdin")

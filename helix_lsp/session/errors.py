@@ -1,0 +1,51 @@
+"""The one family of errors the session core raises.
+
+Every error carries a ``kind`` that the language server maps to a JSON-RPC
+error (``data.kind``) and the CLI to an exit status, so that callers never
+have to parse messages. Messages are one sentence a person understands.
+"""
+
+from __future__ import annotations
+
+
+class SessionError(Exception):
+    """Base of every refusal; nothing was written when one is raised."""
+
+    kind = "invalid_argument"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgumentError(SessionError):
+    """A value is malformed, out of range, or ambiguous."""
+
+    kind = "invalid_argument"
+
+
+class NotFoundError(SessionError):
+    """No session answers to the given id, name or project."""
+
+    kind = "not_found"
+
+
+class InvalidTransitionError(SessionError):
+    """The lifecycle does not allow this action from the session's status."""
+
+    kind = "invalid_transition"
+
+
+class ConflictError(SessionError):
+    """Another writer got there first (existing id, store busy)."""
+
+    kind = "conflict"
+
+
+class StorageError(SessionError):
+    """The store cannot be opened, read or written."""
+
+    kind = "storage"

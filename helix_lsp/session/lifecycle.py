@@ -1,0 +1,70 @@
+"""The lifecycle table, and the one function that applies it to a record.
+
+The table is data so that the CLI, the server and the tests can all ask
+"which actions are legal now?" from the same source.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from helix_lsp.session.errors import InvalidTransitionError
+from helix_lsp.session.model import SessionRecord, Status
+
+ACTIONS: Final = ("start", "pause", "resume", "complete", "fail")
+
+#: action -> (statuses it is allowed from, status it leads to)
+TRANSITIONS: Final[dict[str, tuple[frozenset[Status], Status]]] = {
+    "start": (frozenset({Status.IDLE}), Status.ACTIVE),
+    "pause": (frozenset({Status.ACTIVE}), Status.PAUSED),
+    "resume": (frozenset({Status.PAUSED}), Status.ACTIVE),
+    "complete": (frozenset({Status.ACTIVE, Status.PAUSED}), Status.COMPLETED),
+    "fail": (frozenset({Status.IDLE, Status.ACTIVE, Status.PAUSED}), Status.FAILED),
+}
+
+_NEEDS: Final = {
+    "start": "start needs an idle session",
+    "pause": "pause needs an active session",
+    "resume": "resume needs a paused session",
+    "complete": "complete needs an active or paused session",
+    "fail": "fail needs a session that has not ended",
+}
+
+
+def legal_actions(status: Status) -> list[str]:
+    """The lifecycle actions allowed from ``status``, in a stable order."""
+    return [a for a in ACTIONS if status in TRANSITIONS[a][0]]
+
+
+def refuse(record: SessionRecord, action: str, needs: str) -> InvalidTransitionError:
+    """The error for ``action`` on ``record``: names the session, its status, the action."""
+    status = record.status.value
+    if record.status.is_final:
+        needs = f"{record.status.value} sessions are final"
+    return InvalidTransitionError(f"cannot {action} '{record.name}': it is {status}; {needs}.")
+
+
+def apply(record: SessionRecord, action: str, at: int, reason: str | None = None) -> None:
+    """Move ``record`` through ``action`` at time ``at`` (ms), or raise.
+
+    Only the fields the lifecycle owns change: status, the timestamps and the
+    active-time accounting. The caller persists the record.
+    """
+    allowed, target = TRANSITIONS[action]
+    if record.status not in allowed:
+        raise refuse(record, action, _NEEDS[action])
+    if record.status is Status.ACTIVE and record.active_since is not None:
+        record.active_ms += max(0, at - record.active_since)
+        record.active_since = None
+    if action == "start":
+        record.started_at = at
+    if action == "pause":
+        record.last_paused_at = at
+    if target is Status.ACTIVE:
+        record.active_since = at
+    if target.is_final:
+        record.ended_at = at
+        if action == "fail":
+            record.failure_reason = reason
+    record.status = target
+    record.updated_at = at

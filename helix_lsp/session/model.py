@@ -1,0 +1,179 @@
+"""The session's data: modes, statuses, the record and its JSON form.
+
+Timestamps are kept as integer milliseconds since the Unix epoch (UTC) so that
+durations add up exactly over any number of pause/resume cycles and survive a
+JSON round trip without loss.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from helix_lsp.session.errors import InvalidArgumentError
+
+
+class _ParseableEnum(str, enum.Enum):
+    """A ``str`` enum that parses its members' values case-insensitively."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def parse(cls, value: object) -> Any:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            try:
+                return cls(value.strip().lower())
+            except ValueError:
+                pass
+        valid = ", ".join(m.value for m in cls)
+        raise InvalidArgumentError(
+            f"{value!r} is not a valid {cls.__name__.lower()}; use one of {valid}."
+        )
+
+
+class Mode(_ParseableEnum):
+    """What kind of work a session is for."""
+
+    PLANNING = "planning"
+    BUILDING = "building"
+    TESTING = "testing"
+    REFACTORING = "refactoring"
+    DEBUGGING = "debugging"
+    DEPLOYMENT = "deployment"
+
+    @classmethod
+    def parse(cls, value: object) -> Mode:
+        result: Mode = super().parse(value)
+        return result
+
+
+class Status(_ParseableEnum):
+    """Where a session stands in its lifecycle."""
+
+    IDLE = "idle"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (Status.COMPLETED, Status.FAILED)
+
+    @classmethod
+    def parse(cls, value: object) -> Status:
+        result: Status = super().parse(value)
+        return result
+
+
+FINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
+
+
+def now_ms() -> int:
+    """The current time in whole milliseconds since the epoch."""
+    return time.time_ns() // 1_000_000
+
+
+def to_datetime(ms: int | None) -> datetime | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms // 1000, tz=timezone.utc) + timedelta(milliseconds=ms % 1000)
+
+
+def to_iso(ms: int | None) -> str | None:
+    """``2026-11-24T18:00:00.000Z`` (what JavaScript's ``toISOString`` prints)."""
+    dt = to_datetime(ms)
+    if dt is None:
+        return None
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def from_iso(value: object, field_name: str) -> int | None:
+    """Parse an ISO 8601 timestamp back to milliseconds (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{field_name} must be an ISO 8601 timestamp or null.")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"{field_name} {value!r} is not an ISO 8601 timestamp."
+        ) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    delta = dt - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
+
+
+@dataclass
+class SessionRecord:
+    """One row of the store, as plain data (no store, no behaviour)."""
+
+    id: str
+    name: str
+    mode: Mode
+    status: Status
+    project: str
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
+    created_at: int = 0
+    updated_at: int = 0
+    started_at: int | None = None
+    last_paused_at: int | None = None
+    ended_at: int | None = None
+    failure_reason: str | None = None
+    active_ms: int = 0
+    """Milliseconds spent active in closed intervals (before ``active_since``)."""
+    active_since: int | None = None
+    """Start of the current active interval; set only while active."""
+    version: int = 1
+
+    def active_total_ms(self, at: int) -> int:
+        """Active time up to ``at``: closed intervals plus the open one."""
+        if self.active_since is None:
+            return self.active_ms
+        return self.active_ms + max(0, at - self.active_since)
+
+    def duration_ms(self, at: int) -> int | None:
+        """Wall time since the first start, up to the end or ``at``."""
+        if self.started_at is None:
+            return None
+        end = self.ended_at if self.ended_at is not None else at
+        return max(0, end - self.started_at)
+
+    def to_json(self, at: int | None = None) -> dict[str, Any]:
+        """The contract's session object (camelCase keys, ISO timestamps)."""
+        at = now_ms() if at is None else at
+        duration = self.duration_ms(at)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "mode": self.mode.value,
+            "status": self.status.value,
+            "project": self.project,
+            "description": self.description,
+            "tags": list(self.tags),
+            "metadata": dict(self.metadata),
+            "context": dict(self.context),
+            "createdAt": to_iso(self.created_at),
+            "updatedAt": to_iso(self.updated_at),
+            "startedAt": to_iso(self.started_at),
+            "lastPausedAt": to_iso(self.last_paused_at),
+            "endedAt": to_iso(self.ended_at),
+            "failureReason": self.failure_reason,
+            "durationSeconds": None if duration is None else duration / 1000,
+            "activeSeconds": self.active_total_ms(at) / 1000,
+            "activeSince": to_iso(self.active_since),
+        }

@@ -1,0 +1,134 @@
+"""Read-only questions over the store: filtered pages and statistics.
+
+Kept apart from the manager because they never change anything: they take a
+connection and return records or numbers, and the indexes of ``store.py`` are
+laid out for exactly these queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from helix_lsp.session import validation
+from helix_lsp.session.model import Mode, SessionRecord, Status
+from helix_lsp.session.store import COLUMNS, Store
+
+
+def _values(raw: object, parse: Any) -> list[str]:
+    items: Iterable[object] = (
+        [raw] if isinstance(raw, str) or not isinstance(raw, Iterable) else raw
+    )
+    return sorted({parse(item).value for item in items})
+
+
+@dataclass
+class Filter:
+    """The WHERE clause of a list query, checked and ready to bind."""
+
+    status: object = None
+    mode: object = None
+    project: object = None
+    tag: object = None
+    query: object = None
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.status is not None:
+            statuses = _values(self.status, Status.parse)
+            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += statuses
+        if self.mode is not None:
+            modes = _values(self.mode, Mode.parse)
+            clauses.append(f"mode IN ({','.join('?' * len(modes))})")
+            params += modes
+        if self.project is not None:
+            clauses.append("project = ?")
+            params.append(validation.project(self.project))
+        if self.tag is not None:
+            clauses.append("id IN (SELECT session_id FROM session_tags WHERE tag = ?)")
+            params.append(validation.tag(self.tag))
+        if self.query is not None:
+            needle = validation.text(self.query, "the search text", validation.MAX_NAME)
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("name LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def page(
+    conn: sqlite3.Connection, flt: Filter, limit: int, offset: int
+) -> tuple[list[SessionRecord], int]:
+    """Records matching ``flt``, newest first, and how many match in all."""
+    where, params = flt.where()
+    rows = conn.execute(
+        f"SELECT {COLUMNS} FROM sessions{where} ORDER BY created_at DESC, rowid DESC "
+        "LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    if offset == 0 and len(rows) < limit:
+        total = len(rows)
+    else:
+        total = conn.execute(f"SELECT COUNT(*) FROM sessions{where}", params).fetchone()[0]
+    return [Store.to_record(r) for r in rows], total
+
+
+@dataclass
+class Stats:
+    """Counts and active time, overall and per project."""
+
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Status})
+    by_mode: dict[str, int] = field(default_factory=lambda: {m.value: 0 for m in Mode})
+    active_seconds: float = 0.0
+    started: int = 0
+    by_project: dict[str, Stats] = field(default_factory=dict)
+
+    @property
+    def average_active_seconds(self) -> float:
+        """Mean active time of the sessions that were ever started."""
+        return self.active_seconds / self.started if self.started else 0.0
+
+    def add(self, status: str, mode: str, count: int, active_ms: int, started: int) -> None:
+        self.total += count
+        self.by_status[status] = self.by_status.get(status, 0) + count
+        self.by_mode[mode] = self.by_mode.get(mode, 0) + count
+        self.active_seconds += active_ms / 1000
+        self.started += started
+
+    def to_json(self, *, projects: bool = True) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "total": self.total,
+            "byStatus": dict(self.by_status),
+            "byMode": dict(self.by_mode),
+            "activeSeconds": round(self.active_seconds, 3),
+            "averageActiveSeconds": round(self.average_active_seconds, 3),
+            "startedSessions": self.started,
+        }
+        if projects:
+            result["byProject"] = {
+                name: sub.to_json(projects=False) for name, sub in sorted(self.by_project.items())
+            }
+        return result
+
+
+def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
+    """One grouped scan of the store; open active intervals count up to ``at``."""
+    where, params = ("", []) if project is None else (" WHERE project = ?", [project])
+    rows = conn.execute(
+        "SELECT project, status, mode, COUNT(*), "
+        "SUM(active_ms + CASE WHEN active_since IS NULL THEN 0 "
+        "ELSE max(0, ? - active_since) END), SUM(started_at IS NOT NULL) "
+        f"FROM sessions{where} GROUP BY project, status, mode",
+        [at, *params],
+    ).fetchall()
+    result = Stats()
+    for proj, status, mode, count, active_ms, started in rows:
+        result.add(status, mode, count, active_ms or 0, started or 0)
+        result.by_project.setdefault(proj, Stats()).add(
+            status, mode, count, active_ms or 0, started or 0
+        )
+    return result

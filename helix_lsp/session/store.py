@@ -1,0 +1,328 @@
+"""The SQLite store behind the session manager.
+
+One file, WAL mode, a busy timeout so that two processes wait for each other
+instead of failing, one ``BEGIN IMMEDIATE`` transaction per change (so a
+read-check-write never works on a stale row), and a schema version kept in
+``PRAGMA user_version`` with a migration per step. A store written by a newer
+helix-lsp is refused, never rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from helix_lsp.session.errors import ConflictError, StorageError
+from helix_lsp.session.model import Mode, SessionRecord, Status
+
+APP_NAME: Final = "helix-lsp"
+DB_ENV: Final = "HELIX_LSP_DB"
+BUSY_TIMEOUT_MS: Final = 5000
+
+COLUMNS: Final = (
+    "id, name, mode, status, project, description, tags, metadata, context, created_at, "
+    "updated_at, started_at, last_paused_at, ended_at, failure_reason, active_ms, "
+    "active_since, version"
+)
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    (``executescript`` would commit first, breaking the migration's atomicity.)
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migrate_to_1(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL,
+            project TEXT NOT NULL,
+            description TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            metadata TEXT NOT NULL DEFAULT '{}',
+            context TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            started_at INTEGER,
+            last_paused_at INTEGER,
+            ended_at INTEGER,
+            failure_reason TEXT,
+            active_ms INTEGER NOT NULL DEFAULT 0,
+            active_since INTEGER,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE session_tags (
+            tag TEXT NOT NULL,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            PRIMARY KEY (tag, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX session_tags_session ON session_tags(session_id);
+        CREATE INDEX sessions_created ON sessions(created_at);
+        CREATE INDEX sessions_status ON sessions(status, created_at);
+        CREATE INDEX sessions_mode ON sessions(mode, created_at);
+        CREATE INDEX sessions_project ON sessions(project, status, created_at);
+        CREATE INDEX sessions_name ON sessions(name);
+        CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
+        CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active';
+        """,
+    )
+
+
+#: MIGRATIONS[n] brings a store from version n to n + 1.
+MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [_migrate_to_1]
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def default_db_path() -> Path:
+    """``$HELIX_LSP_DB``, else ``sessions.db`` in the platform's user data dir."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # imported late: only the default path needs it
+
+    return platformdirs.user_data_path(APP_NAME) / "sessions.db"
+
+
+def _prepare_file(path: Path, *, private_dir: bool) -> None:
+    """Create the folder (0700) and the file (0600) before SQLite does."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    elif private_dir:
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+
+
+def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | ConflictError:
+    """Turn a SQLite failure into the core's error family, with a usable sentence."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return ConflictError(
+            "the session store is busy with another writer; nothing was changed, try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"the session store {path} is read-only; nothing was changed.")
+    if "full" in text or "disk i/o" in text or "too big" in text:
+        return StorageError(
+            f"the session store {path} could not be written ({err}); nothing was changed."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"the session store {path} is damaged or not a helix-lsp store ({err}); it was left untouched."
+        )
+    return StorageError(f"the session store {path} failed: {err}.")
+
+
+class Store:
+    """An open store file: connection, schema, transactions, row mapping."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        default = path is None
+        target = default_db_path() if path is None else path
+        self.path = str(target)
+        memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        try:
+            if not memory:
+                _prepare_file(Path(self.path), private_dir=default)
+            self.conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        except (OSError, sqlite3.Error) as err:
+            raise StorageError(f"cannot open the session store {self.path}: {err}.") from err
+        try:
+            self._configure(memory)
+            self._migrate()
+        except sqlite3.Error as err:
+            self.conn.close()
+            raise describe_sqlite_error(err, self.path) from err
+        except StorageError:
+            self.conn.close()
+            raise
+
+    def _configure(self, memory: bool) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"the session store {self.path} has schema version {version}, newer than this "
+                f"helix-lsp understands ({SCHEMA_VERSION}); upgrade helix-lsp. It was left untouched."
+            )
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StorageError(
+                    f"the session store {self.path} has schema version {version}, newer than "
+                    f"this helix-lsp understands ({SCHEMA_VERSION}); it was left untouched."
+                )
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](conn)
+            if version != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken at once (IMMEDIATE), all or nothing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise describe_sqlite_error(err, self.path) from err
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise describe_sqlite_error(exc, self.path) from exc
+            raise
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction, so that several queries see one state of the file."""
+        try:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise describe_sqlite_error(err, self.path) from err
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file."""
+        try:
+            value: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as err:
+            raise describe_sqlite_error(err, self.path) from err
+        return value
+
+    # -- rows -----------------------------------------------------------------
+
+    @staticmethod
+    def to_record(row: tuple[Any, ...]) -> SessionRecord:
+        return SessionRecord(
+            id=row[0],
+            name=row[1],
+            mode=Mode(row[2]),
+            status=Status(row[3]),
+            project=row[4],
+            description=row[5],
+            tags=json.loads(row[6]),
+            metadata=json.loads(row[7]),
+            context=json.loads(row[8]),
+            created_at=row[9],
+            updated_at=row[10],
+            started_at=row[11],
+            last_paused_at=row[12],
+            ended_at=row[13],
+            failure_reason=row[14],
+            active_ms=row[15],
+            active_since=row[16],
+            version=row[17],
+        )
+
+    @staticmethod
+    def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
+        conn.execute(
+            f"INSERT INTO sessions ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                rec.id,
+                rec.name,
+                rec.mode.value,
+                rec.status.value,
+                rec.project,
+                rec.description,
+                _dump(rec.tags),
+                _dump(rec.metadata),
+                _dump(rec.context),
+                rec.created_at,
+                rec.updated_at,
+                rec.started_at,
+                rec.last_paused_at,
+                rec.ended_at,
+                rec.failure_reason,
+                rec.active_ms,
+                rec.active_since,
+                rec.version,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO session_tags (tag, session_id) VALUES (?, ?)",
+            [(t, rec.id) for t in rec.tags],
+        )
+
+    @staticmethod
+    def update(conn: sqlite3.Connection, rec: SessionRecord, old_tags: list[str]) -> None:
+        """Write ``rec`` back, bumping its version; keeps the tag index in step."""
+        rec.version += 1
+        conn.execute(
+            "UPDATE sessions SET name=?, mode=?, status=?, project=?, description=?, tags=?, "
+            "metadata=?, context=?, updated_at=?, started_at=?, last_paused_at=?, ended_at=?, "
+            "failure_reason=?, active_ms=?, active_since=?, version=? WHERE id=?",
+            (
+                rec.name,
+                rec.mode.value,
+                rec.status.value,
+                rec.project,
+                rec.description,
+                _dump(rec.tags),
+                _dump(rec.metadata),
+                _dump(rec.context),
+                rec.updated_at,
+                rec.started_at,
+                rec.last_paused_at,
+                rec.ended_at,
+                rec.failure_reason,
+                rec.active_ms,
+                rec.active_since,
+                rec.version,
+                rec.id,
+            ),
+        )
+        if old_tags != rec.tags:
+            gone = [t for t in old_tags if t not in rec.tags]
+            new = [t for t in rec.tags if t not in old_tags]
+            conn.executemany(
+                "DELETE FROM session_tags WHERE tag = ? AND session_id = ?",
+                [(t, rec.id) for t in gone],
+            )
+            conn.executemany(
+                "INSERT INTO session_tags (tag, session_id) VALUES (?, ?)",
+                [(t, rec.id) for t in new],
+            )
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
