@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine or a developer's: installs
+# what the tests need (Python packages, the editors from Debian and npm), runs
+# the linters and type checker, then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HELIX_TEST_CACHE="${HELIX_TEST_CACHE:-$HOME/.cache/helix-lsp-tests}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+
+echo "== Python packages"
+python3 -m pip install --quiet -e '.[test]'
+
+echo "== editors"
+bash tests/editors/emacs.sh
+bash tests/editors/neovim.sh
+
+echo "== lint and types"
+python3 -m ruff check helix_lsp tests
+python3 -m mypy
+
+echo "== tests"
+python3 -m pytest "$@"
