@@ -1,0 +1,103 @@
+"""The helix-lsp language server (pygls 2).
+
+``run_server`` is what ``helix-lsp`` (and ``python -m helix_lsp``) calls.
+stdout carries the protocol and nothing else: logs go to the client as
+``window/logMessage`` and, with ``log_file``, to that file.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from helix_lsp.server.app import HelixServer
+
+__all__ = ["run_server"]
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _ClientLogHandler(logging.Handler):
+    """Forwards the server's own log records to the client (window/logMessage)."""
+
+    _TYPES: ClassVar[dict[int, int]] = {logging.ERROR: 1, logging.WARNING: 2, logging.INFO: 3}
+
+    def __init__(self, server: HelixServer) -> None:
+        super().__init__(logging.INFO)
+        self._server = server
+        self._busy = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._busy or self._server.protocol.writer is None:
+            return
+        self._busy = True  # never recurse if sending itself logs
+        try:
+            kind = next((t for lvl, t in self._TYPES.items() if record.levelno >= lvl), 4)
+            self._server.send("window/logMessage", {"type": kind, "message": self.format(record)})
+        except Exception:
+            pass
+        finally:
+            self._busy = False
+
+
+def _setup_logging(server: HelixServer, log_file: str | None) -> None:
+    ours = logging.getLogger("helix_lsp")
+    ours.setLevel(logging.DEBUG if log_file else logging.INFO)
+    ours.propagate = False
+    ours.addHandler(_ClientLogHandler(server))
+    pygls_log = logging.getLogger("pygls")
+    pygls_log.setLevel(logging.WARNING)
+    pygls_log.propagate = False
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        ours.addHandler(handler)
+        pygls_log.addHandler(handler)
+    else:
+        pygls_log.addHandler(logging.NullHandler())
+
+
+def run_server(
+    *,
+    db: str | None,
+    tcp: tuple[str, int] | None,
+    log_file: str | None,
+    stock_transport: bool = False,
+) -> None:
+    """Serve one client over stdio (default) or TCP until it exits.
+
+    ``db`` overrides every other way of choosing the store (``dbPath``,
+    ``$HELIX_LSP_DB``, the default path). ``stock_transport`` uses pygls' own
+    stdio reader and message path instead of the faster one, for comparison.
+    """
+    # Importing pygls/lsprotocol builds many objects; keep the collector out of
+    # that and out of later collections (measurably steadier start-up).
+    gc.disable()
+    try:
+        from helix_lsp.server.app import create_server, direct_handler
+        from helix_lsp.server.transport import run_stdio
+
+        server = create_server(db)
+    finally:
+        gc.freeze()
+        gc.enable()
+    _setup_logging(server, log_file)
+    code: Any = 0
+    if tcp is not None:
+        host, port = tcp
+        server.start_tcp(host, port)
+    else:
+        direct = None if stock_transport else direct_handler(server)
+        code = run_stdio(server, direct, stock=stock_transport)
+    state = server.state
+    if state is not None:  # end of input without shutdown/exit: keep the positions
+        try:
+            state.close()
+            state.mgr.close()
+        except Exception:
+            logging.getLogger("helix_lsp.server").exception("final flush failed")
+    if code:
+        sys.exit(code)

@@ -1,0 +1,166 @@
+"""The ``helix.session.*`` workspace commands: parse, call the core, shape the reply.
+
+Each command is one small function of (state, typed parameters). The table
+``COMMANDS`` pairs it with its parameter class, so :func:`execute` checks the
+arguments once (``params.parse_arguments``) for every command, whichever
+path (pygls or the transport's direct path) delivered it. Commands that
+change a session flush pending cursor positions first (so a position lands in
+the session that was active when it happened) and schedule a status push.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from helix_lsp.server import params as p
+from helix_lsp.server.state import ServerState
+from helix_lsp.session import InvalidArgumentError, NotFoundError, Session, Transition
+
+PREFIX = "helix.session."
+
+
+def _transition(st: ServerState, t: Transition) -> dict[str, Any]:
+    st.tracker.forget_auto_pause(t.session.project_id)
+    reply: dict[str, Any] = {"session": st.session_json(t.session)}
+    if t.paused:
+        reply["paused"] = [st.session_json(s) for s in t.paused]
+    return reply
+
+
+def create(st: ServerState, a: p.Create) -> Any:
+    sess = st.mgr.create(
+        a.name, a.mode, st.project_for(a.project), description=a.description,
+        tags=a.tags or (), metadata=a.metadata, context=a.context, start=a.start,
+    )
+    return st.session_json(sess)
+
+
+def start(st: ServerState, a: p.Target) -> Any:
+    return _transition(st, st.mgr.start(a.session, project=st.project_for(a.project)))
+
+
+def pause(st: ServerState, a: p.Target) -> Any:
+    return _transition(st, st.mgr.pause(a.session, project=st.project_for(a.project)))
+
+
+def resume(st: ServerState, a: p.Target) -> Any:
+    return _transition(st, st.mgr.resume(a.session, project=st.project_for(a.project)))
+
+
+def complete(st: ServerState, a: p.Target) -> Any:
+    return _transition(st, st.mgr.complete(a.session, project=st.project_for(a.project)))
+
+
+def fail(st: ServerState, a: p.Fail) -> Any:
+    t = st.mgr.fail(a.session, a.reason, project=st.project_for(a.project))
+    return {"session": _transition(st, t)["session"]}
+
+
+def set_mode(st: ServerState, a: p.SetMode) -> Any:
+    return st.session_json(st.mgr.set_mode(a.session, a.mode, project=st.project_for(a.project)))
+
+
+def add_tag(st: ServerState, a: p.Tag) -> Any:
+    return st.session_json(st.mgr.add_tag(a.session, a.tag, project=st.project_for(a.project)))
+
+
+def remove_tag(st: ServerState, a: p.Tag) -> Any:
+    sess = st.mgr.remove_tag(a.session, a.tag, project=st.project_for(a.project))
+    return st.session_json(sess)
+
+
+def set_metadata(st: ServerState, a: p.KeyValue) -> Any:
+    sess = st.mgr.set_metadata(a.session, a.key, a.value, project=st.project_for(a.project))
+    return st.session_json(sess)
+
+
+def set_context(st: ServerState, a: p.KeyValue) -> Any:
+    sess = st.mgr.set_context(a.session, a.key, a.value, project=st.project_for(a.project))
+    return st.session_json(sess)
+
+
+def get(st: ServerState, a: p.Target) -> Any:
+    try:
+        sess: Session = st.mgr.resolve(a.session, st.project_for(a.project))
+    except NotFoundError:
+        if a.session is not None:
+            raise  # a named session that does not exist is an error, not null
+        return None
+    return st.session_json(sess)
+
+
+def active(st: ServerState, a: p.Project) -> Any:
+    sess = st.mgr.active(st.project_for(a.project))
+    return None if sess is None else st.session_json(sess)
+
+
+def list_(st: ServerState, a: p.ListQuery) -> Any:
+    found = st.mgr.list(status=a.status, mode=a.mode, project=a.project, tag=a.tag,
+                        query=a.query, limit=a.limit, offset=a.offset)
+    return {"sessions": [st.session_json(s) for s in found], "total": found.total}
+
+
+def stats(st: ServerState, a: p.Project) -> Any:
+    return st.mgr.stats(a.project).to_json()
+
+
+def delete(st: ServerState, a: p.Delete) -> Any:
+    return {"deleted": st.mgr.delete(a.session)}
+
+
+def export(st: ServerState, a: p.Export) -> Any:
+    if a.all:
+        if a.session is not None:
+            raise InvalidArgumentError(
+                "helix.session.export takes either 'session' or 'all', not both."
+            )
+        return st.mgr.export(None)
+    ref = a.session or st.mgr.resolve(None, st.project_for(a.project)).id
+    return st.mgr.export(ref)
+
+
+def import_(st: ServerState, a: p.Import) -> Any:
+    return {"imported": st.mgr.import_(a.snapshot)}
+
+
+def trim_history(st: ServerState, a: p.Trim) -> Any:
+    return {"removed": st.mgr.trim_history(a.keep, a.project)}
+
+
+Handler = Callable[[ServerState, Any], Any]
+
+#: name -> (parameter class, handler, changes the store)
+COMMANDS: dict[str, tuple[type, Handler, bool]] = {
+    PREFIX + "create": (p.Create, create, True),
+    PREFIX + "start": (p.Target, start, True),
+    PREFIX + "pause": (p.Target, pause, True),
+    PREFIX + "resume": (p.Target, resume, True),
+    PREFIX + "complete": (p.Target, complete, True),
+    PREFIX + "fail": (p.Fail, fail, True),
+    PREFIX + "setMode": (p.SetMode, set_mode, True),
+    PREFIX + "addTag": (p.Tag, add_tag, True),
+    PREFIX + "removeTag": (p.Tag, remove_tag, True),
+    PREFIX + "setMetadata": (p.KeyValue, set_metadata, True),
+    PREFIX + "setContext": (p.KeyValue, set_context, True),
+    PREFIX + "get": (p.Target, get, False),
+    PREFIX + "active": (p.Project, active, False),
+    PREFIX + "list": (p.ListQuery, list_, False),
+    PREFIX + "stats": (p.Project, stats, False),
+    PREFIX + "delete": (p.Delete, delete, True),
+    PREFIX + "export": (p.Export, export, False),
+    PREFIX + "import": (p.Import, import_, True),
+    PREFIX + "trimHistory": (p.Trim, trim_history, True),
+}
+
+
+def execute(st: ServerState, name: str, arguments: Sequence[Any] | None) -> Any:
+    """Run one command; raises ``SessionError`` (incl. argument errors) when refused."""
+    cls, handler, writes = COMMANDS[name]
+    args: Any = p.parse_arguments(name, arguments, cls)
+    if not writes:
+        return handler(st, args)
+    st.tracker.flush()
+    result = handler(st, args)
+    st.status.changed()
+    return result

@@ -1,0 +1,203 @@
+"""Cursor capture: positions from the editor into the active session's context.
+
+An editor reports the cursor many times a second, and each report rewriting
+the store would cost a SQLite commit. So positions wait in memory (one pending
+position per project: the latest wins) and are written at most about once per
+second per project's active session; every lifecycle change and shutdown
+flushes them first, and reads overlay the pending position so that
+``helix.session.get`` and ``helix/status`` always show where the cursor is.
+
+The same activity drives ``autoPauseMinutes``: a project whose active session
+saw no cursor or edit activity for that long is paused, and the next activity
+in that project resumes it. Both are ordinary transitions of the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from helix_lsp.server.paths import Excludes, Location, hide_name, read_branch
+from helix_lsp.session import SessionError, SessionManager, Status
+
+log = logging.getLogger("helix_lsp.server")
+
+#: Minimum seconds between two cursor writes to one project's active session.
+WRITE_INTERVAL = 1.0
+
+FILE, LINE, COLUMN, BRANCH = "current_file", "current_line", "current_column", "branch"
+
+
+@attrs.define
+class Pending:
+    """The latest position of one project, not yet written."""
+
+    location: Location
+    line: int | None  # 0-based as in LSP; None: only the file is known (didOpen)
+    character: int | None
+
+
+class CursorTracker:
+    """Coalesces cursor positions and writes them into the store.
+
+    ``on_write(lifecycle)`` is called after each write: ``False`` for a cursor
+    write, ``True`` when auto-pause paused or resumed a session.
+    """
+
+    def __init__(
+        self,
+        mgr: SessionManager,
+        excludes: Excludes,
+        *,
+        hide_file_names: bool,
+        auto_pause_minutes: float,
+        on_write: Callable[[bool], None],
+    ) -> None:
+        self._mgr = mgr
+        self._excludes = excludes
+        self._hide = hide_file_names
+        self._idle_limit = auto_pause_minutes * 60.0
+        self._on_write = on_write
+        self._pending: dict[str, Pending] = {}
+        self._last_write: dict[str, float] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._last_activity: dict[str, float] = {}
+        self._auto_paused: dict[str, str] = {}  # project -> id of the session we paused
+        self.writes = 0  # cursor writes committed (logged at shutdown)
+
+    # -- events ----------------------------------------------------------------
+
+    def excluded(self, location: Location) -> bool:
+        return self._excludes.matches(location.relative)
+
+    def moved(self, location: Location, line: int | None, character: int | None) -> None:
+        """Record a position (0-based) or, with ``line`` None, an opened file."""
+        self.activity(location.project)
+        if self._excludes.matches(location.relative):
+            return
+        self._pending[location.project] = Pending(location, line, character)
+        self._schedule(location.project)
+
+    def activity(self, project: str) -> None:
+        """Note editing activity in ``project``; resume it if auto-pause paused it."""
+        self._last_activity[project] = time.monotonic()
+        session_id = self._auto_paused.pop(project, None)
+        if session_id is None:
+            return
+        try:
+            sess = self._mgr.get(session_id)
+            if sess.status is Status.PAUSED and self._mgr.active(project) is None:
+                self._mgr.resume(session_id)
+                log.info("resumed session '%s' on new activity in %s", sess.name, project)
+                self._on_write(True)
+        except SessionError as err:
+            log.warning("auto-resume of %s skipped: %s", session_id, err)
+
+    def forget_auto_pause(self, project: str | None = None) -> None:
+        """A person changed the lifecycle: do not undo their decision later."""
+        if project is None:
+            self._auto_paused.clear()
+        else:
+            self._auto_paused.pop(project, None)
+
+    # -- coalescing ------------------------------------------------------------
+
+    def _schedule(self, project: str) -> None:
+        due = self._last_write.get(project, 0.0) + WRITE_INTERVAL
+        now = time.monotonic()
+        if now >= due and self._timer is None:
+            self.flush()
+            return
+        if self._timer is None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(max(due - now, 0.05), self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.flush()
+
+    def flush(self) -> bool:
+        """Write every pending position now; True when something was written."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        wrote = False
+        pending, self._pending = self._pending, {}
+        for project, item in pending.items():
+            try:
+                sess = self._mgr.active(project)
+                if sess is None:
+                    continue
+                self._mgr.update_context(sess.id, self.values(item))
+            except SessionError as err:
+                log.warning("could not record the cursor in %s: %s", project, err)
+                continue
+            self._last_write[project] = time.monotonic()
+            self.writes += 1
+            wrote = True
+        if wrote:
+            self._on_write(False)
+        return wrote
+
+    def values(self, item: Pending) -> dict[str, str | None]:
+        """The context keys a pending position sets (None removes a key)."""
+        loc = item.location
+        out: dict[str, str | None] = {
+            FILE: hide_name(loc.relative) if self._hide else loc.relative,
+            LINE: None if item.line is None else str(item.line + 1),
+            COLUMN: None if item.character is None else str(item.character + 1),
+        }
+        if loc.folder is not None:
+            branch = read_branch(loc.folder.path)
+            if branch is not None:
+                out[BRANCH] = branch
+        return out
+
+    def overlay(self, session: dict[str, Any]) -> dict[str, Any]:
+        """``session`` (JSON) with the pending position applied, as it will be stored."""
+        item = self._pending.get(str(session.get("project")))
+        if item is None or session.get("status") != "active":
+            return session
+        context = dict(session.get("context") or {})
+        for key, value in self.values(item).items():
+            if value is None:
+                context.pop(key, None)
+            else:
+                context[key] = value
+        return {**session, "context": context}
+
+    # -- auto-pause --------------------------------------------------------------
+
+    def check_idle(self, projects: list[str]) -> None:
+        """Pause the active session of each project idle for ``autoPauseMinutes``.
+
+        Activity seen by another editor on the same store counts as well: a
+        session written to (e.g. by its cursor) within the limit stays active.
+        """
+        if self._idle_limit <= 0:
+            return
+        now_mono, now_wall = time.monotonic(), time.time()
+        for project in projects:
+            last = self._last_activity.setdefault(project, now_mono)
+            if now_mono - last < self._idle_limit:
+                continue
+            try:
+                sess = self._mgr.active(project)
+                if sess is None:
+                    continue
+                if now_wall - sess.updated_at.timestamp() < self._idle_limit:
+                    continue
+                self.flush()
+                self._mgr.pause(sess.id)
+            except SessionError as err:
+                log.warning("auto-pause of %s skipped: %s", project, err)
+                continue
+            self._auto_paused[project] = sess.id
+            log.info("paused session '%s' after %g idle minutes", sess.name,
+                     self._idle_limit / 60)
+            self._on_write(True)

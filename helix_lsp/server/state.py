@@ -1,0 +1,161 @@
+"""What one server knows between messages: store, folders, cursor, status.
+
+``ServerState`` is created on ``initialize`` (when the store path and the
+options are known) and shared by the LSP handlers, the workspace commands and
+the transport's direct path, so that all three see the same pending cursor
+positions and trigger the same status pushes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from helix_lsp.server.cursor import CursorTracker
+from helix_lsp.server.options import Options
+from helix_lsp.server.paths import (
+    DEFAULT_EXCLUDES,
+    Excludes,
+    Folder,
+    Location,
+    locate,
+    make_folder,
+    uri_to_path,
+)
+from helix_lsp.server.status import StatusPusher, StorePoller
+from helix_lsp.session import Session, SessionManager, default_project
+
+log = logging.getLogger("helix_lsp.server")
+
+
+def _field(obj: Any, key: str) -> Any:
+    """``obj[key]`` for dicts, ``obj.key`` for pygls' namedtuples and attrs objects."""
+    if isinstance(obj, dict):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
+def _position(value: Any) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+class ServerState:
+    """The server's state after ``initialize``."""
+
+    def __init__(
+        self,
+        mgr: SessionManager,
+        options: Options,
+        send: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        self.mgr = mgr
+        self.options = options
+        self.folders: list[Folder] = []
+        self.current: str | None = None  # project of the most recent document
+        self.status = StatusPusher(send, self.status_payload)
+        self.tracker = CursorTracker(
+            mgr,
+            Excludes((*DEFAULT_EXCLUDES, *options.exclude)),
+            hide_file_names=options.hide_file_names,
+            auto_pause_minutes=options.auto_pause_minutes,
+            on_write=self._on_tracker_write,
+        )
+        self.poller = StorePoller(mgr.data_version, self.status.changed, self._tick)
+        self._closed = False
+
+    # -- folders and projects --------------------------------------------------
+
+    def set_folders(self, folders: Iterable[tuple[str, str | None]], root: str | None) -> None:
+        """Workspace folders as (uri, name) pairs; ``root`` when there are none."""
+        made = [make_folder(uri, name, self.options.project) for uri, name in folders]
+        self.folders = [f for f in made if f is not None]
+        if not self.folders and root:
+            folder = make_folder(root, None, self.options.project)
+            self.folders = [folder] if folder else []
+
+    def current_project(self) -> str:
+        """The project commands act on when they name none."""
+        if self.current:
+            return self.current
+        if self.folders:
+            return self.folders[0].project
+        return self.options.project or default_project()
+
+    def project_for(self, project: str | None) -> str:
+        return project if project is not None else self.current_project()
+
+    def projects(self) -> list[str]:
+        """The workspace's projects, for ``helix/status`` and auto-pause."""
+        names = {f.project for f in self.folders}
+        names.add(self.current_project())
+        return sorted(names)
+
+    def locate(self, uri: str) -> Location | None:
+        path = uri_to_path(uri) if isinstance(uri, str) else None
+        if path is None:
+            return None
+        return locate(path, self.folders, self.current_project())
+
+    # -- cursor ------------------------------------------------------------------
+
+    def cursor(self, uri: Any, line: Any, character: Any, *, file_only: bool = False) -> None:
+        """A position (0-based) in a document, from any source."""
+        loc = self.locate(uri)
+        if loc is None:
+            return
+        self.current = loc.project
+        if file_only:
+            self.tracker.moved(loc, None, None)
+            return
+        row, col = _position(line), _position(character)
+        if row is None:
+            return
+        self.tracker.moved(loc, row, col if col is not None else 0)
+
+    def cursor_params(self, params: Any) -> None:
+        """``helix/cursorMoved`` params: ``{textDocument: {uri}, position: {line, character}}``."""
+        doc, pos = _field(params, "textDocument"), _field(params, "position")
+        self.cursor(_field(doc, "uri"), _field(pos, "line"), _field(pos, "character"))
+
+    def activity(self, uri: Any) -> None:
+        """An edit without a usable position still counts against auto-pause."""
+        loc = self.locate(uri)
+        if loc is not None:
+            self.current = loc.project
+            self.tracker.activity(loc.project)
+
+    def _on_tracker_write(self, lifecycle: bool) -> None:
+        if self._closed:
+            return
+        if lifecycle:
+            self.status.changed()
+        else:
+            self.status.cursor_moved()
+
+    def _tick(self) -> None:
+        self.tracker.check_idle(self.projects())
+
+    # -- replies -----------------------------------------------------------------
+
+    def session_json(self, sess: Session) -> dict[str, Any]:
+        """A session as the contract's JSON, with any pending cursor position."""
+        return self.tracker.overlay(sess.to_json())
+
+    def status_payload(self) -> dict[str, Any]:
+        active = self.mgr.active(self.current_project())
+        sessions = self.mgr.active_sessions(self.projects())
+        return {
+            "active": None if active is None else self.session_json(active),
+            "sessions": [self.session_json(s) for s in sessions],
+        }
+
+    def close(self) -> None:
+        """Flush pending positions and stop timers; called on shutdown and exit."""
+        self._closed = True
+        self.poller.stop()
+        self.status.stop()
+        try:
+            self.tracker.flush()
+        finally:
+            log.info("cursor writes committed: %d", self.tracker.writes)

@@ -1,0 +1,126 @@
+"""The ``helix/status`` push: what the editor's status bar shows.
+
+The client never has to poll. The server pushes ``{active, sessions}`` after
+``initialized``, after every change it makes (scheduled for the end of the
+current loop turn, so a command's reply goes out first and several changes in
+one turn make one push), at most once every two seconds for cursor moves
+alone, and when another process commits to the store. The last one is noticed
+by polling SQLite's ``PRAGMA data_version`` (through the core) about once a
+second: cheap, and it changes only for other connections' commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from helix_lsp.session import SessionError
+
+log = logging.getLogger("helix_lsp.server")
+
+STATUS = "helix/status"
+CURSOR_INTERVAL = 2.0
+POLL_INTERVAL = 1.0
+
+
+class StatusPusher:
+    """Decides when to send ``helix/status``; ``build`` makes the payload."""
+
+    def __init__(
+        self,
+        send: Callable[[str, dict[str, Any]], None],
+        build: Callable[[], dict[str, Any]],
+    ) -> None:
+        self._send = send
+        self._build = build
+        self._soon: asyncio.Handle | None = None
+        self._cursor_timer: asyncio.TimerHandle | None = None
+        self._last_push = 0.0
+        self.pushes = 0
+
+    def changed(self) -> None:
+        """A session changed: push at the end of this loop turn."""
+        if self._soon is None:
+            self._soon = asyncio.get_running_loop().call_soon(self.push_now)
+
+    def cursor_moved(self) -> None:
+        """Only a cursor position changed: push at most once per two seconds."""
+        if self._soon is not None or self._cursor_timer is not None:
+            return
+        wait = self._last_push + CURSOR_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self.changed()
+        else:
+            loop = asyncio.get_running_loop()
+            self._cursor_timer = loop.call_later(wait, self.push_now)
+
+    def push_now(self) -> None:
+        """Build and send the status now."""
+        for handle in (self._soon, self._cursor_timer):
+            if handle is not None:
+                handle.cancel()
+        self._soon = self._cursor_timer = None
+        try:
+            payload = self._build()
+        except SessionError as err:
+            log.warning("status not sent: %s", err)
+            return
+        self._last_push = time.monotonic()
+        self.pushes += 1
+        self._send(STATUS, payload)
+
+    def stop(self) -> None:
+        for handle in (self._soon, self._cursor_timer):
+            if handle is not None:
+                handle.cancel()
+        self._soon = self._cursor_timer = None
+
+
+class StorePoller:
+    """Calls ``on_tick`` every second and ``on_external`` when another process wrote."""
+
+    def __init__(
+        self,
+        data_version: Callable[[], int],
+        on_external: Callable[[], None],
+        on_tick: Callable[[], None],
+        interval: float = POLL_INTERVAL,
+    ) -> None:
+        self._data_version = data_version
+        self._on_external = on_external
+        self._on_tick = on_tick
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._version: int | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._version = self._read()
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _read(self) -> int | None:
+        try:
+            return self._data_version()
+        except SessionError as err:
+            log.warning("cannot read the store's version: %s", err)
+            return None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                version = self._read()
+                if version is not None and version != self._version:
+                    self._version = version
+                    self._on_external()
+                self._on_tick()
+            except Exception:  # keep polling whatever one tick did
+                log.exception("store poll failed")
