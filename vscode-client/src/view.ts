@@ -1,0 +1,174 @@
+// How sessions are shown: status-bar text and tooltip, quick-pick rows,
+// the details document. Pure: no `vscode` import.
+
+import { Session, modeIcon, statusIcon } from './model';
+
+export const SEP = ' · ';
+
+/** "42s", "5m 03s", "1h 05m", "2d 3h". */
+export function formatDuration(totalSeconds: number | null | undefined): string {
+  if (totalSeconds === null || totalSeconds === undefined || !Number.isFinite(totalSeconds)) return '—';
+  const s = Math.max(0, Math.floor(totalSeconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  const d = Math.floor(h / 24);
+  return `${d}d ${h % 24}h`;
+}
+
+/**
+ * Active seconds as of `now`: the server's figure at `receivedAt`, plus the
+ * time since then while the session is active.
+ */
+export function activeSecondsNow(session: Session, receivedAt: number, now: number): number | undefined {
+  if (session.activeSeconds === null || session.activeSeconds === undefined) return undefined;
+  const extra = session.status === 'active' ? Math.max(0, (now - receivedAt) / 1000) : 0;
+  return session.activeSeconds + extra;
+}
+
+/** "src/auth.ts:42", or undefined when the session has no recorded file. */
+export function currentLocation(session: Session): string | undefined {
+  const file = session.context?.current_file;
+  if (!file) return undefined;
+  const line = session.context?.current_line;
+  return line ? `${file}:${line}` : file;
+}
+
+export type StatusBarLook = 'none' | 'active' | 'paused' | 'idle' | 'finished' | 'starting' | 'error';
+
+export interface StatusBarView {
+  text: string;
+  /** Markdown; codicons allowed. */
+  tooltip: string;
+  look: StatusBarLook;
+  accessibilityLabel: string;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The status-bar item for the session shown (the focused project's active
+ * session, else its most recently paused one), or the quiet "Helix" item.
+ */
+export function statusBarView(
+  session: Session | undefined,
+  opts: { receivedAt?: number; now?: number; project?: string } = {},
+): StatusBarView {
+  if (!session) {
+    const where = opts.project ? ` in ${escapeMarkdown(opts.project)}` : '';
+    return {
+      text: '$(circle-outline) Helix',
+      tooltip: `No active session${where}.\n\nClick to create a session or switch to one.`,
+      look: 'none',
+      accessibilityLabel: 'Helix: no active session',
+    };
+  }
+  const paused = session.status === 'paused';
+  const icon = paused ? 'debug-pause' : session.status === 'active' ? modeIcon(session.mode) : statusIcon(session.status);
+  let text = `$(${icon}) ${session.mode}${SEP}${session.name}`;
+  if (session.status !== 'active') text += `${SEP}${session.status}`;
+
+  const now = opts.now ?? Date.now();
+  const active = activeSecondsNow(session, opts.receivedAt ?? now, now);
+  const lines: string[] = [];
+  lines.push(`$(${modeIcon(session.mode)}) **${escapeMarkdown(session.name)}** — ${escapeMarkdown(session.mode)}`);
+  lines.push('');
+  lines.push(`Project: ${escapeMarkdown(session.project)}  `);
+  lines.push(`Status: ${escapeMarkdown(session.status)}  `);
+  lines.push(`Active time: ${formatDuration(active)}  `);
+  const tags = session.tags ?? [];
+  lines.push(`Tags: ${tags.length ? tags.map(escapeMarkdown).join(', ') : '—'}  `);
+  const loc = currentLocation(session);
+  lines.push(`Current file: ${loc ? escapeMarkdown(loc) : '—'}`);
+  lines.push('');
+  lines.push('Click for session actions.');
+  const look: StatusBarLook = paused ? 'paused' : session.status === 'active' ? 'active' : session.status === 'idle' ? 'idle' : 'finished';
+  return {
+    text,
+    tooltip: lines.join('\n'),
+    look,
+    accessibilityLabel: `Helix session ${session.name}, ${session.mode}, ${session.status}`,
+  };
+}
+
+/** Status-bar item while the server is starting or after it failed. */
+export function serverStateView(state: 'starting' | 'error', detail?: string): StatusBarView {
+  if (state === 'starting') {
+    return {
+      text: '$(loading~spin) Helix',
+      tooltip: 'Starting the Helix language server…',
+      look: 'starting',
+      accessibilityLabel: 'Helix: starting',
+    };
+  }
+  return {
+    text: '$(error) Helix',
+    tooltip: `The Helix language server is not running${detail ? `: ${escapeMarkdown(detail)}` : '.'}\n\nClick to show the log.`,
+    look: 'error',
+    accessibilityLabel: 'Helix: server not running',
+  };
+}
+
+/** A quick-pick row for a session: label, description, detail. */
+export interface SessionRow {
+  label: string;
+  description: string;
+  detail: string;
+}
+
+export function sessionRow(session: Session): SessionRow {
+  const loc = currentLocation(session);
+  const parts = [session.status, session.mode, session.project];
+  const tags = session.tags ?? [];
+  return {
+    label: `$(${statusIcon(session.status)}) ${session.name}`,
+    description: parts.join(SEP),
+    detail: [
+      loc ? `$(file) ${loc}` : '$(file) no file yet',
+      `$(watch) ${formatDuration(session.activeSeconds)}`,
+      ...(tags.length ? [`$(tag) ${tags.join(', ')}`] : []),
+    ].join('   '),
+  };
+}
+
+/** The "Show Session" document, in Markdown. */
+export function sessionMarkdown(session: Session): string {
+  const row = (k: string, v: string | null | undefined) => `| ${k} | ${v === null || v === undefined || v === '' ? '—' : escapeTable(v)} |`;
+  const out: string[] = [];
+  out.push(`# ${session.name}`);
+  out.push('');
+  if (session.description) {
+    out.push(session.description);
+    out.push('');
+  }
+  out.push('| | |', '|---|---|');
+  out.push(row('Mode', session.mode));
+  out.push(row('Status', session.status));
+  out.push(row('Project', session.project));
+  out.push(row('Tags', (session.tags ?? []).join(', ')));
+  out.push(row('Active time', formatDuration(session.activeSeconds)));
+  out.push(row('Wall time', session.durationSeconds === null || session.durationSeconds === undefined ? undefined : formatDuration(session.durationSeconds)));
+  out.push(row('Current file', currentLocation(session)));
+  out.push(row('Created', session.createdAt));
+  out.push(row('Started', session.startedAt));
+  out.push(row('Last paused', session.lastPausedAt));
+  out.push(row('Ended', session.endedAt));
+  if (session.failureReason) out.push(row('Failure reason', session.failureReason));
+  out.push(row('Id', session.id));
+  for (const [title, map] of [['Metadata', session.metadata], ['Context', session.context]] as const) {
+    const entries = Object.entries(map ?? {});
+    if (!entries.length) continue;
+    out.push('', `## ${title}`, '', '| key | value |', '|---|---|');
+    for (const [k, v] of entries.sort(([a], [b]) => a.localeCompare(b))) out.push(`| ${escapeTable(k)} | ${escapeTable(v)} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+function escapeTable(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
