@@ -1,0 +1,74 @@
+"""``python -m bench [--quick] [--json]``: run the benchmark and print the figures.
+
+The table goes to stdout; with ``--json`` stdout holds only the JSON document
+(progress lines go to stderr either way), so the smoke test and scripts can
+parse it. ``--quick`` runs every workload with small counts and asserts
+nothing about speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import shlex
+import sys
+from typing import Any
+
+from bench import report, runner
+
+
+def _clean(value: Any) -> Any:
+    """NaN is not JSON: missing figures become null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small counts (the smoke test)")
+    parser.add_argument("--json", action="store_true", help="print the JSON document only")
+    parser.add_argument("--burst", type=int, help="cursor notifications per burst")
+    parser.add_argument("--requests", type=int, help="samples per request figure")
+    parser.add_argument("--sessions", type=int, help="sessions in the scale store")
+    parser.add_argument(
+        "--helix-cmd",
+        metavar="CMD",
+        help="the command that starts helix-lsp (default: this Python with -m helix_lsp); "
+        "--db PATH is appended, e.g. 'helix-lsp --stock-transport'",
+    )
+    args = parser.parse_args(argv)
+    cfg = runner.Config.quick() if args.quick else runner.Config()
+    changes = {
+        key: value
+        for key, value in (
+            ("burst", args.burst),
+            ("requests", args.requests),
+            ("scale_sessions", args.sessions),
+        )
+        if value is not None
+    }
+    cfg = dataclasses.replace(cfg, **changes)
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    helix_cmd = shlex.split(args.helix_cmd) if args.helix_cmd else None
+    doc = runner.run_benchmark(cfg, quick=args.quick, helix_cmd=helix_cmd, log=log)
+    doc["meta"]["command"] = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
+    doc["targets"] = report.targets_json(doc["figures"])
+    if args.json:
+        print(json.dumps(_clean(doc), indent=2))
+    else:
+        print(report.table(doc))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

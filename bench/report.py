@@ -1,0 +1,160 @@
+"""The targets, and the table a person reads.
+
+Targets are judged on the same run's figures: ratios against the baseline
+where the target is a ratio, absolute times only for the scale queries, whose
+targets are absolute. ``met`` is recorded in the JSON next to each value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+Target = tuple[str, str, float, float, bool]  # name, target text, value, limit, met
+
+
+def _check(name: str, text: str, value: float, limit: float, extra: bool = True) -> Target:
+    met = bool(extra) and not math.isnan(value) and value <= limit
+    return name, text, value, limit, met
+
+
+def targets(fig: dict[str, Any]) -> list[Target]:
+    """Every target of the issue, evaluated."""
+    out = [
+        _check("startup", "ratio p50 <= 1.0", fig["startup"]["ratio_p50"], 1.0),
+        _check("read command", "ratio p50 <= 0.45", fig["read_command"]["ratio_p50"], 0.45),
+        _check(
+            "mutating command (durable)",
+            "ratio p50 <= 0.6, committed before the reply",
+            fig["mutating_command"]["ratio_p50"],
+            0.6,
+            fig["mutating_command"]["durable"],
+        ),
+        _check(
+            "cursor notification",
+            "ratio p50 <= 0.1, latest position returned",
+            fig["cursor_notification"]["ratio_p50"],
+            0.1,
+            fig["cursor_notification"]["latest_position_returned"],
+        ),
+        _check(
+            "commits during cursor burst",
+            "<= 2 per second",
+            fig["cursor_commits"]["per_second"],
+            2.0,
+        ),
+    ]
+    sc = fig["scale"]
+    n = sc["sessions"]
+    out.append(
+        _check(f"startup, {n} sessions", "ratio p50 <= 1.0", sc["startup"]["ratio_p50"], 1.0)
+    )
+    for label, figure in sc["list"].items():
+        out.append(
+            _check(
+                f"list [{label}] limit 50, {n} sessions", "p50 <= 5 ms", figure["helix"]["p50"], 5.0
+            )
+        )
+    out.append(_check(f"stats, {n} sessions", "p50 <= 50 ms", sc["stats"]["helix"]["p50"], 50.0))
+    out.append(_check(f"peak RSS, {n} sessions", "ratio <= 1.3", sc["rss"]["ratio"], 1.3))
+    return out
+
+
+def targets_json(fig: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "target": text, "value": value, "limit": limit, "met": met}
+        for name, text, value, limit, met in targets(fig)
+    ]
+
+
+def _num(value: float, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.{digits}f}"
+
+
+def _row(label: str, figure: dict[str, Any], unit: str) -> list[str]:
+    b, h = figure["baseline"], figure["helix"]
+    return [
+        label,
+        unit,
+        _num(b["p50"]),
+        _num(b["p99"]),
+        _num(h["p50"]),
+        _num(h["p99"]),
+        _num(figure["ratio_p50"], 2) + "x",
+        _num(figure["ratio_p99"], 2) + "x",
+        str(h["n"]),
+    ]
+
+
+def table(doc: dict[str, Any]) -> str:
+    """Aligned plain-text table: figures, then targets, then the machine."""
+    fig, meta = doc["figures"], doc["meta"]
+    rows = [
+        [
+            "figure",
+            "unit",
+            "base p50",
+            "base p99",
+            "helix p50",
+            "helix p99",
+            "ratio p50",
+            "ratio p99",
+            "n",
+        ]
+    ]
+    rows.append(_row("startup: spawn -> initialize", fig["startup"], "ms"))
+    rows.append(_row("read: session.get vs no-op", fig["read_command"], "ms"))
+    rows.append(_row("mutating: pause/resume vs no-op", fig["mutating_command"], "ms"))
+    cursor = fig["cursor_notification"]
+    rows.append(
+        _row(f"cursorMoved, burst of {cursor['notifications_per_burst']}", cursor, "us/msg")
+    )
+    sc = fig["scale"]
+    n = sc["sessions"]
+    rows.append(_row(f"startup, {n} sessions", sc["startup"], "ms"))
+    for label, figure in sc["list"].items():
+        rows.append(_row(f"list [{label}] vs no-op, {n}", figure, "ms"))
+    rows.append(_row(f"stats vs no-op, {n}", sc["stats"], "ms"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    commits = fig["cursor_commits"]
+    rss, srss = fig["peak_rss"], sc["rss"]
+    lines += [
+        "",
+        f"store commits during cursor bursts: {commits['commits']} in "
+        f"{commits['burst_seconds']} s (max {commits['per_second']:.2f}/s); "
+        f"helix/status sent: {commits['status_notifications']}",
+        f"mutating commands durable: {fig['mutating_command']['durable']} "
+        f"({fig['mutating_command']['durability_checks']} on-disk checks)",
+        f"peak RSS (VmHWM): baseline {rss['baseline']} KiB, helix {rss['helix']} KiB "
+        f"({_num(rss['ratio'], 2)}x); with {n} sessions: helix {srss['helix']} KiB "
+        f"({_num(srss['ratio'], 2)}x)",
+        f"cold first calls with {n} sessions: "
+        + ", ".join(f"list[{k}] {_num(v['cold_ms'])} ms" for k, v in sc["list"].items())
+        + f", stats {_num(sc['stats']['cold_ms'])} ms",
+        "",
+        "targets:",
+    ]
+    for name, text, value, _limit, met in targets(fig):
+        lines.append(f"  [{'met' if met else 'MISSED'}] {name}: {_num(value)} ({text})")
+    m = meta["machine"]
+    lines += [
+        "",
+        f"helix-lsp {meta['helix_version']}; {m['nproc']} x {m['cpu']}; Python {m['python']}; "
+        f"load average before {meta['load_average_before']}, after {meta['load_average_after']}; "
+        f"{meta['seconds']} s",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""helix-lsp over a store of many sessions: start-up, filtered lists, stats, memory.
+
+The store is the cached generated one (see ``store.py``), copied for this run
+so that nothing the server does can change the cache. The first call of each
+query is reported on its own ("cold"): it is what a user meets after opening
+the editor, before SQLite's page cache is warm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import figures, scenarios
+from bench.client import Client
+from bench.store import LIST_FILTERS
+
+LIST = "helix.session.list"
+STATS = "helix.session.stats"
+
+
+async def timed_command(
+    client: Client, name: str, args: dict[str, Any] | None
+) -> tuple[float, Any]:
+    return await client.timed_request(scenarios.EXECUTE, scenarios.command(name, args))
+
+
+async def run(
+    *,
+    baseline: Client,
+    spawn_baseline: Callable[[], Client],
+    spawn_helix: Callable[[], Client],
+    root: Path,
+    options: dict[str, Any],
+    startups: int,
+    list_requests: int,
+    stats_requests: int,
+    sessions: int,
+) -> dict[str, Any]:
+    """Every scale figure; ``baseline`` is the run's long-lived baseline server."""
+    result: dict[str, Any] = {"sessions": sessions}
+    result["startup"] = await scenarios.startup(
+        startups, spawn_baseline, lambda i: spawn_helix(), root, options
+    )
+    helix = spawn_helix()
+    await helix.spawn()
+    await helix.initialize(root, options)
+    try:
+        lists: dict[str, Any] = {}
+        for label, flt in LIST_FILTERS.items():
+            cold, first = await timed_command(helix, LIST, flt)
+            if not isinstance(first, dict) or len(first.get("sessions", [])) != min(
+                50, first.get("total", 0)
+            ):
+                raise AssertionError(f"{LIST} {flt} answered {str(first)[:200]}")
+
+            async def list_step(i: int, flt: dict[str, Any] = flt) -> float:
+                seconds, _ = await timed_command(helix, LIST, flt)
+                return seconds
+
+            base, hx = await scenarios.alternate(
+                list_requests, lambda i: scenarios.noop(baseline, {}), list_step
+            )
+            figure = figures.compare(base, hx)
+            figure["filter"] = flt
+            figure["total"] = first.get("total")
+            figure["cold_ms"] = cold * 1000
+            lists[label] = figure
+        result["list"] = lists
+
+        cold, stats = await timed_command(helix, STATS, None)
+        if not isinstance(stats, dict) or stats.get("total") != sessions:
+            raise AssertionError(
+                f"{STATS} answered total {stats.get('total') if isinstance(stats, dict) else stats!r}"
+            )
+
+        async def stats_step(i: int) -> float:
+            seconds, _ = await timed_command(helix, STATS, None)
+            return seconds
+
+        base, hx = await scenarios.alternate(
+            stats_requests, lambda i: scenarios.noop(baseline, {}), stats_step
+        )
+        result["stats"] = figures.compare(base, hx)
+        result["stats"]["cold_ms"] = cold * 1000
+        hwm = helix.memory().get("VmHWM", 0)
+        base_hwm = baseline.memory().get("VmHWM", 0)
+        result["rss"] = {
+            "unit": "KiB",
+            "baseline": base_hwm,
+            "helix": hwm,
+            "ratio": figures.ratio(hwm, base_hwm),
+        }
+    finally:
+        await helix.close()
+    return result

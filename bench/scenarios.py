@@ -1,0 +1,231 @@
+"""The measured workloads, each run on the baseline and helix-lsp alternately.
+
+Alternation is per sample (or per burst), with the order swapped every other
+time, so that a neighbour's load on this shared machine hits both servers
+alike and the ratios stay fair even when the absolute times drift.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import figures
+from bench.baseline_server import NOOP_COMMAND, NOOP_NOTIFICATION
+from bench.client import Client, encode
+from bench.commits import CommitCounter
+
+EXECUTE = "workspace/executeCommand"
+CURSOR = "helix/cursorMoved"
+#: Frames written between two waits for the pipe to drain (~70 KiB).
+CHUNK_FRAMES = 500
+
+
+def command(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"command": name, "arguments": [] if args is None else [args]}
+
+
+@dataclass
+class Pair:
+    """The two long-lived servers of a run and what the workloads need to know."""
+
+    baseline: Client
+    helix: Client
+    session_id: str
+    file_uri: str
+    counter: CommitCounter
+    notes: list[str] = field(default_factory=list)
+
+
+async def alternate(
+    n: int,
+    base_step: Callable[[int], Awaitable[float]],
+    helix_step: Callable[[int], Awaitable[float]],
+) -> tuple[list[float], list[float]]:
+    """``n`` samples of each side, swapping which goes first every time."""
+    base: list[float] = []
+    helix: list[float] = []
+    for i in range(n):
+        if i % 2 == 0:
+            base.append(await base_step(i))
+            helix.append(await helix_step(i))
+        else:
+            helix.append(await helix_step(i))
+            base.append(await base_step(i))
+    return base, helix
+
+
+async def noop(client: Client, args: dict[str, Any]) -> float:
+    seconds, _ = await client.timed_request(EXECUTE, command(NOOP_COMMAND, args))
+    return seconds
+
+
+async def startup(
+    n: int,
+    spawn_baseline: Callable[[], Client],
+    spawn_helix: Callable[[int], Client],
+    root: Path,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Spawn -> ``initialize`` response, each spawn a new process."""
+
+    async def one(client: Client) -> float:
+        await client.spawn()
+        await client.initialize(root, options)
+        seconds = time.perf_counter() - client.spawned_at
+        await client.close()
+        return seconds
+
+    async def base_step(i: int) -> float:
+        return await one(spawn_baseline())
+
+    async def helix_step(i: int) -> float:
+        return await one(spawn_helix(i))
+
+    base, helix = await alternate(n, base_step, helix_step)
+    return figures.compare(base, helix)
+
+
+async def warm_up(pair: Pair, n: int) -> None:
+    """Untimed requests first, so lazy imports and caches do not land in the samples."""
+    for _ in range(n):
+        await pair.baseline.request(EXECUTE, command(NOOP_COMMAND, {"session": pair.session_id}))
+        await pair.helix.request(
+            EXECUTE, command("helix.session.get", {"session": pair.session_id})
+        )
+
+
+async def read_command(pair: Pair, n: int) -> dict[str, Any]:
+    """``helix.session.get`` of one session vs the no-op command with the same argument."""
+    args = {"session": pair.session_id}
+
+    async def helix_step(i: int) -> float:
+        seconds, result = await pair.helix.timed_request(
+            EXECUTE, command("helix.session.get", args)
+        )
+        if not result or result.get("id") != pair.session_id:
+            raise AssertionError(f"helix.session.get answered {result!r}")
+        return seconds
+
+    base, helix = await alternate(n, lambda i: noop(pair.baseline, args), helix_step)
+    return figures.compare(base, helix)
+
+
+async def mutating_command(pair: Pair, cycles: int) -> dict[str, Any]:
+    """``pause`` then ``resume`` of the active session, each checked on disk.
+
+    After every response a separate connection reads the session's status: the
+    change must already be committed when the server answers.
+    """
+    args = {"session": pair.session_id}
+    checks = failures = 0
+
+    async def helix_step(i: int) -> float:
+        nonlocal checks, failures
+        action, expect = ("pause", "paused") if i % 2 == 0 else ("resume", "active")
+        seconds, _ = await pair.helix.timed_request(
+            EXECUTE, command(f"helix.session.{action}", args)
+        )
+        checks += 1
+        if pair.counter.status() != expect:
+            failures += 1
+        return seconds
+
+    base, helix = await alternate(2 * cycles, lambda i: noop(pair.baseline, args), helix_step)
+    result = figures.compare(base, helix)
+    result["durable"] = failures == 0
+    result["durability_checks"] = checks
+    result["durability_failures"] = failures
+    return result
+
+
+def cursor_frames(method: str, uri: str, n: int) -> tuple[list[bytes], int]:
+    """``n`` pre-encoded cursor notifications in write chunks, and the last 0-based line."""
+    chunks: list[bytes] = []
+    batch: list[bytes] = []
+    line = 0
+    for k in range(n):
+        line = (k * 7) % 5000
+        batch.append(
+            encode(
+                {
+                    "jsonrpc": "2.0",
+                    "method": method,
+                    "params": {
+                        "textDocument": {"uri": uri},
+                        "position": {"line": line, "character": k % 80},
+                    },
+                }
+            )
+        )
+        if len(batch) == CHUNK_FRAMES:
+            chunks.append(b"".join(batch))
+            batch = []
+    if batch:
+        chunks.append(b"".join(batch))
+    return chunks, line
+
+
+async def burst(
+    client: Client, chunks: list[bytes], final: tuple[str, Any], n: int
+) -> tuple[float, Any]:
+    """Write every chunk, then one request; returns (seconds, the request's result)."""
+    rid, frame = client.request_frame(*final)
+    start = time.perf_counter()
+    for chunk in chunks:
+        client._write(chunk)
+        await client.drain()
+    result = await client.send_frame(rid, frame, timeout=max(120.0, n * 0.005))
+    return time.perf_counter() - start, result
+
+
+async def cursor_burst(pair: Pair, n: int, bursts: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Cost per notification in a burst of ``n`` and the store commits during it."""
+    base_chunks, _ = cursor_frames(NOOP_NOTIFICATION, pair.file_uri, n)
+    helix_chunks, last_line = cursor_frames(CURSOR, pair.file_uri, n)
+    commits: list[int] = []
+    row_writes: list[int] = []
+    seconds_helix: list[float] = []
+    statuses: list[int] = []
+    stale = 0
+
+    async def base_step(i: int) -> float:
+        final = (EXECUTE, command(NOOP_COMMAND, {"session": pair.session_id}))
+        seconds, _ = await burst(pair.baseline, base_chunks, final, n)
+        return seconds / n
+
+    async def helix_step(i: int) -> float:
+        nonlocal stale
+        final = (EXECUTE, command("helix.session.get", {"session": pair.session_id}))
+        before = pair.helix.notifications.get("helix/status", 0)
+        pair.counter.start()
+        seconds, result = await burst(pair.helix, helix_chunks, final, n)
+        commits.append(await pair.counter.stop())
+        row_writes.append(pair.counter.row_writes)
+        statuses.append(pair.helix.notifications.get("helix/status", 0) - before)
+        seconds_helix.append(seconds)
+        context = (result or {}).get("context") or {}
+        if context.get("current_line") != str(last_line + 1):
+            stale += 1
+        return seconds / n
+
+    base, helix = await alternate(bursts, base_step, helix_step)
+    cost = figures.compare(base, helix, unit="us", scale=1e6)
+    cost["notifications_per_burst"] = n
+    cost["latest_position_returned"] = stale == 0
+    total_seconds = sum(seconds_helix)
+    per_second = [c / s for c, s in zip(commits, seconds_helix, strict=True) if s > 0]
+    commit_figure = {
+        "observable": "PRAGMA data_version polled every 5 ms from a separate connection, "
+        "cross-checked with the session row's version column (larger of both)",
+        "commits": commits,
+        "row_writes": row_writes,
+        "burst_seconds": [round(s, 3) for s in seconds_helix],
+        "per_second": max(per_second) if per_second else 0.0,
+        "per_second_overall": sum(commits) / total_seconds if total_seconds else 0.0,
+        "status_notifications": statuses,
+    }
+    return cost, commit_figure
