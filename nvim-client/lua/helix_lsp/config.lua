@@ -1,0 +1,96 @@
+-- Options of require("helix_lsp").setup() and their defaults.
+local M = {}
+
+M.defaults = {
+  -- Command that starts the language server (a list). nil: `helix-lsp` when it
+  -- is on PATH, else `python3 -m helix_lsp`.
+  cmd = nil,
+  -- Session store (SQLite file). nil: the server's default ($HELIX_LSP_DB, else
+  -- the user data directory).
+  db_path = nil,
+  -- Globs of files whose position is never recorded. nil: the server's default
+  -- (.env files, keys and certificates).
+  exclude = nil,
+  -- Pause the active session after this many idle minutes (0: never).
+  auto_pause_minutes = nil,
+  -- Record a hash instead of the file name.
+  hide_file_names = nil,
+  -- Project name for every root. nil: the root folder's name.
+  project = nil,
+  -- :Helix resume / switch reopen the session's file at its line.
+  restore_on_resume = true,
+  -- Milliseconds of cursor stillness before the position is sent.
+  cursor_debounce_ms = 300,
+  -- Files or folders that mark a project root, searched upwards from a file.
+  root_markers = { ".git", ".hg", ".svn", "pyproject.toml", "setup.py", "package.json",
+    "Cargo.toml", "go.mod", "Makefile", ".helix-lsp" },
+  -- Function(bufnr) -> root folder, overriding root_markers. Returning nil
+  -- leaves the buffer unattached.
+  root_dir = nil,
+  -- Attach to buffers automatically (otherwise only buffers open when a :Helix
+  -- command runs are attached).
+  autostart = true,
+  -- Filetypes never attached.
+  exclude_filetypes = { "gitcommit", "gitrebase", "help", "qf", "netrw" },
+  -- Show an info message after each successful lifecycle command.
+  notify_success = true,
+  -- Statusline: icons = false uses ASCII letters; true uses Nerd Font icons; a
+  -- table maps modes (and "paused") to strings.
+  icons = false,
+  -- Longest session name shown in the statusline (longer names end in "...").
+  statusline_max_name = 40,
+  -- Function(session, paused) -> string replacing the statusline format.
+  statusline_format = nil,
+  -- Extra settings merged into the LSP client configuration.
+  lsp = {},
+}
+
+M.options = vim.deepcopy(M.defaults)
+
+function M.set(opts)
+  opts = opts or {}
+  local merged = vim.deepcopy(M.defaults)
+  for k, v in pairs(opts) do
+    merged[k] = v
+  end
+  M.options = merged
+  return merged
+end
+
+function M.server_cmd()
+  local cmd = M.options.cmd
+  if type(cmd) == "string" then
+    return { cmd }
+  end
+  if type(cmd) == "table" and #cmd > 0 then
+    return vim.deepcopy(cmd)
+  end
+  if vim.fn.executable("helix-lsp") == 1 then
+    return { "helix-lsp" }
+  end
+  local py = vim.fn.executable("python3") == 1 and "python3" or "python"
+  return { py, "-m", "helix_lsp" }
+end
+
+function M.init_options()
+  local o = M.options
+  local init = { cursorNotifications = true }
+  if o.db_path and o.db_path ~= "" then
+    init.dbPath = vim.fn.fnamemodify(vim.fn.expand(o.db_path), ":p")
+  end
+  if o.exclude ~= nil then
+    init.exclude = o.exclude
+  end
+  if o.auto_pause_minutes ~= nil then
+    init.autoPauseMinutes = o.auto_pause_minutes
+  end
+  if o.hide_file_names ~= nil then
+    init.hideFileNames = o.hide_file_names
+  end
+  if o.project ~= nil then
+    init.project = o.project
+  end
+  return init
+end
+
+return M

@@ -1,0 +1,198 @@
+-- Runs one test scenario inside a headless Neovim with the helix-lsp plugin.
+--
+--   nvim --headless --clean -i NONE -n -u driver.lua FILE
+--
+-- Environment:
+--   HELIX_NVIM_PLUGIN    the plugin folder (nvim-client/)
+--   HELIX_NVIM_SCENARIO  the scenario file (Lua, returns function(T))
+--   HELIX_NVIM_RESULT    where to write the JSON results
+--   HELIX_NVIM_DB        the temporary session store
+--   HELIX_NVIM_SERVER    the server command, as a JSON list
+--   HELIX_NVIM_PYTHON    the Python that runs `-m helix_lsp session ...`
+--   HELIX_NVIM_DEADLINE  milliseconds before the run gives up (default 90000)
+vim.g.loaded_python3_provider = 0
+vim.g.loaded_ruby_provider = 0
+vim.g.loaded_perl_provider = 0
+vim.g.loaded_node_provider = 0
+vim.o.swapfile = false
+vim.o.hidden = true
+
+local env = vim.env
+vim.opt.runtimepath:prepend(env.HELIX_NVIM_PLUGIN)
+
+local T = {
+  results = {
+    nvim_version = tostring(vim.version().major) .. "." .. tostring(vim.version().minor) .. "."
+      .. tostring(vim.version().patch),
+    notifications = {},
+    waits = {},
+    errors = {},
+    finished = false,
+  },
+  db = env.HELIX_NVIM_DB,
+}
+local results = T.results
+
+-- Capture vim.notify (every level) as the user would have seen it.
+vim.notify = function(msg, level, _)
+  table.insert(results.notifications, { msg = tostring(msg), level = level or vim.log.levels.INFO })
+end
+
+local function json_safe(v)
+  if v == nil then
+    return vim.NIL
+  end
+  return v
+end
+
+local done = false
+local function finish()
+  if done then
+    return
+  end
+  done = true
+  local f = assert(io.open(env.HELIX_NVIM_RESULT, "w"))
+  f:write(vim.fn.json_encode(results))
+  f:close()
+  vim.cmd("qall!")
+end
+T.finish = finish
+
+function T.record(key, value)
+  results[key] = json_safe(value)
+end
+
+local co
+
+local function resume(...)
+  if done or not co or coroutine.status(co) ~= "suspended" then
+    return
+  end
+  local ok, err = coroutine.resume(co, ...)
+  if not ok then
+    table.insert(results.errors, debug.traceback(co, tostring(err)))
+    finish()
+  elseif coroutine.status(co) == "dead" then
+    results.finished = true
+    finish()
+  end
+end
+
+-- Yields to Neovim's main loop (autocmds, timers and LSP messages run).
+function T.sleep(ms)
+  vim.defer_fn(function()
+    resume()
+  end, ms)
+  coroutine.yield()
+end
+
+-- Waits until pred() is true, polling; records the outcome under `name`.
+-- Returns true when it became true before timeout_ms.
+function T.wait_for(name, pred, timeout_ms)
+  local start = vim.loop.now()
+  timeout_ms = timeout_ms or 15000
+  while true do
+    local ok, v = pcall(pred)
+    if ok and v then
+      results.waits[name] = true
+      return true
+    end
+    if vim.loop.now() - start > timeout_ms then
+      results.waits[name] = false
+      return false
+    end
+    T.sleep(25)
+  end
+end
+
+-- Runs an Ex command, recording a Vim error instead of stopping.
+function T.cmd(command)
+  local ok, err = pcall(vim.cmd, command)
+  if not ok then
+    table.insert(results.errors, command .. ": " .. tostring(err))
+  end
+  return ok
+end
+
+-- Number of notifications so far (to look only at newer ones).
+function T.mark()
+  return #results.notifications
+end
+
+-- The first notification after `mark` whose text contains `needle` (plain).
+function T.notified(mark, needle, level)
+  for i = mark + 1, #results.notifications do
+    local n = results.notifications[i]
+    if (not needle or n.msg:find(needle, 1, true)) and (not level or n.level == level) then
+      return n
+    end
+  end
+  return nil
+end
+
+function T.wait_notified(name, mark, needle, level, timeout_ms)
+  T.wait_for(name, function()
+    return T.notified(mark, needle, level) ~= nil
+  end, timeout_ms)
+  return T.notified(mark, needle, level)
+end
+
+-- The store as the command line sees it: `helix-lsp session VERB ... --json --db DB`.
+function T.cli(...)
+  local argv = { env.HELIX_NVIM_PYTHON, "-m", "helix_lsp", "session" }
+  for _, a in ipairs({ ... }) do
+    table.insert(argv, a)
+  end
+  vim.list_extend(argv, { "--json", "--db", T.db })
+  local out = vim.fn.system(argv)
+  local code = vim.v.shell_error
+  local ok, decoded = pcall(vim.fn.json_decode, out)
+  if code == 0 and ok then
+    return decoded
+  end
+  return { cli_error = out, exit = code }
+end
+
+-- A workspace command sent straight through the plugin's client; waits for
+-- the reply. Returns { err = ..., result = ... } (or { timeout = true }).
+function T.execute(command, params, timeout_ms)
+  local reply
+  require("helix_lsp").execute(command, params, function(err, result)
+    reply = { err = err, result = result }
+  end)
+  T.wait_for("reply to " .. command, function()
+    return reply ~= nil
+  end, timeout_ms or 10000)
+  return reply or { timeout = true }
+end
+
+function T.cursor()
+  local pos = vim.api.nvim_win_get_cursor(0)
+  return { file = vim.api.nvim_buf_get_name(0), line = pos[1], col = pos[2] }
+end
+
+local server = vim.fn.json_decode(env.HELIX_NVIM_SERVER)
+require("helix_lsp").setup({
+  cmd = server,
+  db_path = T.db,
+  cursor_debounce_ms = 100,
+})
+
+local scenario = dofile(env.HELIX_NVIM_SCENARIO)
+
+vim.api.nvim_create_autocmd("VimEnter", {
+  once = true,
+  callback = function()
+    -- The whole run is bounded: write what we have and quit.
+    vim.defer_fn(function()
+      table.insert(results.errors, "deadline reached")
+      finish()
+    end, tonumber(env.HELIX_NVIM_DEADLINE) or 90000)
+    co = coroutine.create(function()
+      scenario(T)
+    end)
+    vim.defer_fn(function()
+      resume()
+    end, 0)
+  end,
+})

@@ -1,0 +1,153 @@
+"""Harness of the Neovim client tests.
+
+Headless Neovim 0.7.2 and 0.10.4 run nvim-client/ against the real server.
+
+Both editors come from tests/editors/neovim.sh: 0.7.2 is `nvim` on PATH (Debian
+bookworm), 0.10.4 is the wrapper $HELIX_TEST_CACHE/nvim-0.10/nvim. A missing
+editor fails the tests (it is never a skip): run the installer first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+PLUGIN = REPO / "nvim-client"
+INSTALLER = REPO / "tests" / "editors" / "neovim.sh"
+RUN_TIMEOUT = 150  # seconds for one Neovim run (the driver itself stops at 90 s)
+
+
+def cache_dir() -> Path:
+    default = Path.home() / ".cache" / "helix-lsp-tests"
+    return Path(os.environ.get("HELIX_TEST_CACHE") or default)
+
+
+def nvim_command(series: str) -> list[str]:
+    if series == "0.7":
+        found = shutil.which("nvim")
+        return [found] if found else []
+    wrapper = cache_dir() / "nvim-0.10" / "nvim"
+    return [str(wrapper)] if wrapper.exists() else []
+
+
+def nvim_version(cmd: list[str]) -> str | None:
+    try:
+        out = subprocess.run(
+            [*cmd, "--headless", "--clean", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.match(r"NVIM v(\d+\.\d+\.\d+)", out)
+    return m.group(1) if m else None
+
+
+@dataclass
+class Nvim:
+    series: str
+    cmd: list[str]
+    version: str
+
+
+@pytest.fixture(params=["0.7", "0.10"], ids=["nvim-0.7", "nvim-0.10"])
+def nvim(request: pytest.FixtureRequest) -> Nvim:
+    series: str = request.param
+    cmd = nvim_command(series)
+    version = nvim_version(cmd) if cmd else None
+    if not version or not version.startswith(series + "."):
+        pytest.fail(
+            f"Neovim {series} is not installed (found {version or 'nothing'} for "
+            f"{cmd or 'nvim'}); run `bash {INSTALLER.relative_to(REPO)}` first"
+        )
+    return Nvim(series, cmd, version)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A git project folder `proj` with src/app.py (20 lines) and notes.txt."""
+    root = tmp_path / "proj"
+    (root / "src").mkdir(parents=True)
+    lines = [f"value_{i} = {i}  # line {i}" for i in range(1, 21)]
+    (root / "src" / "app.py").write_text("\n".join(lines) + "\n")
+    (root / "notes.txt").write_text("first\nsecond\nthird\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=False, capture_output=True)
+    if not (root / ".git").exists():
+        (root / ".git").mkdir()
+    return root
+
+
+@dataclass
+class Run:
+    results: dict[str, Any]
+    returncode: int
+    stdout: str
+    stderr: str
+    db: Path
+
+
+def cli(db: Path, *args: str) -> Any:
+    """`helix-lsp session ARGS --json --db DB`, decoded."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "session", *args, "--json", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, f"helix-lsp session {' '.join(args)}: {proc.stderr}"
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture
+def run_scenario(nvim: Nvim, project: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def run(scenario: str, file: str = "src/app.py") -> Run:
+        db = tmp_path / "store" / "sessions.db"
+        db.parent.mkdir(exist_ok=True)
+        result_file = tmp_path / f"{scenario}.json"
+        home = tmp_path / "home"
+        for sub in ("config", "data", "state", "cache"):
+            (home / sub).mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_DATA_HOME=str(home / "data"),
+            XDG_STATE_HOME=str(home / "state"),
+            XDG_CACHE_HOME=str(home / "cache"),
+            HELIX_LSP_DB=str(db),
+            HELIX_NVIM_PLUGIN=str(PLUGIN),
+            HELIX_NVIM_SCENARIO=str(HERE / f"{scenario}.lua"),
+            HELIX_NVIM_RESULT=str(result_file),
+            HELIX_NVIM_DB=str(db),
+            HELIX_NVIM_SERVER=json.dumps([sys.executable, "-m", "helix_lsp"]),
+            HELIX_NVIM_PYTHON=sys.executable,
+        )
+        argv = [*nvim.cmd, "--headless", "--clean", "-i", "NONE", "-n",
+                "-u", str(HERE / "driver.lua"), file]
+        try:
+            proc = subprocess.run(
+                argv, cwd=project, env=env, capture_output=True, text=True,
+                timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired as exc:
+            pytest.fail(f"Neovim {nvim.version} did not finish in {RUN_TIMEOUT} s: {exc}")
+        assert result_file.exists(), (
+            f"Neovim {nvim.version} wrote no results (exit {proc.returncode})\n"
+            f"stdout: {proc.stdout[-3000:]}\nstderr: {proc.stderr[-3000:]}"
+        )
+        results = json.loads(result_file.read_text())
+        return Run(results, proc.returncode, proc.stdout, proc.stderr, db)
+
+    return run

@@ -1,0 +1,148 @@
+"""The Neovim plugin (nvim-client/) in real headless Neovim 0.7.2 and 0.10.4.
+
+Each test starts Neovim with the plugin on the runtimepath, the real server
+(`python -m helix_lsp`) and a temporary store, runs a Lua scenario
+(tests/nvim/scenario_*.lua) that records what a user would see, and checks
+that record and the store as `helix-lsp session show --json` prints it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nvim_harness import Nvim, Run, cli
+
+ERROR = 4  # vim.log.levels.ERROR
+INFO = 2
+
+
+def check_run(run: Run, nvim: Nvim) -> dict[str, Any]:
+    r = run.results
+    assert r["nvim_version"] == nvim.version
+    assert r["errors"] == [], f"scenario errors: {r['errors']}\nstderr: {run.stderr[-2000:]}"
+    assert r["finished"] is True
+    return r
+
+
+def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+    run = run_scenario("scenario_lifecycle")
+    r = check_run(run, nvim)
+    name = "demo-session"
+
+    assert r["waits"]["ready"], "the server never finished initializing"
+    assert r["init_options"]["cursorNotifications"] is True
+    assert r["init_options"]["dbPath"] == str(run.db)
+    assert r["workspace_folders"][0]["name"] == "proj"
+
+    # create
+    assert r["after_create"]["name"] == name
+    assert r["after_create"]["status"] == "idle"
+    assert r["after_create"]["mode"] == "testing"
+    assert r["after_create"]["project"] == "proj"
+
+    # start
+    assert r["after_start"]["status"] == "active"
+    assert r["after_start"]["startedAt"] is not None
+    assert r["waits"]["statusline shows the active session"]
+    assert name in r["statusline_active"]
+    assert "testing" in r["statusline_active"]
+    assert "paused" not in r["statusline_active"]
+
+    # cursor to line 7 (column 5) reaches the session's context
+    assert r["waits"]["server has line 7"], f"last seen: {r.get('get_after_move')}"
+    ctx = r["get_after_move"]["context"]
+    assert ctx["current_file"] == "src/app.py"
+    assert ctx["current_line"] == "7"
+    assert ctx["current_column"] == "5"
+
+    # pause: the store and the statusline
+    assert r["after_pause"]["status"] == "paused"
+    assert r["after_pause"]["lastPausedAt"] is not None
+    assert r["after_pause"]["context"]["current_file"] == "src/app.py"
+    assert r["after_pause"]["context"]["current_line"] == "7"
+    assert r["waits"]["statusline shows paused"], r["statusline_paused"]
+    assert name in r["statusline_paused"]
+    assert "paused" in r["statusline_paused"]
+
+    # completion
+    for verb in ("create", "start", "pause", "resume", "complete", "fail", "mode", "tag",
+                 "untag", "meta", "show", "list", "switch", "stats", "log"):
+        assert verb in r["complete_verbs"]
+    assert sorted(r["complete_modes"]) == sorted(
+        ["planning", "building", "testing", "refactoring", "debugging", "deployment"])
+    assert r["complete_resume"] == [name]
+    assert r["complete_create_mode"] == ["testing"]
+
+    # resume reopens the file at line 7
+    assert r["before_resume"]["file"].endswith("notes.txt")
+    assert r["before_resume"]["line"] == 2
+    assert r["waits"]["back in app.py"], r["after_resume_cursor"]
+    assert r["after_resume_cursor"]["file"].endswith("/proj/src/app.py")
+    assert r["after_resume_cursor"]["line"] == 7
+    assert r["after_resume_cursor"]["col"] == 4
+    assert r["after_resume"]["status"] == "active"
+    assert r["waits"]["statusline shows active again"], r["statusline_resumed"]
+
+    # complete
+    assert r["after_complete"]["status"] == "completed"
+    assert r["after_complete"]["endedAt"] is not None
+    assert r["after_complete"]["context"]["current_file"] == "src/app.py"
+    assert r["after_complete"]["context"]["current_line"] == "7"
+    assert r["waits"]["statusline empty"], r["statusline_completed"]
+
+    # no error was shown along the way
+    errors = [n for n in r["notifications"] if n["level"] >= ERROR]
+    assert errors == []
+
+    # the store, read after Neovim has gone
+    final = cli(run.db, "show", name)
+    assert final["status"] == "completed"
+    assert final["context"]["current_line"] == "7"
+    assert final["context"]["current_file"] == "src/app.py"
+    listed = cli(run.db, "list")
+    assert [s["name"] for s in listed["sessions"]] == [name]
+
+
+def test_refused_commands_show_the_server_error_and_change_nothing(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+    run = run_scenario("scenario_refused")
+    r = check_run(run, nvim)
+    name = "err-session"
+    before, after = r["before"], r["after"]
+    assert before["status"] == "active"
+    assert before["mode"] == "building"
+
+    # :Helix fail (no reason): the server's sentence at error level
+    assert r["waits"]["fail error shown"], r["fail_notes_all"]
+    server_err = r["fail_server"]["err"]
+    assert server_err and server_err["message"], r["fail_server"]
+    assert server_err["data"]["kind"] == "invalid_argument"
+    assert r["fail_note"]["level"] == ERROR
+    assert server_err["message"] in r["fail_note"]["msg"]
+    assert "reason" in server_err["message"].lower()
+
+    # :Helix mode nonsense
+    assert r["waits"]["mode error shown"], r["mode_notes_all"]
+    server_err = r["mode_server"]["err"]
+    assert server_err and server_err["message"], r["mode_server"]
+    assert server_err["data"]["kind"] == "invalid_argument"
+    assert r["mode_note"]["level"] == ERROR
+    assert server_err["message"] in r["mode_note"]["msg"]
+    assert "nonsense" in server_err["message"]
+
+    # nothing changed
+    for key in ("status", "mode", "failureReason", "endedAt", "tags", "metadata", "name"):
+        assert after[key] == before[key], key
+    assert after["status"] == "active"
+    assert after["failureReason"] is None
+    assert name in r["statusline"] and "paused" not in r["statusline"]
+
+    # :Helix list active -> the session -> "pause"
+    selects = r["selects"]
+    assert len(selects) == 2, selects
+    assert any(name in item for item in selects[0]["items"])
+    assert "pause" in selects[1]["items"]
+    assert "complete" in selects[1]["items"]
+    assert "resume" not in selects[1]["items"]
+    assert r["waits"]["paused through the picker"]
+    assert r["after_picker"]["status"] == "paused"
+    assert cli(run.db, "show", name)["status"] == "paused"
