@@ -112,7 +112,11 @@ def create_server(db: str | None) -> HelixServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: HelixServer, params: lsp.InitializeParams) -> None:
         options = parse_options(params.initialization_options)
-        mgr = SessionManager(_store_path(ls, options.db_path))
+        try:
+            mgr = SessionManager(_store_path(ls, options.db_path))
+        except SessionError as err:
+            payload = error_payload(err)
+            raise JsonRpcException(payload["message"], payload["code"], payload["data"]) from err
         ls.state = ServerState(mgr, options, ls.send)
         folders = [(f.uri, f.name) for f in params.workspace_folders or []]
         ls.state.set_folders(folders, params.root_uri or params.root_path)
