@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -47,6 +48,14 @@ class CommitCounter:
             "SELECT status FROM sessions WHERE id = ?", [self.session_id]
         ).fetchone()
         return None if row is None else str(row[0])
+
+    def context(self) -> dict[str, str]:
+        """The session's context as stored on disk."""
+        row = self.conn.execute(
+            "SELECT context FROM sessions WHERE id = ?", [self.session_id]
+        ).fetchone()
+        value: dict[str, str] = json.loads(row[0]) if row else {}
+        return value
 
     def _data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

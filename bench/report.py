@@ -135,7 +135,9 @@ def table(doc: dict[str, Any]) -> str:
     lines += [
         "",
         f"store commits during cursor bursts: {commits['commits']} in "
-        f"{commits['burst_seconds']} s (max {commits['per_second']:.2f}/s); "
+        f"{commits['burst_seconds']} s (max {commits['per_second']:.2f}/s over >= 1 s); "
+        f"in the {commits['settle_seconds']} s after: {commits['commits_after_burst']}, "
+        f"latest position on disk: {commits['latest_position_on_disk_after_settle']}; "
         f"helix/status sent: {commits['status_notifications']}",
         f"mutating commands durable: {fig['mutating_command']['durable']} "
         f"({fig['mutating_command']['durability_checks']} on-disk checks)",

@@ -4,8 +4,9 @@ The store is built through the core's public API (one ``import_`` of a
 generated snapshot, so every row passes the same checks a user's import
 would) and cached under ``.bench-cache/``: generating 100,000 sessions takes
 seconds, and every run after the first only copies the file. The cache key
-includes the generator's version and the store's schema version, so a change
-to either builds a new file instead of measuring a stale one.
+includes the generator's version, the store's schema version and the SQL of
+its tables and indexes, so any change to those builds a new file instead of
+measuring a stale one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import random
 import shutil
 import sqlite3
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -146,10 +148,22 @@ def cache_dir(root: Path) -> Path:
     return root / ".bench-cache"
 
 
+def schema_fingerprint() -> str:
+    """The SQL of every table and index a new store gets, so any schema edit shows."""
+    with tempfile.TemporaryDirectory(prefix="helix-bench-schema-") as tmp:
+        path = Path(tmp) / "schema.db"
+        SessionManager(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            rows = conn.execute(
+                "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+            ).fetchall()
+    return f"{core_store.SCHEMA_VERSION}:{rows!r}"
+
+
 def cached_store(root: Path, count: int, log: Any = print) -> Path:
     """The path of a generated store of ``count`` sessions, building it if needed."""
     key = hashlib.sha256(
-        f"{GENERATOR_VERSION}:{count}:{core_store.SCHEMA_VERSION}".encode()
+        f"{GENERATOR_VERSION}:{count}:{schema_fingerprint()}".encode()
     ).hexdigest()[:12]
     folder = cache_dir(root)
     target = folder / f"sessions-{count}-{key}.db"
