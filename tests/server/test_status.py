@@ -1,0 +1,113 @@
+"""``helix/status``: pushed after initialized, after changes, and across processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsp_harness import Editor, eventually, start_editor, stop_editor
+
+
+def active_name(status: dict[str, Any]) -> str | None:
+    return None if status["active"] is None else str(status["active"]["name"])
+
+
+async def test_status_follows_every_change(editor: Editor) -> None:
+    first = await editor.status_where(lambda s: True)
+    assert first == {"active": None, "sessions": []}
+
+    await editor.command("create", name="auth")
+    await editor.command("start")
+    await editor.command("addTag", tag="security")
+    await editor.command("pause")
+    await editor.command("create", name="other", project="elsewhere", start=True)
+    await eventually(lambda: len(editor.statuses) >= 6, what="six status pushes")
+    seen = [(active_name(s), [x["name"] for x in s["sessions"]]) for s in editor.statuses]
+    assert seen == [
+        (None, []),
+        (None, []),
+        ("auth", ["auth"]),
+        ("auth", ["auth"]),
+        (None, []),
+        (None, []),  # another project's session is not this workspace's
+    ]
+    assert editor.statuses[3]["active"]["tags"] == ["security"]
+    assert editor.statuses[4]["active"] is None
+
+
+async def test_read_commands_push_nothing(editor: Editor) -> None:
+    await editor.command("create", name="quiet", start=True)
+    await editor.status_where(lambda s: active_name(s) == "quiet")
+    count = editor.status_count()
+    for name in ("get", "active", "list", "stats", "export"):
+        await editor.command(name)
+    await editor.command("addTag", tag="marker")  # a change, to know pushes went out
+    await editor.status_where(lambda s: s["active"] and s["active"]["tags"] == ["marker"])
+    assert editor.status_count() == count + 1
+
+
+async def test_cursor_moves_alone_push_rarely_but_the_last_one_arrives(
+    editor: Editor, project: Path
+) -> None:
+    await editor.command("create", name="typing", start=True)
+    await editor.status_where(lambda s: active_name(s) == "typing")
+    count = editor.status_count()
+    for line in range(300):
+        editor.cursor(project / "src" / "app.py", line, 0)
+    await editor.get()  # every move has been handled
+    final = await editor.status_where(
+        lambda s: s["active"] and s["active"]["context"].get("current_line") == "300"
+    )
+    assert final["active"]["context"]["current_file"] == "src/app.py"
+    assert editor.status_count() - count <= 3
+
+
+async def test_two_servers_on_one_store_see_each_other(db: Path, project: Path) -> None:
+    one = await start_editor(db, [project])
+    two = await start_editor(db, [project])
+    try:
+        await one.status_where(lambda s: True)
+        await two.status_where(lambda s: True)
+        made = await one.command("create", name="shared", start=True)
+        seen = await two.status_where(lambda s: active_name(s) == "shared", timeout=10)
+        assert seen["active"]["id"] == made["id"]
+
+        await two.command("pause", session="shared")
+        await one.status_where(
+            lambda s: s["active"] is None and len(one.statuses) > 2, timeout=10
+        )
+        assert (await one.get())["status"] == "paused"
+    finally:
+        await stop_editor(one)
+        await stop_editor(two)
+
+
+async def test_auto_pause_when_idle_and_resume_on_activity(db: Path, project: Path) -> None:
+    ed = await start_editor(db, [project], options={"autoPauseMinutes": 0.02})  # 1.2 s
+    try:
+        await ed.command("create", name="coffee-break", start=True)
+        paused = await ed.status_where(
+            lambda s: s["active"] is None and len(ed.statuses) > 2, timeout=15
+        )
+        assert paused["sessions"] == []
+        assert (await ed.get(session="coffee-break"))["status"] == "paused"
+
+        ed.cursor(project / "src" / "app.py", 4, 0)
+        back = await ed.status_where(lambda s: active_name(s) == "coffee-break"
+                                     and len(ed.statuses) > 3, timeout=10)
+        assert back["active"]["status"] == "active"
+        assert (await ed.get())["context"]["current_line"] == "5"
+    finally:
+        await stop_editor(ed)
+
+
+async def test_a_paused_session_is_not_resumed_by_activity(db: Path, project: Path) -> None:
+    ed = await start_editor(db, [project], options={"autoPauseMinutes": 0.02})
+    try:
+        await ed.command("create", name="by-hand", start=True)
+        await ed.command("pause")  # a person paused it: activity must not undo that
+        ed.cursor(project / "src" / "app.py", 4, 0)
+        await ed.command("list")
+        assert (await ed.get(session="by-hand"))["status"] == "paused"
+    finally:
+        await stop_editor(ed)
