@@ -90,7 +90,7 @@ class SessionManager:
             return rec
         rows = conn.execute(
             f"SELECT {COLUMNS} FROM sessions WHERE name = ? AND status NOT IN {_FINAL} "
-            "ORDER BY created_at DESC",
+            "ORDER BY created_at DESC, seq DESC",
             [ref],
         ).fetchall()
         if len(rows) > 1:
@@ -100,7 +100,7 @@ class SessionManager:
             )
         if rows:
             return Store.to_record(rows[0])
-        rec = self._one(conn, "name = ? ORDER BY ended_at DESC, created_at DESC", [ref])
+        rec = self._one(conn, "name = ? ORDER BY ended_at DESC, seq DESC", [ref])
         if rec is None:
             raise NotFoundError(f"no session has the id or name {ref!r}.")
         return rec
@@ -109,13 +109,13 @@ class SessionManager:
         proj = validation.project(project if project is not None else default_project())
         if action == "start":
             rec = self._one(
-                conn, "project = ? AND status = 'idle' ORDER BY created_at DESC", [proj]
+                conn, "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC", [proj]
             )
             if rec is None:
                 raise NotFoundError(f"project {proj!r} has no idle session to start.")
             return rec
         rec = self._one(conn, "project = ? AND status = 'active'", [proj]) or self._one(
-            conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC", [proj]
+            conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC", [proj]
         )
         if rec is None:
             raise NotFoundError(f"project {proj!r} has no active or paused session.")
@@ -140,7 +140,7 @@ class SessionManager:
         """The active session of ``project`` (of any project when None)."""
         with self._store.snapshot() as conn:
             if project is None:
-                rec = self._one(conn, "status = 'active' ORDER BY active_since DESC", [])
+                rec = self._one(conn, "status = 'active' ORDER BY active_since DESC, seq DESC", [])
             else:
                 rec = self._one(conn, "project = ? AND status = 'active'", [project])
         return None if rec is None else self._handle(rec)
@@ -152,7 +152,7 @@ class SessionManager:
             params = sorted(set(projects))
             sql += f" AND project IN ({','.join('?' * len(params))})"
         with self._store.snapshot() as conn:
-            rows = conn.execute(sql + " ORDER BY active_since DESC", params).fetchall()
+            rows = conn.execute(sql + " ORDER BY active_since DESC, seq DESC", params).fetchall()
         return [self._handle(Store.to_record(r)) for r in rows]
 
     # -- changes ---------------------------------------------------------------
@@ -344,7 +344,7 @@ class SessionManager:
         with self._store.transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE status IN "
-                f"{_FINAL}{where} ORDER BY ended_at DESC, created_at DESC LIMIT -1 OFFSET ?)",
+                f"{_FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)",
                 [*params, keep],
             )
             return cur.rowcount
@@ -382,7 +382,7 @@ class SessionManager:
             if ref is not None:
                 records = [self._find(conn, ref)]
             else:
-                rows = conn.execute(f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, rowid")
+                rows = conn.execute(f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, seq")
                 records = [Store.to_record(r) for r in rows]
         return transfer.snapshot(records)
 

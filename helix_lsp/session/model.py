@@ -139,6 +139,8 @@ class SessionRecord:
     active_since: int | None = None
     """Start of the current active interval; set only while active."""
     version: int = 1
+    seq: int = 0
+    """The store's creation sequence number: breaks ties between equal timestamps."""
 
     def active_total_ms(self, at: int) -> int:
         """Active time up to ``at``: closed intervals plus the open one."""

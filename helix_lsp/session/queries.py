@@ -34,45 +34,60 @@ class Filter:
     tag: object = None
     query: object = None
 
-    def where(self) -> tuple[str, list[object]]:
+    def where(self) -> tuple[list[str], list[object]]:
+        """Conditions on ``sessions s`` (and ``session_tags t`` for a tag), with their values."""
         clauses: list[str] = []
         params: list[object] = []
+        if self.tag is not None:
+            clauses.append("t.tag = ?")
+            params.append(validation.tag(self.tag))
         if self.status is not None:
             statuses = _values(self.status, Status.parse)
-            clauses.append(f"status IN ({','.join('?' * len(statuses))})")
+            clauses.append(f"s.status IN ({','.join('?' * len(statuses))})")
             params += statuses
         if self.mode is not None:
             modes = _values(self.mode, Mode.parse)
-            clauses.append(f"mode IN ({','.join('?' * len(modes))})")
+            clauses.append(f"s.mode IN ({','.join('?' * len(modes))})")
             params += modes
         if self.project is not None:
-            clauses.append("project = ?")
+            clauses.append("s.project = ?")
             params.append(validation.project(self.project))
-        if self.tag is not None:
-            clauses.append("id IN (SELECT session_id FROM session_tags WHERE tag = ?)")
-            params.append(validation.tag(self.tag))
         if self.query is not None:
             needle = validation.text(self.query, "the search text", validation.MAX_NAME)
             escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("name LIKE ? ESCAPE '\\'")
+            clauses.append("s.name LIKE ? ESCAPE '\\'")
             params.append(f"%{escaped}%")
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        return clauses, params
+
+
+_S_COLUMNS = ", ".join("s." + c.strip() for c in COLUMNS.split(","))
 
 
 def page(
     conn: sqlite3.Connection, flt: Filter, limit: int, offset: int
 ) -> tuple[list[SessionRecord], int]:
-    """Records matching ``flt``, newest first, and how many match in all."""
-    where, params = flt.where()
+    """Records matching ``flt``, newest first, and how many match in all.
+
+    A tag filter walks the tag index (which carries ``created_at``) so that the
+    newest tagged sessions come without sorting every session of that tag.
+    """
+    clauses, params = flt.where()
+    if flt.tag is not None:
+        source = "session_tags t JOIN sessions s ON s.seq = t.seq"
+        order = "t.created_at DESC, t.seq DESC"
+    else:
+        source, order = "sessions s", "s.created_at DESC, s.seq DESC"
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
     rows = conn.execute(
-        f"SELECT {COLUMNS} FROM sessions{where} ORDER BY created_at DESC, rowid DESC "
-        "LIMIT ? OFFSET ?",
+        f"SELECT {_S_COLUMNS} FROM {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     if offset == 0 and len(rows) < limit:
         total = len(rows)
     else:
-        total = conn.execute(f"SELECT COUNT(*) FROM sessions{where}", params).fetchone()[0]
+        if clauses == ["t.tag = ?"]:  # the tag index alone can count
+            source = "session_tags t"
+        total = conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
     return [Store.to_record(r) for r in rows], total
 
 

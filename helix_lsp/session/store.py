@@ -27,7 +27,7 @@ BUSY_TIMEOUT_MS: Final = 5000
 COLUMNS: Final = (
     "id, name, mode, status, project, description, tags, metadata, context, created_at, "
     "updated_at, started_at, last_paused_at, ended_at, failure_reason, active_ms, "
-    "active_since, version"
+    "active_since, version, seq"
 )
 
 
@@ -46,7 +46,8 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
         conn,
         """
         CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
             name TEXT NOT NULL,
             mode TEXT NOT NULL,
             status TEXT NOT NULL,
@@ -67,16 +68,20 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
         );
         CREATE TABLE session_tags (
             tag TEXT NOT NULL,
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            PRIMARY KEY (tag, session_id)
+            seq INTEGER NOT NULL REFERENCES sessions(seq) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (tag, seq)
         ) WITHOUT ROWID;
-        CREATE INDEX session_tags_session ON session_tags(session_id);
+        CREATE INDEX session_tags_session ON session_tags(seq);
+        CREATE INDEX session_tags_recent ON session_tags(tag, created_at);
         CREATE INDEX sessions_created ON sessions(created_at);
         CREATE INDEX sessions_status ON sessions(status, created_at);
         CREATE INDEX sessions_mode ON sessions(mode, created_at);
         CREATE INDEX sessions_project ON sessions(project, status, created_at);
         CREATE INDEX sessions_name ON sessions(name);
         CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX sessions_stats
+            ON sessions(project, status, mode, active_ms, active_since, started_at);
         CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active';
         """,
     )
@@ -251,12 +256,13 @@ class Store:
             active_ms=row[15],
             active_since=row[16],
             version=row[17],
+            seq=row[18],
         )
 
     @staticmethod
     def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
-        conn.execute(
-            f"INSERT INTO sessions ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        cur = conn.execute(
+            f"INSERT INTO sessions ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
             (
                 rec.id,
                 rec.name,
@@ -278,9 +284,11 @@ class Store:
                 rec.version,
             ),
         )
+        assert cur.lastrowid is not None
+        rec.seq = cur.lastrowid
         conn.executemany(
-            "INSERT INTO session_tags (tag, session_id) VALUES (?, ?)",
-            [(t, rec.id) for t in rec.tags],
+            "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)",
+            [(t, rec.seq, rec.created_at) for t in rec.tags],
         )
 
     @staticmethod
@@ -315,12 +323,12 @@ class Store:
             gone = [t for t in old_tags if t not in rec.tags]
             new = [t for t in rec.tags if t not in old_tags]
             conn.executemany(
-                "DELETE FROM session_tags WHERE tag = ? AND session_id = ?",
-                [(t, rec.id) for t in gone],
+                "DELETE FROM session_tags WHERE tag = ? AND seq = ?",
+                [(t, rec.seq) for t in gone],
             )
             conn.executemany(
-                "INSERT INTO session_tags (tag, session_id) VALUES (?, ?)",
-                [(t, rec.id) for t in new],
+                "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)",
+                [(t, rec.seq, rec.created_at) for t in new],
             )
 
 

@@ -95,7 +95,9 @@ def value(raw: object, what: str) -> str:
     return raw
 
 
-def mapping(raw: Mapping[str, object] | Mapping[object, object] | None, what: str) -> dict[str, str]:
+def mapping(
+    raw: Mapping[str, object] | Mapping[object, object] | None, what: str
+) -> dict[str, str]:
     """A whole str -> str map (metadata or context), checked entry by entry."""
     if raw is None:
         return {}

@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 
 
-def cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "helix_lsp", "session", *args], capture_output=True, text=True,
-        timeout=60, cwd=cwd, input=stdin, env=os.environ.copy(),
+        [sys.executable, "-m", "helix_lsp", "session", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        input=stdin,
+        env=os.environ.copy(),
     )
 
 
@@ -33,18 +40,45 @@ def project(tmp_path: Path) -> Path:
 
 def test_create_start_list_show(project: Path, db_path: Path) -> None:
     db = str(db_path)
-    made = cli("create", "demo", "--start", "-t", "payments", "--meta", "sprint=23", "--db", db, cwd=project)
+    made = cli(
+        "create",
+        "demo",
+        "--start",
+        "-t",
+        "payments",
+        "--meta",
+        "sprint=23",
+        "--db",
+        db,
+        cwd=project,
+    )
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith("created demo (")
     assert "active · building · payment-service" in made.stdout
     cli("create", "later", "--mode", "Testing", "--db", db, cwd=project)
     listing = cli("list", "--db", db, cwd=project)
     lines = listing.stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "STATUS", "MODE", "PROJECT", "ACTIVE", "CREATED", "TAGS"]
-    assert [line.split()[1:4] for line in lines[1:]] == [["later", "idle", "testing"], ["demo", "active", "building"]]
+    assert lines[0].split() == [
+        "ID",
+        "NAME",
+        "STATUS",
+        "MODE",
+        "PROJECT",
+        "ACTIVE",
+        "CREATED",
+        "TAGS",
+    ]
+    assert [line.split()[1:4] for line in lines[1:]] == [
+        ["later", "idle", "testing"],
+        ["demo", "active", "building"],
+    ]
     assert lines[0].index("NAME") == lines[1].index("later") == lines[2].index("demo")
     shown = json.loads(cli("show", "--json", "--db", db, cwd=project).stdout)
-    assert shown["name"] == "demo" and shown["metadata"] == {"sprint": "23"} and shown["tags"] == ["payments"]
+    assert (
+        shown["name"] == "demo"
+        and shown["metadata"] == {"sprint": "23"}
+        and shown["tags"] == ["payments"]
+    )
     assert shown["status"] == "active" and shown["project"] == "payment-service"
     data = json.loads(cli("list", "--json", "--status", "idle", "--db", db).stdout)
     assert data["total"] == 1 and data["sessions"][0]["name"] == "later"
@@ -78,17 +112,26 @@ def test_lifecycle_verbs_and_current_session(project: Path, db_path: Path) -> No
     assert shown["mode"] == "debugging" and shown["context"] == {"current_file": "src/pay.py"}
     assert shown["status"] == "completed" and shown["tags"] == ["y"]
     failed = cli("fail", "a", "--reason", "wrong approach", "--db", db)
-    assert failed.returncode == 0 and json.loads(cli("show", "a", "--json", "--db", db).stdout)[
-        "failureReason"] == "wrong approach"
+    assert (
+        failed.returncode == 0
+        and json.loads(cli("show", "a", "--json", "--db", db).stdout)["failureReason"]
+        == "wrong approach"
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["pause", "idle-one"], "helix-lsp: cannot pause 'idle-one': it is idle; pause needs an active session.\n"),
+        (
+            ["pause", "idle-one"],
+            "helix-lsp: cannot pause 'idle-one': it is idle; pause needs an active session.\n",
+        ),
         (["show", "ghost"], "helix-lsp: no session has the id or name 'ghost'.\n"),
         (["resume"], "helix-lsp: project 'payment-service' has no active or paused session.\n"),
-        (["tag", "two words", "-s", "idle-one"], "helix-lsp: the tag 'two words' contains white space; use - or _ instead.\n"),
+        (
+            ["tag", "two words", "-s", "idle-one"],
+            "helix-lsp: the tag 'two words' contains white space; use - or _ instead.\n",
+        ),
         (["meta", "key"], "helix-lsp: meta needs a VALUE, or --unset to remove 'key'.\n"),
     ],
 )
@@ -134,14 +177,19 @@ def test_export_import_between_stores(project: Path, tmp_path: Path) -> None:
     exported = cli("export", "--all", "-o", str(out), "--db", first)
     assert exported.returncode == 0 and "exported 2 sessions" in exported.stderr
     assert cli("import", str(out), "--db", second).stdout.strip() == "imported 2 sessions"
-    names = [s["name"] for s in json.loads(cli("list", "--json", "--db", second).stdout)["sessions"]]
+    names = [
+        s["name"] for s in json.loads(cli("list", "--json", "--db", second).stdout)["sessions"]
+    ]
     assert names == ["two", "one"]
     again = cli("import", "-", "--db", second, stdin=out.read_text())
     assert again.returncode == 1 and "already in the store" in again.stderr
-    assert cli("import", "-", "--db", second, stdin="{not json").stderr.startswith("helix-lsp: - is not JSON")
+    assert cli("import", "-", "--db", second, stdin="{not json").stderr.startswith(
+        "helix-lsp: - is not JSON"
+    )
 
 
 def test_version() -> None:
-    result = subprocess.run([sys.executable, "-m", "helix_lsp", "--version"], capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "--version"], capture_output=True, text=True, timeout=30
+    )
     assert result.stdout.strip().startswith("helix-lsp 0.")

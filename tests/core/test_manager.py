@@ -85,8 +85,12 @@ def test_one_active_session_per_project(mgr: SessionManager) -> None:
 def test_list_filters_order_and_paging(mgr: SessionManager) -> None:
     made = []
     for i in range(30):
-        sess = mgr.create(f"task-{i:02d}", Mode.TESTING if i % 3 == 0 else Mode.BUILDING,
-                          "api" if i % 2 else "web", tags=["even"] if i % 2 == 0 else ["odd"])
+        sess = mgr.create(
+            f"task-{i:02d}",
+            Mode.TESTING if i % 3 == 0 else Mode.BUILDING,
+            "api" if i % 2 else "web",
+            tags=["even"] if i % 2 == 0 else ["odd"],
+        )
         made.append(sess)
         time.sleep(0.001)
     page = mgr.list(limit=10)
@@ -118,8 +122,14 @@ def test_stats(mgr: SessionManager) -> None:
     assert stats.total == 3
     assert stats.by_status["completed"] == 1 and stats.by_status["idle"] == 1
     assert stats.by_status["active"] == 1 and stats.by_status["failed"] == 0
-    assert stats.by_mode == {"planning": 0, "building": 1, "testing": 1, "refactoring": 0,
-                             "debugging": 1, "deployment": 0}
+    assert stats.by_mode == {
+        "planning": 0,
+        "building": 1,
+        "testing": 1,
+        "refactoring": 0,
+        "debugging": 1,
+        "deployment": 0,
+    }
     assert stats.active_seconds >= 0.07
     assert stats.average_active_seconds == pytest.approx(stats.active_seconds / 2)
     assert set(stats.by_project) == {"api", "web"}
@@ -149,8 +159,15 @@ def test_delete_and_trim_history(mgr: SessionManager) -> None:
 
 
 def test_export_import_round_trip_is_lossless(mgr: SessionManager, tmp_path: Path) -> None:
-    a = mgr.create("a", "planning", "api", description="line one\nline two", tags=["x", "y"],
-                   metadata={"sprint": "23"}, context={"branch": "main"})
+    a = mgr.create(
+        "a",
+        "planning",
+        "api",
+        description="line one\nline two",
+        tags=["x", "y"],
+        metadata={"sprint": "23"},
+        context={"branch": "main"},
+    )
     mgr.start(a.id)
     time.sleep(0.01)
     mgr.pause(a.id)
@@ -231,7 +248,9 @@ def test_store_file_is_private_and_in_the_user_data_dir(
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_env_variable_picks_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_variable_picks_the_default_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "env" / "s.db"
     monkeypatch.setenv("HELIX_LSP_DB", str(target))
     with SessionManager() as mgr:

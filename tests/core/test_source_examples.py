@@ -53,7 +53,11 @@ def test_complete_example(mgr: SessionManager, capsys: pytest.CaptureFixture[str
     assert match, out
     assert sess.status is Status.COMPLETED
     assert 0.5 <= (sess.ended_at - sess.started_at).total_seconds() < 5
-    assert 0.4 <= sess.active_duration.total_seconds() < (sess.ended_at - sess.started_at).total_seconds()
+    assert (
+        0.4
+        <= sess.active_duration.total_seconds()
+        < (sess.ended_at - sess.started_at).total_seconds()
+    )
     # Everything the example set is in the store, not just in the object.
     stored = SessionManager(mgr.path).get(sess.id)
     assert stored.tags == ["payments", "stripe"]
@@ -61,7 +65,9 @@ def test_complete_example(mgr: SessionManager, capsys: pytest.CaptureFixture[str
     assert stored.get_context("branch") == "feature/payments"
 
 
-def test_creating_and_managing_sessions(mgr: SessionManager, capsys: pytest.CaptureFixture[str]) -> None:
+def test_creating_and_managing_sessions(
+    mgr: SessionManager, capsys: pytest.CaptureFixture[str]
+) -> None:
     sess = mgr.create("implement-user-auth", Mode.BUILDING, "api-server")
     sess.add_tag("authentication")
     sess.add_tag("security")
@@ -106,7 +112,14 @@ def test_lifecycle_walkthrough(mgr: SessionManager, capsys: pytest.CaptureFixtur
     mgr.start(other.id)
     mgr.fail(other.id, "Tests failed, need to redesign")
     print(other.status)
-    assert capsys.readouterr().out.split() == ["idle", "active", "paused", "active", "completed", "failed"]
+    assert capsys.readouterr().out.split() == [
+        "idle",
+        "active",
+        "paused",
+        "active",
+        "completed",
+        "failed",
+    ]
     assert other.failure_reason == "Tests failed, need to redesign"
 
 
@@ -133,6 +146,9 @@ def test_practice_exercise_debugging_a_memory_leak(mgr: SessionManager) -> None:
     assert again.status is Status.COMPLETED
     assert again.has_tag("memory-leak") and again.tags == ["memory-leak", "performance", "worker"]
     assert again.get_metadata("issue") == "JOB-4821"
-    assert again.context == {"current_file": "worker/cache.py", "current_line": "42",
-                             "branch": "fix/worker-leak"}
+    assert again.context == {
+        "current_file": "worker/cache.py",
+        "current_line": "42",
+        "branch": "fix/worker-leak",
+    }
     assert mgr.list(mode="debugging", tag="memory-leak").total == 1

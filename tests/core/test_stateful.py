@@ -134,6 +134,8 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 TestLifecycle = LifecycleMachine.TestCase
 TestLifecycle.settings = settings(
-    max_examples=100, stateful_step_count=40, deadline=None,
+    max_examples=100,
+    stateful_step_count=40,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -19,8 +19,12 @@ def test_two_writers_lose_nothing(db_path: Path) -> None:
     worker = Path(__file__).with_name("hammer_worker.py")
     start_at = str(time.time() + 1.5)
     procs = [
-        subprocess.Popen([sys.executable, str(worker), str(db_path), label, str(COUNT), start_at],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(worker), str(db_path), label, str(COUNT), start_at],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for label in ("left", "right")
     ]
     results = []
@@ -41,7 +45,9 @@ def test_two_writers_lose_nothing(db_path: Path) -> None:
                 assert sess.status is expected
         shared = mgr.get(shared.id)
         assert len(shared.metadata) == 2 * COUNT, "a metadata write of one process was lost"
-        assert sorted(shared.tags) == sorted(f"{lab}{n}" for lab in ("left", "right") for n in range(20))
+        assert sorted(shared.tags) == sorted(
+            f"{lab}{n}" for lab in ("left", "right") for n in range(20)
+        )
         assert shared.status in (Status.ACTIVE, Status.PAUSED)
         left, right = results
         overlap = min(left["ended"], right["ended"]) - max(left["began"], right["began"])
