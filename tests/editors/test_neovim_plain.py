@@ -1,0 +1,80 @@
+"""Stock Neovim (0.7.2, `nvim` on PATH) with a plain init.lua and no helix plugin.
+
+The user configures helix-lsp like any language server: the cursor reaches the
+session through ``vim.lsp.buf.document_highlight()`` and commands run through
+``workspace/executeCommand``. Install: ``apt-get install neovim`` (see
+tests/editors/neovim.sh).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helix_lsp.session import SessionManager
+
+INIT = Path(__file__).parent / "fixtures_server" / "plain_init.lua"
+
+
+def nvim() -> str:
+    found = shutil.which("nvim")
+    if found is None:
+        pytest.fail("nvim is not installed: run tests/editors/neovim.sh (apt-get install neovim)")
+    return found
+
+
+def run_nvim(tmp_path: Path, project: Path, db: Path, file: Path) -> list[dict[str, Any]]:
+    out = tmp_path / "nvim-out.jsonl"
+    env = {
+        **os.environ,
+        "HELIX_TEST_OUT": str(out),
+        "HELIX_TEST_ROOT": str(project),
+        "HELIX_TEST_DB": str(db),
+        "HELIX_TEST_PYTHON": sys.executable,
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
+    }
+    proc = subprocess.run(
+        [nvim(), "--headless", "--clean", "-u", str(INIT), str(file)],
+        cwd=project, env=env, capture_output=True, timeout=90, text=True,
+    )
+    assert out.exists(), f"nvim wrote nothing (exit {proc.returncode}): {proc.stderr[-2000:]}"
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_plain_neovim_records_the_cursor_and_runs_commands(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    (project / "src").mkdir(parents=True)
+    source = project / "src" / "cart.py"
+    source.write_text("".join(f"line_{i} = {i}\n" for i in range(40)))
+    db = tmp_path / "store" / "sessions.db"
+
+    events = {e["kind"]: e["value"] for e in run_nvim(tmp_path, project, db, source)}
+    assert "fatal" not in events, events
+    assert events["highlightProvider"] is True
+    assert events["create"]["name"] == "nvim-task"
+    assert events["create"]["status"] == "active"
+    assert events["create"]["project"] == "shop"
+
+    got = events["get"]
+    assert got["context"]["current_file"] == "src/cart.py"
+    assert (got["context"]["current_line"], got["context"]["current_column"]) == ("12", "5")
+    assert got["tags"] == ["from-nvim"]
+
+    refused = events["refused"]
+    assert refused["code"] == -32602
+    assert refused["data"]["kind"] == "not_found"
+
+    with SessionManager(str(db)) as mgr:  # what Neovim's exit left in the store
+        stored = mgr.get("nvim-task")
+        assert stored.context["current_line"] == "12"
+        assert stored.context["current_file"] == "src/cart.py"
