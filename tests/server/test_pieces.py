@@ -1,0 +1,136 @@
+"""The server's pure pieces on their own: folders, globs, branch, options, arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helix_lsp.server.options import Options, parse_options
+from helix_lsp.server.params import (
+    Create,
+    KeyValue,
+    ListQuery,
+    Target,
+    error_payload,
+    parse_arguments,
+)
+from helix_lsp.server.paths import (
+    DEFAULT_EXCLUDES,
+    Excludes,
+    hide_name,
+    locate,
+    make_folder,
+    read_branch,
+)
+from helix_lsp.session import (
+    ConflictError,
+    InvalidArgumentError,
+    InvalidTransitionError,
+    NotFoundError,
+    StorageError,
+)
+
+
+def test_innermost_folder_decides_and_paths_are_relative(tmp_path: Path) -> None:
+    outer = make_folder((tmp_path / "mono").as_uri(), "mono", None)
+    inner = make_folder((tmp_path / "mono" / "web").as_uri(), None, None)
+    assert outer is not None and inner is not None
+    folders = [outer, inner]
+    web = locate(str(tmp_path / "mono" / "web" / "src" / "a.ts"), folders, "fallback")
+    assert (web.project, web.relative) == ("web", "src/a.ts")
+    root = locate(str(tmp_path / "mono" / "README.md"), folders, "fallback")
+    assert (root.project, root.relative) == ("mono", "README.md")
+    sibling = locate(str(tmp_path / "mono-extra" / "x.py"), folders, "fallback")
+    assert (sibling.project, sibling.folder) == ("fallback", None)
+    assert sibling.relative == str(tmp_path / "mono-extra" / "x.py")
+
+
+def test_project_option_overrides_folder_names(tmp_path: Path) -> None:
+    folder = make_folder(str(tmp_path / "checkout-2"), "checkout-2", "payments")
+    assert folder is not None and folder.project == "payments"
+
+
+@pytest.mark.parametrize("path", [
+    ".env", "config/.env.local", "certs/server.pem", "tls.key", "deploy/id_rsa",
+    "id_ed25519.pub", "store.p12", "win.pfx", "a/b/.ssh/config", ".aws/credentials",
+])
+def test_default_excludes_cover_secrets(path: str) -> None:
+    assert Excludes(DEFAULT_EXCLUDES).matches(path)
+
+
+@pytest.mark.parametrize("path", [
+    "src/app.py", "environment.py", "docs/keys.md", "src/key_handler.go", "pem.txt",
+])
+def test_default_excludes_leave_code_alone(path: str) -> None:
+    assert not Excludes(DEFAULT_EXCLUDES).matches(path)
+
+
+def test_glob_forms() -> None:
+    ex = Excludes(["build/**", "*.log", "**/fixtures/*.json", "data?.csv", "[ab].txt"])
+    assert ex.matches("build/out/x.js") and ex.matches("build/a")
+    assert ex.matches("deep/server.log")
+    assert ex.matches("tests/fixtures/big.json") and ex.matches("fixtures/x.json")
+    assert ex.matches("data1.csv") and not ex.matches("data12.csv")
+    assert ex.matches("a.txt") and not ex.matches("c.txt")
+    assert not ex.matches("src/build.py")
+
+
+@given(st.text(alphabet="abcxyz/._-", min_size=1, max_size=30))
+def test_hidden_names_are_stable_and_reveal_nothing(name: str) -> None:
+    hidden = hide_name(name)
+    assert hidden == hide_name(name) and hidden.startswith("sha256:")
+    assert len(hidden) == len("sha256:") + 16
+
+
+def test_branch_from_head_detached_and_missing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "pkg").mkdir()
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/feature/x\n")
+    assert read_branch(str(repo / "pkg")) == "feature/x"  # a subfolder of the repository
+    (repo / ".git" / "HEAD").write_text("3f2a9c0d1e2b3c4d5e6f708192a3b4c5d6e7f809\n")
+    assert read_branch(str(repo)) is None
+    assert read_branch(str(tmp_path / "nowhere")) is None
+
+
+def test_options_ignore_wrong_types() -> None:
+    assert parse_options(None) == Options()
+    assert parse_options(["not", "an", "object"]) == Options()
+    opts = parse_options({
+        "dbPath": "/tmp/x.db", "cursorNotifications": "yes", "exclude": ["a/**", 3],
+        "hideFileNames": True, "autoPauseMinutes": -5, "project": "  ", "unknown": 1,
+    })
+    assert opts == Options(db_path="/tmp/x.db", exclude=("a/**",), hide_file_names=True)
+    assert parse_options({"autoPauseMinutes": 15}).auto_pause_minutes == 15.0
+
+
+def test_arguments_shape_and_types() -> None:
+    assert parse_arguments("c", None, Target) == Target()
+    assert parse_arguments("c", [None], Target) == Target()
+    assert parse_arguments("c", [{"session": "s"}], Target) == Target(session="s")
+    assert parse_arguments("c", [{"name": "n", "mode": None}], Create).mode == "building"
+    assert parse_arguments("c", [{"key": "k", "value": None}], KeyValue).value is None
+    assert parse_arguments("c", [{"status": ["idle"]}], ListQuery).status == ["idle"]
+    for bad in ([{"session": 1}], [{"sesion": "s"}], ["s"], [{}, {}]):
+        with pytest.raises(InvalidArgumentError):
+            parse_arguments("c", bad, Target)
+    with pytest.raises(InvalidArgumentError, match="limit"):
+        parse_arguments("c", [{"limit": True}], ListQuery)
+    with pytest.raises(InvalidArgumentError, match="value"):
+        parse_arguments("c", [{"key": "k"}], KeyValue)
+
+
+def test_error_codes_by_kind() -> None:
+    cases = [
+        (InvalidArgumentError("bad."), -32602, "invalid_argument"),
+        (NotFoundError("none."), -32602, "not_found"),
+        (InvalidTransitionError("no."), -32803, "invalid_transition"),
+        (ConflictError("taken."), -32803, "conflict"),
+        (StorageError("broken."), -32803, "storage"),
+    ]
+    for err, code, kind in cases:
+        payload = error_payload(err)
+        assert payload == {"code": code, "message": str(err), "data": {"kind": kind}}
