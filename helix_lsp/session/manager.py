@@ -56,6 +56,11 @@ class SessionManager:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this store can only be read (None when it can be written)."""
+        return self._store.read_only_reason
+
     def data_version(self) -> int:
         """Changes whenever another connection commits to the store file."""
         return self._store.data_version()
@@ -162,10 +167,10 @@ class SessionManager:
         ref: object,
         fn: Callable[[SessionRecord], None],
         project: str | None = None,
-        action: str = "",
+        durable: bool = True,
     ) -> SessionRecord:
-        with self._store.transaction() as conn:
-            rec = self._resolve(conn, ref, project, action)
+        with self._store.transaction(durable=durable) as conn:
+            rec = self._resolve(conn, ref, project, "")
             old_tags = list(rec.tags)
             fn(rec)
             rec.updated_at = max(now_ms(), rec.updated_at)
@@ -312,9 +317,18 @@ class SessionManager:
         return self.update_context(ref, {key: value}, project=project)
 
     def update_context(
-        self, ref: str | None, values: Mapping[str, str | None], *, project: str | None = None
+        self,
+        ref: str | None,
+        values: Mapping[str, str | None],
+        *,
+        project: str | None = None,
+        durable: bool = True,
     ) -> Session:
-        """Set (or, with None, remove) several context keys in one transaction."""
+        """Set (or, with None, remove) several context keys in one transaction.
+
+        ``durable=False`` suits frequent writes such as the cursor position: the
+        commit survives a crash of the process but skips the sync to disk.
+        """
         updates = dict(values)
         validation.merge({}, updates, "context")
         return self._handle(
@@ -322,6 +336,7 @@ class SessionManager:
                 ref,
                 lambda r: setattr(r, "context", validation.merge(r.context, updates, "context")),
                 project,
+                durable,
             )
         )
 

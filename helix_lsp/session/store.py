@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -117,6 +118,17 @@ def _prepare_file(path: Path, *, private_dir: bool) -> None:
         os.chmod(path, 0o600)
 
 
+def _writable(path: Path) -> bool:
+    """Whether the file and its folder (where the WAL lives) can be written."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError:
+        return False
+    return True
+
+
 def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | ConflictError:
     """Turn a SQLite failure into the core's error family, with a usable sentence."""
     text = str(err).lower()
@@ -138,27 +150,33 @@ def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | Confl
 
 
 class Store:
-    """An open store file: connection, schema, transactions, row mapping."""
+    """An open store file: connection, schema, transactions, row mapping.
+
+    A store that cannot be written (a read-only file or folder, a schema from a
+    newer helix-lsp) still opens for reading: ``read_only_reason`` says why,
+    and every write is refused with that sentence before anything is touched.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         default = path is None
         target = default_db_path() if path is None else path
         self.path = str(target)
+        self.read_only_reason: str | None = None
+        self._durable = True
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         try:
             if not memory:
                 _prepare_file(Path(self.path), private_dir=default)
-            self.conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
+                if not _writable(Path(self.path)):
+                    self.read_only_reason = f"the session store {self.path} is read-only"
+            self.conn = self._connect(read_only=self.read_only_reason is not None)
         except (OSError, sqlite3.Error) as err:
-            raise StorageError(f"cannot open the session store {self.path}: {err}.") from err
+            detail = getattr(err, "strerror", None) or err
+            raise StorageError(f"cannot open the session store {self.path}: {detail}.") from err
         try:
             self._configure(memory)
-            self._migrate()
+            if self.read_only_reason is None:
+                self._migrate()
         except sqlite3.Error as err:
             self.conn.close()
             raise describe_sqlite_error(err, self.path) from err
@@ -166,28 +184,49 @@ class Store:
             self.conn.close()
             raise
 
+    def _connect(self, *, read_only: bool) -> sqlite3.Connection:
+        if not read_only:
+            return sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        uri = Path(self.path).resolve().as_uri()
+        for flags in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn = sqlite3.connect(
+                uri + flags,
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+            try:  # a WAL store in a read-only folder opens only as immutable
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+        raise StorageError(f"cannot read the session store {self.path}.")
+
     def _configure(self, memory: bool) -> None:
         conn = self.conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise StorageError(
+            self.read_only_reason = (
                 f"the session store {self.path} has schema version {version}, newer than this "
-                f"helix-lsp understands ({SCHEMA_VERSION}); upgrade helix-lsp. It was left untouched."
+                f"helix-lsp understands ({SCHEMA_VERSION}); upgrade helix-lsp to change it"
             )
-        if not memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+            return
+        if self.read_only_reason is None:
+            if not memory:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StorageError(
-                    f"the session store {self.path} has schema version {version}, newer than "
-                    f"this helix-lsp understands ({SCHEMA_VERSION}); it was left untouched."
-                )
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](conn)
             if version != SCHEMA_VERSION:
@@ -197,9 +236,19 @@ class Store:
         self.conn.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: taken at once (IMMEDIATE), all or nothing."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken at once (IMMEDIATE), all or nothing.
+
+        ``durable`` commits survive a power cut (the WAL is synced at commit);
+        the others survive a crash of the process, which is enough for the
+        cursor position and costs a tenth of the time.
+        """
+        if self.read_only_reason is not None:
+            raise StorageError(f"{self.read_only_reason}; nothing was changed.")
         try:
+            if durable != self._durable:
+                self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+                self._durable = durable
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise describe_sqlite_error(err, self.path) from err

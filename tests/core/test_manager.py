@@ -258,13 +258,24 @@ def test_env_variable_picks_the_default_store(
     assert target.exists()
 
 
-def test_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
-    SessionManager(db_path).close()
+def test_newer_schema_is_read_but_never_written(db_path: Path) -> None:
+    with SessionManager(db_path) as mgr:
+        mgr.create("kept", project="p")
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA user_version = 99")
     before = db_path.read_bytes()
-    with pytest.raises(StorageError, match="schema version 99, newer than"):
-        SessionManager(db_path)
+    with SessionManager(db_path) as mgr:
+        assert (
+            mgr.read_only_reason is not None
+            and "schema version 99, newer than" in mgr.read_only_reason
+        )
+        assert [s.name for s in mgr.list()] == ["kept"]
+        with pytest.raises(
+            StorageError, match="upgrade helix-lsp to change it; nothing was changed"
+        ):
+            mgr.create("new", project="p")
+        with pytest.raises(StorageError):
+            mgr.start("kept")
     assert db_path.read_bytes() == before
 
 

@@ -1,0 +1,109 @@
+"""Stores that cannot be written: a read-only file and folder, a full disk.
+
+Reads go on, every write is refused with one sentence, and the file is never
+damaged. Permissions are real: as root (which ignores mode bits) the commands
+run without the capabilities that let root ignore them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from helix_lsp.session import SessionManager
+
+# Root ignores mode bits through two capabilities; without them it meets them like anyone.
+AS_A_USER = (
+    [
+        "setpriv",
+        "--bounding-set",
+        "-dac_override,-dac_read_search",
+        "--inh-caps",
+        "-dac_override,-dac_read_search",
+    ]
+    if os.geteuid() == 0
+    else []
+)
+
+
+def run_cli(
+    *args: str, preexec: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [*AS_A_USER, sys.executable, "-m", "helix_lsp", "session", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=preexec,
+        env=env,
+        cwd="/",
+    )
+
+
+def test_read_only_store_serves_reads_and_refuses_writes(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    db = folder / "sessions.db"
+    with SessionManager(db) as mgr:
+        mgr.create("kept", project="p", start=True)
+    os.chmod(db, 0o400)
+    os.chmod(folder, 0o500)
+    before = db.read_bytes()
+    try:
+        shown = run_cli("show", "kept", "--json", "--db", str(db), preexec=None)
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout)["status"] == "active"
+        refused = run_cli("pause", "kept", "--db", str(db), preexec=None)
+        assert refused.returncode == 1
+        assert (
+            refused.stderr
+            == f"helix-lsp: the session store {db} is read-only; nothing was changed.\n"
+        )
+    finally:
+        os.chmod(folder, 0o700)
+        os.chmod(db, 0o600)
+    assert db.read_bytes() == before
+
+
+def _limit_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+
+def test_full_disk_refuses_the_write_and_keeps_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "sessions.db"
+    with SessionManager(db) as mgr:
+        mgr.create("kept", project="p", tags=["safe"])
+    big = "x" * 4000
+    meta = [arg for i in range(100) for arg in ("--meta", f"k{i}={big}")]
+    result = run_cli("create", "huge", *meta, "--db", str(db), preexec=_limit_file_size)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"helix-lsp: the session store {db} could not be written (")
+    assert result.stderr.endswith("); nothing was changed.\n")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with SessionManager(db) as mgr:
+        assert [s.name for s in mgr.list()] == ["kept"]
+        mgr.create("after", project="p")  # with room again, writes work
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 4096])
+def test_empty_or_zeroed_files(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "sessions.db"
+    db.write_bytes(content)
+    if content:
+        with pytest.raises(Exception, match="not a helix-lsp store"):
+            SessionManager(db)
+        assert db.read_bytes() == content
+    else:  # an empty file is a new, empty database
+        with SessionManager(db) as mgr:
+            assert mgr.list().total == 0
