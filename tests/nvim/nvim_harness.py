@@ -59,20 +59,24 @@ def nvim_version(cmd: list[str]) -> str | None:
 class Nvim:
     series: str
     cmd: list[str]
-    version: str
+    version: str | None
+
+    def require(self) -> None:
+        """Fails the calling test (never skips it) when this Neovim is missing."""
+        if not self.version or not self.version.startswith(self.series + "."):
+            where = " ".join(self.cmd) if self.cmd else "nothing"
+            pytest.fail(
+                f"Neovim {self.series} is not installed (found {self.version or 'no Neovim'} "
+                f"at {where}); run `bash {INSTALLER.relative_to(REPO)}` first",
+                pytrace=False,
+            )
 
 
 @pytest.fixture(params=["0.7", "0.10"], ids=["nvim-0.7", "nvim-0.10"])
 def nvim(request: pytest.FixtureRequest) -> Nvim:
     series: str = request.param
     cmd = nvim_command(series)
-    version = nvim_version(cmd) if cmd else None
-    if not version or not version.startswith(series + "."):
-        pytest.fail(
-            f"Neovim {series} is not installed (found {version or 'nothing'} for "
-            f"{cmd or 'nvim'}); run `bash {INSTALLER.relative_to(REPO)}` first"
-        )
-    return Nvim(series, cmd, version)
+    return Nvim(series, cmd, nvim_version(cmd) if cmd else None)
 
 
 @pytest.fixture
@@ -113,6 +117,7 @@ def cli(db: Path, *args: str) -> Any:
 @pytest.fixture
 def run_scenario(nvim: Nvim, project: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     def run(scenario: str, file: str = "src/app.py") -> Run:
+        nvim.require()
         db = tmp_path / "store" / "sessions.db"
         db.parent.mkdir(exist_ok=True)
         result_file = tmp_path / f"{scenario}.json"

@@ -146,3 +146,48 @@ def test_refused_commands_show_the_server_error_and_change_nothing(nvim: Nvim, r
     assert r["waits"]["paused through the picker"]
     assert r["after_picker"]["status"] == "paused"
     assert cli(run.db, "show", name)["status"] == "paused"
+
+
+def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+    run = run_scenario("scenario_more")
+    r = check_run(run, nvim)
+    waits = r["waits"]
+    failed = [k for k, ok in waits.items() if not ok]
+    assert failed == [], f"never happened: {failed}; notifications: {r['notifications']}"
+
+    assert r["complete_untag"] == ["auth"]
+    assert r["complete_meta"] == ["sprint"]
+    assert r["complete_start"] == []  # alpha is active, nothing idle yet
+    assert {"paused", "testing", "tag=auth", "project=proj"} <= set(r["complete_list"])
+    assert r["complete_start_beta"] == ["beta"]
+
+    # switching to an idle session starts it and pauses the active one
+    assert "'alpha'" in r["switch_beta_note"]["msg"]
+    assert r["alpha_after_switch"]["status"] == "paused"
+    assert r["beta_after_switch"]["status"] == "active"
+    assert r["beta_after_switch"]["mode"] == "debugging"
+    assert "beta" in r["statusline_beta"] and "debugging" in r["statusline_beta"]
+
+    # switching back resumes alpha at its own place
+    assert r["cursor_after_switch"]["file"].endswith("/proj/src/app.py")
+    assert r["cursor_after_switch"]["line"] == 3
+    assert r["beta_after_switch_back"]["status"] == "paused"
+    # beta was active while the user went to notes.txt (BufEnter sends the place)
+    assert r["beta_after_switch_back"]["context"]["current_file"] == "notes.txt"
+    assert r["beta_after_switch_back"]["context"]["current_line"] == "1"
+
+    assert "refactoring" in r["statusline_refactoring"] and "alpha" in r["statusline_refactoring"]
+    assert "sprint = 23" in r["show_note"]["msg"]
+    assert "auth" in r["show_note"]["msg"]
+    assert "Sessions: 2" in r["stats_note"]["msg"]
+    assert any(line.startswith("alpha") for line in r["log_lines"])
+    assert any(line.startswith("beta") for line in r["log_lines"])
+    assert r["helix_clients"] == 1
+
+    alpha = cli(run.db, "show", "alpha")
+    assert alpha["status"] == "active"
+    assert alpha["mode"] == "refactoring"
+    assert alpha["tags"] == ["auth"]
+    assert alpha["metadata"] == {"sprint": "23"}
+    assert alpha["context"]["current_line"] == "3"
+    assert [n for n in r["notifications"] if n["level"] >= ERROR] == []

@@ -51,6 +51,7 @@ local function run(command, params, on_ok)
       M.error(err)
       return
     end
+    M.invalidate()
     if on_ok then
       on_ok(result, client)
     end
@@ -183,7 +184,7 @@ function M.verbs.mode(args)
   set_mode(joined(args))
 end
 
-local function tag_cmd(command, tag, session, past)
+local function tag_cmd(command, tag, session, adding)
   local params = {}
   if tag and tag ~= "" then
     params.tag = tag
@@ -193,16 +194,20 @@ local function tag_cmd(command, tag, session, past)
   end
   run(command, params, function(s, client)
     status.set_current(client and client.id, s)
-    info(string.format("%s %s %s", past, tostring(tag), q(s)))
+    if adding then
+      info(string.format("tagged %s with %s", q(s), tostring(tag)))
+    else
+      info(string.format("removed tag %s from %s", tostring(tag), q(s)))
+    end
   end)
 end
 
 function M.verbs.tag(args)
-  tag_cmd("helix.session.addTag", joined(args), nil, "tagged with")
+  tag_cmd("helix.session.addTag", joined(args), nil, true)
 end
 
 function M.verbs.untag(args)
-  tag_cmd("helix.session.removeTag", joined(args), nil, "removed tag")
+  tag_cmd("helix.session.removeTag", joined(args), nil, false)
 end
 
 function M.verbs.meta(args)
@@ -293,7 +298,7 @@ function M.actions(s)
     add("add tag", function()
       vim.ui.input({ prompt = "Tag: " }, function(tag)
         if tag then
-          tag_cmd("helix.session.addTag", tag, id, "tagged with")
+          tag_cmd("helix.session.addTag", tag, id, true)
         end
       end)
     end)
@@ -485,6 +490,11 @@ end
 
 -- ---------------------------------------------------------------- completion
 local cache = { at = 0, sessions = nil }
+
+-- Forgets the sessions remembered for completion (after any change).
+function M.invalidate()
+  cache.sessions = nil
+end
 
 local function all_sessions()
   local now = vim.loop.now()

@@ -139,6 +139,10 @@ function M.on_status(client_id, params)
   local st = ensure(client_id)
   M.last_client = client_id
   st.seq = st.seq + 1
+  local commands = package.loaded["helix_lsp.commands"]
+  if commands then
+    commands.invalidate()
+  end
   local active = params.active
   if active == vim.NIL then
     active = nil

@@ -84,21 +84,44 @@ function M.details(s)
   return lines
 end
 
+local function counts(t, order)
+  local parts = {}
+  local keys = order or sorted_keys(t)
+  for _, k in ipairs(keys) do
+    local n = type(t) == "table" and tonumber(t[k]) or nil
+    if n and n > 0 then
+      table.insert(parts, string.format("%s %d", k, n))
+    end
+  end
+  return table.concat(parts, ", ")
+end
+
+local STATUS_ORDER = { "idle", "active", "paused", "completed", "failed" }
+local MODE_ORDER = { "planning", "building", "testing", "refactoring", "debugging", "deployment" }
+
 function M.stats_lines(st)
   local lines = {
     string.format("Sessions: %s", tostring(st.total or 0)),
-    string.format("Active time: %s (average %s per session)", M.duration(st.activeSeconds),
+    string.format("Active time: %s (average %s per started session)", M.duration(st.activeSeconds),
       M.duration(st.averageActiveSeconds)),
   }
-  for _, field in ipairs({ "byStatus", "byMode", "byProject" }) do
-    local keys = sorted_keys(st[field])
-    if #keys > 0 then
-      local parts = {}
-      for _, k in ipairs(keys) do
-        table.insert(parts, string.format("%s %s", k, tostring(st[field][k])))
+  local by_status = counts(st.byStatus, STATUS_ORDER)
+  if by_status ~= "" then
+    table.insert(lines, "By status: " .. by_status)
+  end
+  local by_mode = counts(st.byMode, MODE_ORDER)
+  if by_mode ~= "" then
+    table.insert(lines, "By mode: " .. by_mode)
+  end
+  local projects = sorted_keys(st.byProject)
+  if #projects > 1 then
+    table.insert(lines, "By project:")
+    for _, p in ipairs(projects) do
+      local ps = st.byProject[p]
+      if type(ps) == "table" then
+        table.insert(lines, string.format("  %s: %s sessions, %s active", p, tostring(ps.total or 0),
+          M.duration(ps.activeSeconds)))
       end
-      local label = ({ byStatus = "By status", byMode = "By mode", byProject = "By project" })[field]
-      table.insert(lines, label .. ": " .. table.concat(parts, ", "))
     end
   end
   return lines

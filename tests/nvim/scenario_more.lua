@@ -1,0 +1,85 @@
+-- tag / untag / meta / mode / switch / show / stats / log, and one server per root.
+local INFO = vim.log.levels.INFO
+
+return function(T)
+  local helix = require("helix_lsp")
+  T.wait_for("ready", function()
+    return helix.ready()
+  end, 30000)
+
+  local function step(name, command, needle)
+    local m = T.mark()
+    T.cmd(command)
+    return T.wait_notified(name, m, needle, INFO)
+  end
+
+  local function server_line(name, line)
+    T.wait_for(name, function()
+      local r = T.execute("helix.session.get", {})
+      return type(r.result) == "table" and type(r.result.context) == "table"
+        and r.result.context.current_line == tostring(line)
+    end, 20000)
+  end
+
+  step("alpha created", "Helix create alpha planning", "created")
+  step("alpha started", "Helix start alpha", "started")
+  vim.api.nvim_win_set_cursor(0, { 3, 0 })
+  server_line("alpha at line 3", 3)
+
+  step("tag auth", "Helix tag auth", "auth")
+  step("tag api", "Helix tag api", "api")
+  step("untag api", "Helix untag api", "removed")
+  step("meta sprint", "Helix meta sprint 23", "sprint")
+  T.record("complete_untag", vim.fn.getcompletion("Helix untag ", "cmdline"))
+  T.record("complete_meta", vim.fn.getcompletion("Helix meta ", "cmdline"))
+  T.record("complete_start", vim.fn.getcompletion("Helix start ", "cmdline"))
+  T.record("complete_list", vim.fn.getcompletion("Helix list ", "cmdline"))
+
+  step("beta created", "Helix create beta debugging", "created")
+  T.record("complete_start_beta", vim.fn.getcompletion("Helix start ", "cmdline"))
+  T.record("switch_beta_note", step("switched to beta", "Helix switch beta", "started"))
+  T.record("alpha_after_switch", T.cli("show", "alpha"))
+  T.record("beta_after_switch", T.cli("show", "beta"))
+  T.wait_for("statusline shows beta", function()
+    return helix.statusline():find("beta", 1, true) ~= nil
+  end)
+  T.record("statusline_beta", helix.statusline())
+  vim.api.nvim_win_set_cursor(0, { 12, 2 })
+  server_line("beta at line 12", 12)
+
+  T.cmd("edit notes.txt")
+  T.sleep(200)
+  T.record("switch_alpha_note", step("switched to alpha", "Helix switch alpha", "resumed"))
+  T.wait_for("back at alpha's line", function()
+    local c = T.cursor()
+    return c.file:sub(-#"src/app.py") == "src/app.py" and c.line == 3
+  end, 10000)
+  T.record("cursor_after_switch", T.cursor())
+  T.record("beta_after_switch_back", T.cli("show", "beta"))
+
+  step("mode changed", "Helix mode refactoring", "refactoring")
+  T.wait_for("statusline shows refactoring", function()
+    return helix.statusline():find("refactoring", 1, true) ~= nil
+  end)
+  T.record("statusline_refactoring", helix.statusline())
+
+  T.record("show_note", step("shown", "Helix show", "alpha"))
+  T.record("stats_note", step("stats", "Helix stats", "Sessions"))
+
+  T.cmd("Helix log")
+  T.wait_for("log opened", function()
+    return vim.api.nvim_buf_get_name(0):find("helix://log", 1, true) ~= nil
+  end, 10000)
+  T.record("log_lines", vim.api.nvim_buf_get_lines(0, 0, -1, false))
+  T.cmd("close")
+
+  local count = 0
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  for _, c in pairs(get()) do
+    if c.name == "helix_lsp" then
+      count = count + 1
+    end
+  end
+  T.record("helix_clients", count)
+  T.record("alpha_final", T.cli("show", "alpha"))
+end
