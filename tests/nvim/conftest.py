@@ -5,4 +5,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nvim_harness import nvim, project, run_scenario  # noqa: E402, F401
+from nvim_harness import nvim, project, run_scenario  # noqa: F401

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,11 @@ def cli(db: Path, *args: str) -> Any:
     return json.loads(proc.stdout)
 
 
+RunScenario = Callable[..., Run]
+
+
 @pytest.fixture
-def run_scenario(nvim: Nvim, project: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
     def run(scenario: str, file: str = "src/app.py") -> Run:
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
@@ -139,12 +143,26 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path):  # type: ignore[no-
             HELIX_NVIM_SERVER=json.dumps([sys.executable, "-m", "helix_lsp"]),
             HELIX_NVIM_PYTHON=sys.executable,
         )
-        argv = [*nvim.cmd, "--headless", "--clean", "-i", "NONE", "-n",
-                "-u", str(HERE / "driver.lua"), file]
+        argv = [
+            *nvim.cmd,
+            "--headless",
+            "--clean",
+            "-i",
+            "NONE",
+            "-n",
+            "-u",
+            str(HERE / "driver.lua"),
+            file,
+        ]
         try:
             proc = subprocess.run(
-                argv, cwd=project, env=env, capture_output=True, text=True,
-                timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL,
+                argv,
+                cwd=project,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT,
+                stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as exc:
             pytest.fail(f"Neovim {nvim.version} did not finish in {RUN_TIMEOUT} s: {exc}")

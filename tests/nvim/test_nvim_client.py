@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nvim_harness import Nvim, Run, cli
+from nvim_harness import Nvim, Run, RunScenario, cli
 
 ERROR = 4  # vim.log.levels.ERROR
 INFO = 2
@@ -24,7 +24,7 @@ def check_run(run: Run, nvim: Nvim) -> dict[str, Any]:
     return r
 
 
-def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario: RunScenario) -> None:
     run = run_scenario("scenario_lifecycle")
     r = check_run(run, nvim)
     name = "demo-session"
@@ -65,11 +65,11 @@ def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario) -> None:  
     assert "paused" in r["statusline_paused"]
 
     # completion
-    for verb in ("create", "start", "pause", "resume", "complete", "fail", "mode", "tag",
-                 "untag", "meta", "show", "list", "switch", "stats", "log"):
-        assert verb in r["complete_verbs"]
+    verbs = "create start pause resume complete fail mode tag untag meta show list switch stats log"
+    assert set(verbs.split()) <= set(r["complete_verbs"])
     assert sorted(r["complete_modes"]) == sorted(
-        ["planning", "building", "testing", "refactoring", "debugging", "deployment"])
+        ["planning", "building", "testing", "refactoring", "debugging", "deployment"]
+    )
     assert r["complete_resume"] == [name]
     assert r["complete_create_mode"] == ["testing"]
 
@@ -103,7 +103,9 @@ def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario) -> None:  
     assert [s["name"] for s in listed["sessions"]] == [name]
 
 
-def test_refused_commands_show_the_server_error_and_change_nothing(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_refused_commands_show_the_server_error_and_change_nothing(
+    nvim: Nvim, run_scenario: RunScenario
+) -> None:
     run = run_scenario("scenario_refused")
     r = check_run(run, nvim)
     name = "err-session"
@@ -148,7 +150,7 @@ def test_refused_commands_show_the_server_error_and_change_nothing(nvim: Nvim, r
     assert cli(run.db, "show", name)["status"] == "paused"
 
 
-def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario) -> None:  # type: ignore[no-untyped-def]
+def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario: RunScenario) -> None:
     run = run_scenario("scenario_more")
     r = check_run(run, nvim)
     waits = r["waits"]

@@ -497,7 +497,7 @@ function M.invalidate()
 end
 
 local function all_sessions()
-  local now = vim.loop.now()
+  local now = (vim.uv or vim.loop).now()
   if cache.sessions and now - cache.at < 2000 then
     return cache.sessions
   end

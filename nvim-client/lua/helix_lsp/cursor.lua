@@ -4,9 +4,10 @@ local hlsp = require("helix_lsp.lsp")
 
 local M = {}
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop
 local timer = nil
 local last_sent = {} -- client id -> "uri:line:col"
+local hooked = false
 local new_utfindex = vim.fn.has("nvim-0.11") == 1
 
 local function utf16_col(bufnr, row, col)
@@ -78,6 +79,10 @@ function M.setup(group)
       end
     end,
   })
+  if hooked then
+    return
+  end
+  hooked = true
   -- A client that just became ready learns where the cursor is.
   table.insert(hlsp.on_ready_hooks, function(client)
     last_sent[client.id] = nil

@@ -7,7 +7,7 @@ local M = {}
 
 M.NAME = "helix_lsp"
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop
 local has_start = type(vim.lsp.start) == "function"
 local new_api = vim.fn.has("nvim-0.11") == 1 -- client methods are called with ':'
 
@@ -169,7 +169,8 @@ local function on_exit(code, signal, client_id)
     end
     if (code ~= 0 or not was_ready) and vim.v.exiting == vim.NIL then
       vim.notify(
-        string.format("Helix: the helix-lsp server stopped (exit code %s, signal %s); see :LspLog", code, signal),
+        string.format("Helix: the helix-lsp server stopped (exit code %s, signal %s); see the log: ", code, signal)
+          .. vim.lsp.get_log_path(),
         vim.log.levels.ERROR
       )
     end
