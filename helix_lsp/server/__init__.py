@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from helix_lsp.server.app import HelixServer
@@ -78,19 +78,17 @@ def run_server(
     gc.disable()
     try:
         from helix_lsp.server.app import create_server, direct_handler
-        from helix_lsp.server.transport import run_stdio
+        from helix_lsp.server.transport import run_stdio, run_tcp
 
         server = create_server(db)
     finally:
         gc.freeze()
         gc.enable()
     _setup_logging(server, log_file)
-    code: Any = 0
+    direct = None if stock_transport else direct_handler(server)
     if tcp is not None:
-        host, port = tcp
-        server.start_tcp(host, port)
+        code = run_tcp(server, direct, tcp[0], tcp[1])
     else:
-        direct = None if stock_transport else direct_handler(server)
         code = run_stdio(server, direct, stock=stock_transport)
     state = server.state
     if state is not None:  # end of input without shutdown/exit: keep the positions

@@ -152,10 +152,12 @@ class ServerState:
 
     def close(self) -> None:
         """Flush pending positions and stop timers; called on shutdown and exit."""
+        first = not self._closed
         self._closed = True
         self.poller.stop()
         self.status.stop()
         try:
             self.tracker.flush()
         finally:
-            log.info("cursor writes committed: %d", self.tracker.writes)
+            if first:
+                log.info("cursor writes committed: %d", self.tracker.writes)

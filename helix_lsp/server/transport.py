@@ -25,7 +25,7 @@ import os
 import stat
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import IO, Any, Protocol
 
 from pygls.exceptions import JsonRpcException
@@ -115,6 +115,39 @@ async def _pipe_reader(stdin: IO[bytes]) -> AsyncReader | None:
     return reader
 
 
+class _SocketWriter:
+    """pygls' writer interface over an asyncio stream (TCP)."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+
+    def write(self, data: bytes) -> None:
+        self._writer.write(data)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def _run(
+    server: LanguageServer, main: Callable[[threading.Event], Coroutine[Any, Any, None]]
+) -> int:
+    """Run the message loop; ``exit`` (SystemExit) ends it with pygls' exit code."""
+    stop = threading.Event()
+    server._stop_event = stop
+    code = 0
+    try:
+        asyncio.run(main(stop))
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BrokenPipeError:
+        log.error("the client closed the connection")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]
+    return code
+
+
 def run_stdio(server: LanguageServer, direct: Direct | None, *, stock: bool = False) -> int:
     """Serve over stdin/stdout until ``exit`` or end of input; returns the exit code.
 
@@ -127,29 +160,39 @@ def run_stdio(server: LanguageServer, direct: Direct | None, *, stock: bool = Fa
         try:
             server.start_io(stdin, stdout)
         except SystemExit as done:
-            return int(done.code or 0)
+            return done.code if isinstance(done.code, int) else 0
         return 0
-
-    stop = threading.Event()
-    server._stop_event = stop
     server.protocol.set_writer(StdoutWriter(stdout))
 
-    async def main() -> None:
+    async def main(stop: threading.Event) -> None:
         reader = await _pipe_reader(stdin)
         if reader is None:
             log.info("stdin is not a pipe; reading it through a thread")
             reader = StdinAsyncReader(stdin, server.thread_pool)
         await read_messages(server, reader, stop, direct)
 
-    code = 0
-    try:
-        asyncio.run(main())
-    except SystemExit as done:
-        code = int(done.code or 0) if isinstance(done.code, int | None) else 1
-    except BrokenPipeError:
-        log.error("the client closed the connection")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()  # type: ignore[no-untyped-call]
-    return code
+    return _run(server, main)
+
+
+def run_tcp(server: LanguageServer, direct: Direct | None, host: str, port: int) -> int:
+    """Listen on ``host:port`` and serve the first client that connects."""
+
+    async def main(stop: threading.Event) -> None:
+        loop = asyncio.get_running_loop()
+        client: asyncio.Future[tuple[asyncio.StreamReader, asyncio.StreamWriter]]
+        client = loop.create_future()
+
+        def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            if client.done():
+                writer.close()  # one client per server, as over stdio
+            else:
+                client.set_result((reader, writer))
+
+        listener = await asyncio.start_server(accept, host, port, limit=64 * 1024 * 1024)
+        log.info("listening on %s:%s", host, port)
+        reader, writer = await client
+        listener.close()
+        server.protocol.set_writer(_SocketWriter(writer))
+        await read_messages(server, reader, stop, direct)
+
+    return _run(server, main)

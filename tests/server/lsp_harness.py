@@ -90,6 +90,16 @@ class Editor:
         result: dict[str, Any] = await eventually(found, timeout, "a matching helix/status")
         return result
 
+    async def status_after(
+        self, count: int, check: Callable[[dict[str, Any]], bool], timeout: float = 20.0
+    ) -> dict[str, Any]:
+        """The first status after the first ``count`` ones that satisfies ``check``."""
+        def found() -> dict[str, Any] | None:
+            return next((s for s in self.statuses[count:] if check(s)), None)
+
+        result: dict[str, Any] = await eventually(found, timeout, "a later matching helix/status")
+        return result
+
     def status_count(self) -> int:
         return len(self.statuses)
 

@@ -72,10 +72,9 @@ async def test_two_servers_on_one_store_see_each_other(db: Path, project: Path) 
         seen = await two.status_where(lambda s: active_name(s) == "shared", timeout=10)
         assert seen["active"]["id"] == made["id"]
 
+        count = one.statuses.index(await one.status_where(lambda s: active_name(s) == "shared"))
         await two.command("pause", session="shared")
-        await one.status_where(
-            lambda s: s["active"] is None and len(one.statuses) > 2, timeout=10
-        )
+        await one.status_after(count + 1, lambda s: s["active"] is None, timeout=10)
         assert (await one.get())["status"] == "paused"
     finally:
         await stop_editor(one)
@@ -86,15 +85,15 @@ async def test_auto_pause_when_idle_and_resume_on_activity(db: Path, project: Pa
     ed = await start_editor(db, [project], options={"autoPauseMinutes": 0.02})  # 1.2 s
     try:
         await ed.command("create", name="coffee-break", start=True)
-        paused = await ed.status_where(
-            lambda s: s["active"] is None and len(ed.statuses) > 2, timeout=15
-        )
+        started = await ed.status_where(lambda s: active_name(s) == "coffee-break")
+        count = ed.statuses.index(started) + 1
+        paused = await ed.status_after(count, lambda s: s["active"] is None)
         assert paused["sessions"] == []
         assert (await ed.get(session="coffee-break"))["status"] == "paused"
 
+        count = ed.statuses.index(paused) + 1
         ed.cursor(project / "src" / "app.py", 4, 0)
-        back = await ed.status_where(lambda s: active_name(s) == "coffee-break"
-                                     and len(ed.statuses) > 3, timeout=10)
+        back = await ed.status_after(count, lambda s: active_name(s) == "coffee-break")
         assert back["active"]["status"] == "active"
         assert (await ed.get())["context"]["current_line"] == "5"
     finally:
