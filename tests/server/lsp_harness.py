@@ -105,11 +105,12 @@ class Editor:
 
 
 async def start_editor(
-    db: Path,
+    db: Path | None,
     folders: list[Path] | None = None,
     options: dict[str, Any] | None = None,
     args: tuple[str, ...] = (),
     names: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Editor:
     client = make_test_lsp_client()
     # Keep notification params as plain JSON (pygls would build namedtuples).
@@ -122,7 +123,8 @@ async def start_editor(
     def on_status(ls: Any, params: Any) -> None:
         editor.statuses.append(params)
 
-    await client.start_io(*SERVER, "--db", str(db), *args)
+    db_args = ("--db", str(db)) if db is not None else ()
+    await client.start_io(*SERVER, *db_args, *args, env=env)
     folders = folders or []
     ws = [
         lsp.WorkspaceFolder(uri=uri(f), name=(names[i] if names else f.name))
