@@ -104,7 +104,7 @@ class ServerState:
         loc = self.locate(uri)
         if loc is None:
             return
-        self.current = loc.project
+        self._switch(loc.project)
         if file_only:
             self.tracker.moved(loc, None, None)
             return
@@ -122,8 +122,14 @@ class ServerState:
         """An edit without a usable position still counts against auto-pause."""
         loc = self.locate(uri)
         if loc is not None:
-            self.current = loc.project
+            self._switch(loc.project)
             self.tracker.activity(loc.project)
+
+    def _switch(self, project: str) -> None:
+        """Make ``project`` current; the status bar then shows its session."""
+        if project != self.current_project():
+            self.status.changed()
+        self.current = project
 
     def _on_tracker_write(self, lifecycle: bool) -> None:
         if self._closed:

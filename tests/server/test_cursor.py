@@ -260,3 +260,20 @@ async def test_cursor_notifications_turn_the_fallbacks_off(
         assert (await ed.get())["context"]["current_line"] == "7"
     finally:
         await stop_editor(ed)
+
+
+async def test_added_workspace_folder_becomes_a_project(tmp_path: Path, db: Path) -> None:
+    first = make_folder(tmp_path, "first")
+    added = make_folder(tmp_path, "added")
+    ed = await start_editor(db, [first])
+    try:
+        made = await ed.command("create", name="in-added", project="added", start=True)
+        ed.client.workspace_did_change_workspace_folders(lsp.DidChangeWorkspaceFoldersParams(
+            event=lsp.WorkspaceFoldersChangeEvent(
+                added=[lsp.WorkspaceFolder(uri=uri(added), name="added")], removed=[])))
+        ed.cursor(added / "src" / "main.py", 2, 2)
+        got = await ed.get()
+        assert got["id"] == made["id"]
+        assert got["context"]["current_file"] == "src/main.py"
+    finally:
+        await stop_editor(ed)

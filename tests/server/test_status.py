@@ -110,3 +110,22 @@ async def test_a_paused_session_is_not_resumed_by_activity(db: Path, project: Pa
         assert (await ed.get(session="by-hand"))["status"] == "paused"
     finally:
         await stop_editor(ed)
+
+
+async def test_status_follows_the_project_of_the_cursor(tmp_path: Path, db: Path) -> None:
+    folders = []
+    for name in ("web", "api"):
+        folder = tmp_path / name
+        (folder / "src").mkdir(parents=True)
+        folders.append(folder)
+    ed = await start_editor(db, folders)
+    try:
+        await ed.command("create", name="web-task", project="web", start=True)
+        await ed.status_where(lambda s: active_name(s) == "web-task")
+        count = ed.status_count()
+        ed.cursor(folders[1] / "src" / "server.py", 0, 0)  # api has no active session
+        moved = await ed.status_after(count, lambda s: True)
+        assert moved["active"] is None
+        assert [s["name"] for s in moved["sessions"]] == ["web-task"]
+    finally:
+        await stop_editor(ed)
