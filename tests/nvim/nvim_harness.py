@@ -120,7 +120,7 @@ RunScenario = Callable[..., Run]
 
 @pytest.fixture
 def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
-    def run(scenario: str, file: str = "src/app.py") -> Run:
+    def run(scenario: str, file: str = "src/app.py", server: list[str] | None = None) -> Run:
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
         db.parent.mkdir(exist_ok=True)
@@ -140,7 +140,7 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
             HELIX_NVIM_SCENARIO=str(HERE / f"{scenario}.lua"),
             HELIX_NVIM_RESULT=str(result_file),
             HELIX_NVIM_DB=str(db),
-            HELIX_NVIM_SERVER=json.dumps([sys.executable, "-m", "helix_lsp"]),
+            HELIX_NVIM_SERVER=json.dumps(server or [sys.executable, "-m", "helix_lsp"]),
             HELIX_NVIM_PYTHON=sys.executable,
         )
         argv = [

@@ -81,5 +81,35 @@ return function(T)
     end
   end
   T.record("helix_clients", count)
+
+  -- The documented statusline expression and lualine component.
+  T.record("statusline_expr", vim.api.nvim_eval_statusline(
+    "%{v:lua.require'helix_lsp'.statusline()}", {}).str)
+  package.preload["lualine.component"] = function()
+    -- The small part of lualine's component class the helix_lsp component uses.
+    local Base = {}
+    Base.__index = Base
+    function Base:extend()
+      local cls = setmetatable({}, { __index = self })
+      cls.__index = cls
+      cls.super = self
+      return cls
+    end
+    function Base:init(options)
+      self.options = options
+    end
+    return Base
+  end
+  local Component = require("lualine.components.helix_lsp")
+  local comp = setmetatable({}, { __index = Component })
+  comp:init({})
+  T.record("lualine_text", comp:update_status())
+
+  -- A change made by another process reaches the statusline (helix/status).
+  T.record("cli_pause", T.cli("pause", "alpha"))
+  T.wait_for("statusline sees the outside pause", function()
+    return helix.statusline():find("paused", 1, true) ~= nil
+  end, 15000)
+  T.record("statusline_outside_pause", helix.statusline())
   T.record("alpha_final", T.cli("show", "alpha"))
 end

@@ -186,10 +186,23 @@ def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario: RunScenario) 
     assert any(line.startswith("beta") for line in r["log_lines"])
     assert r["helix_clients"] == 1
 
+    assert r["statusline_expr"] == "[R] refactoring: alpha"
+    assert r["lualine_text"] == "[R] refactoring: alpha"
+    assert r["statusline_outside_pause"] == "[R] refactoring: alpha [paused]"
+
     alpha = cli(run.db, "show", "alpha")
-    assert alpha["status"] == "active"
+    assert alpha["status"] == "paused"
     assert alpha["mode"] == "refactoring"
     assert alpha["tags"] == ["auth"]
     assert alpha["metadata"] == {"sprint": "23"}
     assert alpha["context"]["current_line"] == "3"
     assert [n for n in r["notifications"] if n["level"] >= ERROR] == []
+
+
+def test_a_server_that_cannot_start_is_reported(nvim: Nvim, run_scenario: RunScenario) -> None:
+    run = run_scenario("scenario_no_server", server=["/nonexistent/helix-lsp"])
+    r = check_run(run, nvim)
+    assert r["waits"]["error shown"], r["notifications"]
+    assert "/nonexistent/helix-lsp" in r["note"]["msg"]
+    assert r["statusline"] == ""
+    assert r["ready"] is False

@@ -34,6 +34,9 @@ local function message_of(err)
 end
 
 function M.error(err)
+  if type(err) == "table" and err.shown then
+    return
+  end
   vim.notify("Helix: " .. message_of(err), ERROR)
 end
 

@@ -18,6 +18,7 @@ M.pending = {} -- client id -> list of function(client) waiting for initializati
 M.buf_client = {} -- bufnr -> client id
 M.on_ready_hooks = {} -- function(client)
 M.on_exit_hooks = {} -- function(client_id)
+M.failed = {} -- root -> true after the server could not be started there
 
 local function get_client(id)
   return id and vim.lsp.get_client_by_id(id) or nil
@@ -120,6 +121,14 @@ function M.attachable(bufnr)
     end
   end
   return true
+end
+
+-- An absolute folder path without a trailing slash.
+function M.norm(root)
+  if root == "" then
+    return root
+  end
+  return (vim.fn.fnamemodify(root, ":p"):gsub("(.)/+$", "%1"))
 end
 
 function M.root_for_buf(bufnr)
@@ -238,23 +247,26 @@ function M.ensure_root(root)
     return c
   end
   local cfg = M.client_config(root)
-  local id
+  local ok, id
   if new_api then
-    id = vim.lsp.start(cfg, { attach = false })
+    ok, id = pcall(vim.lsp.start, cfg, { attach = false })
   else
-    id = vim.lsp.start_client(cfg)
+    ok, id = pcall(vim.lsp.start_client, cfg)
   end
-  if not id then
+  if not ok or not id then
+    M.failed[root] = true
     vim.notify("Helix: could not start the server: " .. table.concat(cfg.cmd, " "), vim.log.levels.ERROR)
     return nil
   end
+  M.failed[root] = nil
   remember(root, id)
   return get_client(id)
 end
 
 -- Attaches a buffer to the client of its root, starting the client once.
--- Returns the client or nil.
-function M.attach(bufnr)
+-- Returns the client or nil. After a failed start, only an explicit attach
+-- (from a command) tries again.
+function M.attach(bufnr, explicit)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local known = alive(M.buf_client[bufnr])
   if known then
@@ -267,22 +279,30 @@ function M.attach(bufnr)
   if not root or root == "" then
     return nil
   end
-  root = vim.fn.fnamemodify(root, ":p"):gsub("(.)/+$", "%1")
+  root = M.norm(root)
   local existing = M.client_for_root(root)
+  if not existing and M.failed[root] and not explicit then
+    return nil
+  end
   local id
   if existing then
     if vim.lsp.buf_attach_client(bufnr, existing.id) then
       id = existing.id
     end
   elseif has_start then
-    id = vim.lsp.start(M.client_config(root), {
+    local ok, res = pcall(vim.lsp.start, M.client_config(root), {
       bufnr = bufnr,
+      silent = true,
       reuse_client = function(client, conf)
         return client.name == conf.name and client.config.root_dir == conf.root_dir
       end,
     })
+    id = ok and res or nil
+    M.failed[root] = not id or nil
   else
-    id = vim.lsp.start_client(M.client_config(root))
+    local ok, res = pcall(vim.lsp.start_client, M.client_config(root))
+    id = ok and res or nil
+    M.failed[root] = not id or nil
     if id and not vim.lsp.buf_attach_client(bufnr, id) then
       id = nil
     end
@@ -308,12 +328,12 @@ function M.current_client(start)
     return c
   end
   if start ~= false then
-    c = M.attach(buf)
+    c = M.attach(buf, true)
     if c then
       return c
     end
   end
-  local cwd_root = M.root_for_path(vim.fn.getcwd())
+  local cwd_root = M.norm(M.root_for_path(vim.fn.getcwd()))
   c = M.client_for_root(cwd_root)
   if c then
     return c
@@ -325,6 +345,11 @@ function M.current_client(start)
     end
   end
   if start == false then
+    return nil
+  end
+  if M.failed[cwd_root] and M.attachable(buf) and M.norm(M.root_for_buf(buf) or "") == cwd_root then
+    -- attach() just tried this root.
+    vim.notify("Helix: could not start the server: " .. table.concat(config.server_cmd(), " "), vim.log.levels.ERROR)
     return nil
   end
   return M.ensure_root(cwd_root)
@@ -344,7 +369,8 @@ end
 function M.execute(command, params, callback, client)
   client = client or M.current_client()
   if not client then
-    callback({ message = "no helix-lsp server is running for this buffer" }, nil, nil)
+    -- current_client() has already said why.
+    callback({ message = "no helix-lsp server is running for this buffer", shown = true }, nil, nil)
     return
   end
   M.when_ready(client, function(c)
