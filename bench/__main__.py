@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small counts (the smoke test)")
     parser.add_argument("--json", action="store_true", help="print the JSON document only")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON document to PATH")
     parser.add_argument("--burst", type=int, help="cursor notifications per burst")
     parser.add_argument("--requests", type=int, help="samples per request figure")
     parser.add_argument("--sessions", type=int, help="sessions in the scale store")
@@ -63,8 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     doc = runner.run_benchmark(cfg, quick=args.quick, helix_cmd=helix_cmd, log=log)
     doc["meta"]["command"] = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
     doc["targets"] = report.targets_json(doc["figures"])
+    text = json.dumps(_clean(doc), indent=2)
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
     if args.json:
-        print(json.dumps(_clean(doc), indent=2))
+        print(text)
     else:
         print(report.table(doc))
     return 0

@@ -61,6 +61,7 @@ class Client:
         self.notifications: dict[str, int] = {}
         self.last_notification: dict[str, Any] = {}
         self.spawned_at = 0.0
+        self.protocol_error = ""
 
     # -- process ----------------------------------------------------------------
 
@@ -101,10 +102,13 @@ class Client:
                 self._dispatch(json.loads(body))
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
+        except (ValueError, asyncio.LimitOverrunError) as exc:  # not LSP framing or JSON
+            self.protocol_error = f"{self.name} wrote something that is not LSP: {exc}"
         finally:
+            reason = self.protocol_error or f"{self.name} closed its output"
             for fut in self._pending.values():
                 if not fut.done():
-                    fut.set_exception(ServerError(f"{self.name} closed its output"))
+                    fut.set_exception(ServerError(reason))
             self._pending.clear()
 
     def _dispatch(self, msg: dict[str, Any]) -> None:

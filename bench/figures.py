@@ -11,6 +11,7 @@ import math
 import os
 import platform
 import statistics
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,23 @@ def compare(
         "ratio_p50": ratio(hx["p50"], base["p50"]),
         "ratio_p99": ratio(hx["p99"], base["p99"]),
     }
+
+
+def fsync_latency(folder: Path, n: int = 30) -> dict[str, Any]:
+    """How long this disk takes to make 4 KiB durable: the floor of any durable commit."""
+    path = folder / "fsync-probe"
+    samples: list[float] = []
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        for _ in range(n):
+            os.write(fd, b"\0" * 4096)
+            start = time.perf_counter()
+            os.fsync(fd)
+            samples.append(time.perf_counter() - start)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return summary(samples)
 
 
 def cpu_model() -> str:

@@ -110,6 +110,7 @@ def table(doc: dict[str, Any]) -> str:
     ]
     rows.append(_row("startup: spawn -> initialize", fig["startup"], "ms"))
     rows.append(_row("read: session.get vs no-op", fig["read_command"], "ms"))
+    rows.append(_row("  same, one by one (server idle)", fig["read_command_interleaved"], "ms"))
     rows.append(_row("mutating: pause/resume vs no-op", fig["mutating_command"], "ms"))
     cursor = fig["cursor_notification"]
     rows.append(
@@ -140,7 +141,9 @@ def table(doc: dict[str, Any]) -> str:
         f"latest position on disk: {commits['latest_position_on_disk_after_settle']}; "
         f"helix/status sent: {commits['status_notifications']}",
         f"mutating commands durable: {fig['mutating_command']['durable']} "
-        f"({fig['mutating_command']['durability_checks']} on-disk checks)",
+        f"({fig['mutating_command']['durability_checks']} on-disk checks); "
+        f"this disk's fsync of 4 KiB: p50 {_num(fig['disk_fsync']['p50'])} ms, "
+        f"p99 {_num(fig['disk_fsync']['p99'])} ms",
         f"peak RSS (VmHWM): baseline {rss['baseline']} KiB, helix {rss['helix']} KiB "
         f"({_num(rss['ratio'], 2)}x); with {n} sessions: helix {srss['helix']} KiB "
         f"({_num(srss['ratio'], 2)}x)",
@@ -155,7 +158,9 @@ def table(doc: dict[str, Any]) -> str:
     m = meta["machine"]
     lines += [
         "",
-        f"helix-lsp {meta['helix_version']}; {m['nproc']} x {m['cpu']}; Python {m['python']}; "
+        f"{meta['helix_version']} at {meta['source']['commit']} "
+        f"({meta['source']['helix_lsp_uncommitted_files']} uncommitted files in helix_lsp/); "
+        f"{m['nproc']} x {m['cpu']}; Python {m['python']}; "
         f"load average before {meta['load_average_before']}, after {meta['load_average_after']}; "
         f"{meta['seconds']} s",
     ]

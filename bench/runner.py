@@ -71,6 +71,25 @@ def helix_version(helix_cmd: list[str]) -> str:
     return out.stdout.strip() or out.stderr.strip()
 
 
+def source_state() -> dict[str, Any]:
+    """The commit measured, and whether helix_lsp/ differed from it (figures of a dirty tree)."""
+
+    def git(*args: str) -> str:
+        try:
+            out = subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return out.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "helix_lsp")
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "helix_lsp_uncommitted_files": len(changed.splitlines()) if changed else 0,
+    }
+
+
 def make_workspace(tmp: Path) -> tuple[Path, str]:
     """A project folder (a git repository when git is there) with one source file."""
     root = tmp / "bench-project"
@@ -115,7 +134,7 @@ class Run:
 
 async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[str, Any]:
     workspace, uri = make_workspace(run.tmp)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"disk_fsync": figures.fsync_latency(run.tmp)}
     log("startup (fresh store)")
     out["startup"] = await scenarios.startup(
         cfg.startups, run.baseline, run.fresh_helix, workspace, OPTIONS
@@ -136,6 +155,9 @@ async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[st
         await scenarios.warm_up(pair, cfg.warm_up)
         log("read command")
         out["read_command"] = await scenarios.read_command(pair, cfg.requests)
+        out["read_command_interleaved"] = await scenarios.read_command(
+            pair, max(2, cfg.requests // 4), block=1
+        )
         log("mutating command")
         out["mutating_command"] = await scenarios.mutating_command(pair, cfg.cycles)
         log(f"cursor bursts of {cfg.burst}")
@@ -210,6 +232,7 @@ def run_benchmark(
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 1),
             "helix_command": helix_cmd,
+            "source": source_state(),
         },
         "figures": results,
     }

@@ -60,7 +60,7 @@ async def run(
                 return seconds
 
             base, hx = await scenarios.alternate(
-                list_requests, lambda i: scenarios.noop(baseline, {}), list_step
+                list_requests, lambda i: scenarios.noop(baseline, {}), list_step, scenarios.BLOCK
             )
             figure = figures.compare(base, hx)
             figure["filter"] = flt
@@ -80,7 +80,7 @@ async def run(
             return seconds
 
         base, hx = await scenarios.alternate(
-            stats_requests, lambda i: scenarios.noop(baseline, {}), stats_step
+            stats_requests, lambda i: scenarios.noop(baseline, {}), stats_step, scenarios.BLOCK
         )
         result["stats"] = figures.compare(base, hx)
         result["stats"]["cold_ms"] = cold * 1000

@@ -22,6 +22,7 @@ TIMEOUT_SECONDS = 300
 COMPARED = [
     ("startup",),
     ("read_command",),
+    ("read_command_interleaved",),
     ("mutating_command",),
     ("cursor_notification",),
     ("scale", "startup"),
