@@ -538,8 +538,15 @@ class Helix {
     void vscode.window
       .showInformationMessage(`Created session '${session.name}' (${session.mode}) in ${session.project}.`, 'Start')
       .then((choice) => {
-        if (choice === 'Start') void vscode.commands.executeCommand('helix.startSession', session);
+        if (choice === 'Start') void this.guard(() => this.startIfIdle(session));
       });
+  }
+
+  /** The "Start" button of the "created" message: it may be clicked after the session was started. */
+  private async startIfIdle(session: Session): Promise<void> {
+    const fresh = await this.run<Session | null>('helix.session.get', sessionParams(session.id));
+    if (fresh && fresh.status === 'idle') await this.transition('start', fresh);
+    else if (fresh) vscode.window.setStatusBarMessage(`'${fresh.name}' is already ${fresh.status}.`, 4000);
   }
 
   private async transition(action: Transition, given?: Session): Promise<void> {
