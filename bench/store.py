@@ -185,6 +185,9 @@ def cached_store(root: Path, count: int, log: Any = print) -> Path:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{partial}{suffix}").unlink()
     partial.replace(target)
+    for stale in folder.glob(f"sessions-{count}-*.db"):
+        if stale != target:  # built for an older schema or generator
+            stale.unlink()
     log(f"generated {count} sessions in {time.perf_counter() - started:.1f}s -> {target}")
     return target
 
