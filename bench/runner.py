@@ -42,6 +42,7 @@ class Config:
     scale_startups: int = 8
     list_requests: int = 200
     stats_requests: int = 30
+    sustained_seconds: float = 6.0
 
     @staticmethod
     def quick() -> Config:
@@ -56,6 +57,7 @@ class Config:
             scale_startups=1,
             list_requests=5,
             stats_requests=3,
+            sustained_seconds=1.0,
         )
 
 
@@ -163,6 +165,10 @@ async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[st
         log(f"cursor bursts of {cfg.burst}")
         out["cursor_notification"], out["cursor_commits"] = await scenarios.cursor_burst(
             pair, cfg.burst, cfg.bursts
+        )
+        log(f"cursor moves for {cfg.sustained_seconds} s")
+        out["cursor_commits"]["sustained"] = await scenarios.cursor_sustained(
+            pair, cfg.sustained_seconds, 2000
         )
         base_mem, helix_mem = base.memory(), helix.memory()
         out["peak_rss"] = {

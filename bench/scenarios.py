@@ -163,14 +163,13 @@ async def mutating_command(pair: Pair, cycles: int) -> dict[str, Any]:
     return result
 
 
-def cursor_frames(method: str, uri: str, n: int) -> tuple[list[bytes], int]:
-    """``n`` pre-encoded cursor notifications in write chunks, and the last 0-based line."""
-    chunks: list[bytes] = []
-    batch: list[bytes] = []
+def cursor_frame_list(method: str, uri: str, n: int) -> tuple[list[bytes], int]:
+    """``n`` pre-encoded cursor notifications, and the last 0-based line among them."""
+    frames: list[bytes] = []
     line = 0
     for k in range(n):
         line = (k * 7) % 5000
-        batch.append(
+        frames.append(
             encode(
                 {
                     "jsonrpc": "2.0",
@@ -182,12 +181,18 @@ def cursor_frames(method: str, uri: str, n: int) -> tuple[list[bytes], int]:
                 }
             )
         )
-        if len(batch) == CHUNK_FRAMES:
-            chunks.append(b"".join(batch))
-            batch = []
-    if batch:
-        chunks.append(b"".join(batch))
-    return chunks, line
+    return frames, line
+
+
+def group(frames: list[bytes], size: int) -> list[bytes]:
+    """Frames joined ``size`` at a time: one pipe write each."""
+    return [b"".join(frames[i : i + size]) for i in range(0, len(frames), size)]
+
+
+def cursor_frames(method: str, uri: str, n: int) -> tuple[list[bytes], int]:
+    """``n`` cursor notifications in write chunks, and the last 0-based line."""
+    frames, line = cursor_frame_list(method, uri, n)
+    return group(frames, CHUNK_FRAMES), line
 
 
 async def burst(
@@ -263,3 +268,39 @@ async def cursor_burst(pair: Pair, n: int, bursts: int) -> tuple[dict[str, Any],
         "status_notifications": statuses,
     }
     return cost, commit_figure
+
+
+async def cursor_sustained(pair: Pair, seconds: float, rate: int) -> dict[str, Any]:
+    """Store commits while the cursor moves ``rate`` times a second for ``seconds``.
+
+    A burst of 50,000 is over in under a second, shorter than the coalescing
+    period; this steady stream (a key held down, scrolling) shows what the
+    store sees over several seconds. Notifications go out every 10 ms.
+    """
+    ticks = max(1, round(seconds * 100))
+    per_tick = max(1, rate // 100)
+    frames, last_line = cursor_frame_list(CURSOR, pair.file_uri, ticks * per_tick)
+    batches = group(frames, per_tick)
+    pair.counter.start()
+    start = time.perf_counter()
+    for k, batch in enumerate(batches):
+        pair.helix._write(batch)
+        await pair.helix.drain()
+        delay = start + (k + 1) / 100 - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+    result = await pair.helix.request(
+        EXECUTE, command("helix.session.get", {"session": pair.session_id})
+    )
+    elapsed = time.perf_counter() - start
+    commits = await pair.counter.stop()
+    context = (result or {}).get("context") or {}
+    return {
+        "notifications": len(frames),
+        "rate_per_second": per_tick * 100,
+        "seconds": round(elapsed, 3),
+        "commits": commits,
+        "row_writes": pair.counter.row_writes,
+        "per_second": commits / elapsed,
+        "latest_position_returned": context.get("current_line") == str(last_line + 1),
+    }

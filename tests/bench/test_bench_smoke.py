@@ -72,6 +72,7 @@ def test_every_compared_figure(doc: dict[str, Any]) -> None:
         _compared(figures["scale"]["list"][label], f"scale.list.{label}")
         _number(figures["scale"]["list"][label]["cold_ms"], f"scale.list.{label}.cold_ms")
     _number(figures["scale"]["stats"]["cold_ms"], "scale.stats.cold_ms")
+    _number(figures["disk_fsync"]["p50"], "disk_fsync.p50")
 
 
 def test_commits_memory_and_checks(doc: dict[str, Any]) -> None:
@@ -80,6 +81,8 @@ def test_commits_memory_and_checks(doc: dict[str, Any]) -> None:
     assert commits["observable"]
     _number(commits["per_second"], "cursor_commits.per_second")
     assert all(isinstance(c, int) and c >= 0 for c in commits["commits"])
+    _number(commits["sustained"]["per_second"], "cursor_commits.sustained.per_second")
+    assert commits["sustained"]["notifications"] > 0
     for rss in (figures["peak_rss"], figures["scale"]["rss"]):
         assert rss["baseline"] > 0 and rss["helix"] > 0
         _number(rss["ratio"], "rss.ratio")
