@@ -247,7 +247,12 @@ end
 function M.verbs.delete(args)
   local params = session_param(args)
   run("helix.session.delete", params, function(result)
-    info("deleted " .. tostring(type(result) == "table" and result.deleted or params.session))
+    local id = type(result) == "table" and result.deleted or nil
+    if params.session and params.session ~= id then
+      info(string.format("deleted '%s' (%s)", params.session, tostring(id)))
+    else
+      info("deleted " .. tostring(id or params.session))
+    end
   end)
 end
 
