@@ -49,7 +49,7 @@ import {
 } from './launch';
 import { MODES, Mode, STATUSES, Session, SessionListResult, StatusParams, TransitionResult, modeIcon, statusIcon } from './model';
 import { FolderRef, currentSession, restoreTarget, switchCandidates } from './select';
-import { StatusBarView, formatDuration, serverStateView, sessionMarkdown, sessionRow, statusBarView } from './view';
+import { StatusBarView, formatDuration, serverStateView, sessionDetails, sessionRow, statusBarView } from './view';
 
 const CURSOR_DEBOUNCE_MS = 150;
 const SESSION_SCHEME = 'helix-session';
@@ -101,6 +101,7 @@ class Helix {
   private readonly item: vscode.StatusBarItem;
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
+  private restarting: Promise<void> = Promise.resolve();
   private lastStatus: StatusParams | undefined;
   private statusReceivedAt = Date.now();
   private current: Session | undefined;
@@ -290,7 +291,14 @@ class Helix {
     }
   }
 
-  private async restart(): Promise<void> {
+  /** Restarts the server; overlapping requests (several settings changed) run one after another. */
+  private restart(): Promise<void> {
+    const next = this.restarting.catch(() => undefined).then(() => this.doRestart());
+    this.restarting = next;
+    return next;
+  }
+
+  private async doRestart(): Promise<void> {
     if (this.starting) await this.starting.catch(() => undefined);
     await this.stopClient();
     this.lastStatus = undefined;
@@ -705,7 +713,7 @@ class Helix {
     if (!target) return;
     const session = (await this.run<Session | null>('helix.session.get', sessionParams(target.id))) ?? target;
     const uri = vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${session.name.replace(/[\\/]/g, '_')}.md`, query: session.id });
-    this.documents.set(uri.toString(), sessionMarkdown(session));
+    this.documents.set(uri.toString(), sessionDetails(session));
     this.onDocumentChange.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
@@ -733,15 +741,15 @@ class Helix {
     if (!filter) return;
     const res = await this.run<SessionListResult>('helix.session.list', listParams(filter));
     const sessions = res?.sessions ?? [];
-    const what = filter.kind === 'all' ? 'sessions' : `sessions with ${filter.kind} ${filter.value}`;
+    const which = filter.kind === 'all' ? '' : ` with ${filter.kind} ${filter.value}`;
     if (!sessions.length) {
-      void vscode.window.showInformationMessage(`No ${what}.`);
+      void vscode.window.showInformationMessage(`No sessions${which}.`);
       return;
     }
     const total = res.total ?? sessions.length;
     const chosen = await this.pickSession(
       sessions,
-      `${total} ${what}${total > sessions.length ? ` (newest ${sessions.length} shown)` : ''}`,
+      `${total} ${total === 1 ? 'session' : 'sessions'}${which}${total > sessions.length ? ` (newest ${sessions.length} shown)` : ''}`,
       'Choose one to see its details',
     );
     if (chosen) await this.showSession(chosen);

@@ -135,40 +135,47 @@ export function sessionRow(session: Session): SessionRow {
   };
 }
 
-/** The "Show Session" document, in Markdown. */
-export function sessionMarkdown(session: Session): string {
-  const row = (k: string, v: string | null | undefined) => `| ${k} | ${v === null || v === undefined || v === '' ? '—' : escapeTable(v)} |`;
-  const out: string[] = [];
-  out.push(`# ${session.name}`);
-  out.push('');
-  if (session.description) {
-    out.push(session.description);
-    out.push('');
-  }
-  out.push('| | |', '|---|---|');
-  out.push(row('Mode', session.mode));
-  out.push(row('Status', session.status));
-  out.push(row('Project', session.project));
-  out.push(row('Tags', (session.tags ?? []).join(', ')));
-  out.push(row('Active time', formatDuration(session.activeSeconds)));
-  out.push(row('Wall time', session.durationSeconds === null || session.durationSeconds === undefined ? undefined : formatDuration(session.durationSeconds)));
-  out.push(row('Current file', currentLocation(session)));
-  out.push(row('Created', session.createdAt));
-  out.push(row('Started', session.startedAt));
-  out.push(row('Last paused', session.lastPausedAt));
-  out.push(row('Ended', session.endedAt));
-  if (session.failureReason) out.push(row('Failure reason', session.failureReason));
-  out.push(row('Id', session.id));
+/** "2026-11-24T18:00:00.000Z" -> "2026-11-24 18:00:00 UTC"; other text as it is. */
+export function formatTimestamp(iso: string | null | undefined): string | undefined {
+  if (!iso) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
+/** The "Show Session" document: aligned "field  value" lines under Markdown headings. */
+export function sessionDetails(session: Session): string {
+  const rows: [string, string | null | undefined][] = [
+    ['Mode', session.mode],
+    ['Status', session.status],
+    ['Project', session.project],
+    ['Tags', (session.tags ?? []).join(', ')],
+    ['Active time', formatDuration(session.activeSeconds)],
+    ['Wall time', session.durationSeconds === null || session.durationSeconds === undefined ? undefined : formatDuration(session.durationSeconds)],
+    ['Current file', currentLocation(session)],
+    ['Created', formatTimestamp(session.createdAt)],
+    ['Started', formatTimestamp(session.startedAt)],
+    ['Last paused', formatTimestamp(session.lastPausedAt)],
+    ['Ended', formatTimestamp(session.endedAt)],
+  ];
+  if (session.failureReason) rows.push(['Failure reason', session.failureReason]);
+  rows.push(['Id', session.id]);
+  const out: string[] = [session.name, '='.repeat(Math.max(3, session.name.length)), ''];
+  if (session.description) out.push(oneLine(session.description), '');
+  out.push(...aligned(rows));
   for (const [title, map] of [['Metadata', session.metadata], ['Context', session.context]] as const) {
-    const entries = Object.entries(map ?? {});
+    const entries = Object.entries(map ?? {}).sort(([a], [b]) => a.localeCompare(b));
     if (!entries.length) continue;
-    out.push('', `## ${title}`, '', '| key | value |', '|---|---|');
-    for (const [k, v] of entries.sort(([a], [b]) => a.localeCompare(b))) out.push(`| ${escapeTable(k)} | ${escapeTable(v)} |`);
+    out.push('', title, '-'.repeat(title.length), '', ...aligned(entries));
   }
   out.push('');
   return out.join('\n');
 }
 
-function escapeTable(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
+
+function aligned(rows: [string, string | null | undefined][]): string[] {
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v === null || v === undefined || v === '' ? '—' : oneLine(v)}`);
 }

@@ -100,8 +100,9 @@ function findFiles(dir, re) {
 /**
  * Starts code-server with the extension and opens `folders` (name -> files)
  * in Chromium: one folder opens as is, several as a multi-root workspace.
+ * `settings` go to the user settings, `machineSettings` to the remote ones.
  */
-export async function launch({ name, folders, settings = {} }) {
+export async function launch({ name, folders, settings = {}, machineSettings }) {
   assert.ok(fs.existsSync(vsix), `${vsix} exists (run npm run package first)`);
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `helix-e2e-${name}-`));
@@ -148,6 +149,12 @@ export async function launch({ name, folders, settings = {} }) {
       2,
     ),
   );
+  if (machineSettings) {
+    // code-server's "Remote" settings: where machine-scoped settings such as
+    // helix.server.pythonPath live when VS Code runs remotely.
+    fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
+  }
   const env = {
     ...process.env,
     HOME: home,
@@ -283,8 +290,12 @@ class VSCode {
     await page.keyboard.press('Enter');
   }
 
-  /** Waits for a quick input whose title contains `title`, types `text` and accepts. */
-  async answer(title, text) {
+  /**
+   * Waits for a quick input whose title contains `title`, types `text` and
+   * accepts. `raw`: accept the typed text itself (e.g. a path in the save
+   * dialog), not the row it selects.
+   */
+  async answer(title, text, { raw = false } = {}) {
     const page = this.page;
     const widget = page.locator('.quick-input-widget');
     await waitFor(`quick input "${title}"`, async () =>
@@ -292,7 +303,7 @@ class VSCode {
     const input = widget.locator('.quick-input-box input');
     if (text !== undefined) await input.fill(text);
     if (text !== undefined && text !== '') {
-      const isPick = await widget.locator('.monaco-list-row').count();
+      const isPick = !raw && (await widget.locator('.monaco-list-row').count());
       if (isPick) {
         // A quick pick: wait until the filter has focused a matching row.
         await waitFor(`row "${text}"`, async () => (await widget.locator('.monaco-list-row.focused').innerText()).includes(text));

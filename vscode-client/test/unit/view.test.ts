@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { activeSecondsNow, currentLocation, formatDuration, serverStateView, sessionMarkdown, sessionRow, statusBarView } from '../../src/view';
+import { activeSecondsNow, currentLocation, formatDuration, formatTimestamp, serverStateView, sessionDetails, sessionRow, statusBarView } from '../../src/view';
 import { session } from './fixtures';
 
 test('active session: mode icon, mode and name', () => {
@@ -97,14 +97,25 @@ test('quick-pick row shows status, mode, project and last file', () => {
 });
 
 test('details document lists fields, metadata and context', () => {
-  const md = sessionMarkdown(
-    session({ description: 'OAuth flow', failureReason: null, metadata: { sprint: '23' }, context: { branch: 'feat|x' } }),
+  const text = sessionDetails(
+    session({ description: 'OAuth\nflow', failureReason: null, metadata: { sprint: '23' }, context: { branch: 'feat/x' } }),
   );
-  assert.match(md, /^# implement-user-auth/);
-  assert.match(md, /OAuth flow/);
-  assert.match(md, /\| Mode \| building \|/);
-  assert.match(md, /\| sprint \| 23 \|/);
-  assert.match(md, /\| branch \| feat\\\|x \|/);
-  assert.doesNotMatch(md, /Failure reason/);
-  assert.match(sessionMarkdown(session({ status: 'failed', failureReason: 'Tests failed' })), /\| Failure reason \| Tests failed \|/);
+  const lines = text.split('\n');
+  assert.equal(lines[0], 'implement-user-auth');
+  assert.match(lines[1], /^=+$/);
+  assert.ok(lines.includes('OAuth flow'));
+  assert.ok(lines.includes('Mode          building'), text);
+  assert.ok(lines.includes('Started       2026-11-24 18:00:00 UTC'), text);
+  assert.ok(lines.includes('Last paused   —'), text);
+  assert.ok(lines.includes('sprint  23'), text);
+  assert.ok(lines.includes('branch  feat/x'), text);
+  assert.doesNotMatch(text, /Failure reason/);
+  assert.match(sessionDetails(session({ status: 'failed', failureReason: 'Tests failed' })), /Failure reason {2}Tests failed/);
+});
+
+test('timestamps read as UTC date and time', () => {
+  assert.equal(formatTimestamp('2026-11-24T18:00:00.123Z'), '2026-11-24 18:00:00 UTC');
+  assert.equal(formatTimestamp('2026-11-24T18:00:00Z'), '2026-11-24 18:00:00 UTC');
+  assert.equal(formatTimestamp(null), undefined);
+  assert.equal(formatTimestamp('yesterday'), 'yesterday');
 });

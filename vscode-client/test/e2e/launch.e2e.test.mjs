@@ -1,0 +1,52 @@
+// End-to-end: starting the server. A wrong interpreter setting gives a clear
+// message and a red indicator; fixing the setting restarts the server.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launch, waitFor } from './harness.mjs';
+
+let vs;
+let page;
+
+before(async () => {
+  vs = await launch({
+    name: 'launch',
+    folders: { tool: { 'README.md': '# tool\n' } },
+    machineSettings: { 'helix.server.pythonPath': '/nonexistent/bin/python3' },
+  });
+  page = vs.page;
+});
+
+after(async () => {
+  await vs?.close();
+});
+
+test('no usable Python: an error message that says what to do, and a red indicator', async () => {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'helix.server.pythonPath' });
+  await toast.waitFor({ timeout: 60_000 });
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  assert.match(text, /\/nonexistent\/bin\/python3\) is not a Python 3\.10 or newer/);
+  assert.match(text, /Open Settings/);
+  await waitFor('the indicator to say the server is not running', async () => (await vs.itemLabel()) === 'Helix: server not running');
+  assert.equal(await vs.itemText(), 'Helix');
+});
+
+test('fixing the setting from the message\'s "Open Settings" restarts the server', async () => {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'helix.server.pythonPath' });
+  await toast.getByRole('button', { name: 'Open Settings' }).click();
+  await page.locator('.settings-editor').waitFor({ timeout: 60_000 });
+  // Interpreter paths are machine settings: the "Remote" tab in code-server.
+  await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).click();
+  const row = page.locator('.settings-editor .setting-item', { hasText: 'Python Path' }).first();
+  await row.waitFor({ timeout: 60_000 });
+  const input = row.locator('input');
+  assert.equal(await input.inputValue(), '/nonexistent/bin/python3');
+  await input.fill('');
+  await waitFor('the server to run', async () => (await vs.itemLabel()) === 'Helix: no active session');
+  await vs.palette('Helix: Create Session');
+  await vs.answer('Create Session (1/4)', 'after-restart');
+  await vs.answer('Create Session (2/4)', 'planning');
+  await vs.answer('Create Session (3/4)');
+  await vs.answer('Create Session (4/4)', '');
+  await waitFor('the session in the store', async () => vs.show('after-restart').project === 'tool');
+});
