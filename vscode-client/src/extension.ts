@@ -15,6 +15,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
+  TransportKind,
 } from 'vscode-languageclient/node';
 
 import { ACTIONS, ActionId, Transition, canTransition, legalActions, statusesFor, targetFor } from './actions';
@@ -238,10 +239,11 @@ class Helix {
     this.render(serverStateView('starting'));
     const launch = await this.resolveLaunch(s);
     if (!launch) return;
-    this.output.info(`Starting the server: ${[launch.command, ...launch.args].join(' ')} (${launch.origin})`);
+    this.output.info(`Starting the server: ${[launch.command, ...launch.args, '--stdio'].join(' ')} (${launch.origin})`);
     const serverOptions: ServerOptions = {
       command: launch.command,
       args: launch.args,
+      transport: TransportKind.stdio, // appends --stdio
       options: { env: { ...process.env, ...launch.env } },
     };
     const clientOptions: LanguageClientOptions = {

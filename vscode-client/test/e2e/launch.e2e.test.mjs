@@ -1,9 +1,11 @@
 // End-to-end: starting the server. A wrong interpreter setting gives a clear
 // message and a red indicator; fixing the setting restarts the server.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launch, waitFor } from './harness.mjs';
+import { clientDir, launch, waitFor } from './harness.mjs';
 
 let vs;
 let page;
@@ -49,4 +51,20 @@ test('fixing the setting from the message\'s "Open Settings" restarts the server
   await vs.answer('Create Session (3/4)');
   await vs.answer('Create Session (4/4)', '');
   await waitFor('the session in the store', async () => vs.show('after-restart').project === 'tool');
+});
+
+test('helix.server.path runs an installed helix-lsp, with --stdio', async () => {
+  // A stand-in for an installed helix-lsp that notes how it was started.
+  const marker = path.join(vs.tmp, 'server-args.txt');
+  const wrapper = path.join(vs.tmp, 'helix-lsp');
+  const pythonPath = [path.resolve(clientDir, '..'), path.join(clientDir, 'bundled', 'libs')].join(path.delimiter);
+  fs.writeFileSync(wrapper, `#!/bin/sh\necho "$@" > '${marker}'\nPYTHONPATH='${pythonPath}' exec python3 -m helix_lsp "$@"\n`, { mode: 0o755 });
+  const row = page.locator('.settings-editor .setting-item', { hasText: 'An installed' }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.locator('input').fill(wrapper);
+  await waitFor('the wrapper to be started', async () => fs.existsSync(marker));
+  assert.equal(fs.readFileSync(marker, 'utf8').trim(), '--stdio');
+  await waitFor('the server to run', async () => (await vs.itemLabel()) === 'Helix: no active session');
+  vs.cli('start', 'after-restart');
+  await waitFor('the session started elsewhere in the indicator', async () => (await vs.itemText()) === 'planning · after-restart');
 });
