@@ -82,12 +82,15 @@ def nvim(request: pytest.FixtureRequest) -> Nvim:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A git project folder `proj` with src/app.py (20 lines) and notes.txt."""
+    """A git project `proj`: src/app.py (20 lines), notes.txt, a nested package pkg/."""
     root = tmp_path / "proj"
     (root / "src").mkdir(parents=True)
     lines = [f"value_{i} = {i}  # line {i}" for i in range(1, 21)]
     (root / "src" / "app.py").write_text("\n".join(lines) + "\n")
     (root / "notes.txt").write_text("first\nsecond\nthird\n")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "package.json").write_text('{"name": "pkg"}\n')
+    (root / "pkg" / "web.js").write_text("export const x = 1;\n")
     subprocess.run(["git", "init", "-q", str(root)], check=False, capture_output=True)
     if not (root / ".git").exists():
         (root / ".git").mkdir()

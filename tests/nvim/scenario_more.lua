@@ -13,11 +13,12 @@ return function(T)
     return T.wait_notified(name, m, needle, INFO)
   end
 
-  local function server_line(name, line)
+  local function server_line(name, line, file)
     T.wait_for(name, function()
       local r = T.execute("helix.session.get", {})
       return type(r.result) == "table" and type(r.result.context) == "table"
         and r.result.context.current_line == tostring(line)
+        and (file == nil or r.result.context.current_file == file)
     end, 20000)
   end
 
@@ -72,6 +73,16 @@ return function(T)
   end, 10000)
   T.record("log_lines", vim.api.nvim_buf_get_lines(0, 0, -1, false))
   T.cmd("close")
+
+  -- A nested package belongs to the repository's root: no second server.
+  T.cmd("edit pkg/web.js")
+  T.sleep(100)
+  T.record("web_js_root", (function()
+    local id = require("helix_lsp.lsp").buf_client[vim.api.nvim_get_current_buf()]
+    return id and require("helix_lsp.lsp").root_of(id) or nil
+  end)())
+  T.cmd("buffer src/app.py")
+  server_line("alpha back in app.py", 3, "src/app.py")
 
   local count = 0
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients

@@ -185,6 +185,7 @@ def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario: RunScenario) 
     assert any(line.startswith("alpha") for line in r["log_lines"])
     assert any(line.startswith("beta") for line in r["log_lines"])
     assert r["helix_clients"] == 1
+    assert r["web_js_root"] is not None and r["web_js_root"].endswith("/proj")
 
     assert r["statusline_expr"] == "[R] refactoring: alpha"
     assert r["lualine_text"] == "[R] refactoring: alpha"

@@ -22,8 +22,12 @@ M.defaults = {
   -- Milliseconds of cursor stillness before the position is sent.
   cursor_debounce_ms = 300,
   -- Files or folders that mark a project root, searched upwards from a file.
-  root_markers = { ".git", ".hg", ".svn", "pyproject.toml", "setup.py", "package.json",
-    "Cargo.toml", "go.mod", "Makefile", ".helix-lsp" },
+  -- Entries are tried in order (a nested list holds equally ranked markers):
+  -- a version-control root wins over a nearer package file.
+  root_markers = {
+    { ".helix-lsp", ".git", ".hg", ".svn" },
+    { "pyproject.toml", "setup.py", "package.json", "Cargo.toml", "go.mod", "Makefile" },
+  },
   -- Function(bufnr) -> root folder, overriding root_markers. Returning nil
   -- leaves the buffer unattached.
   root_dir = nil,

@@ -72,9 +72,27 @@ local function dirname(path)
   return d
 end
 
--- The project root of a file path: the nearest folder upwards holding one of
--- the root markers, else the current directory when the file lies inside it,
--- else the file's folder.
+-- The nearest folder from `dir` upwards that holds one of `markers`.
+local function search_up(dir, markers)
+  local d = dir
+  while true do
+    for _, marker in ipairs(markers) do
+      if uv.fs_stat(d .. "/" .. marker) then
+        return d
+      end
+    end
+    local parent = dirname(d)
+    if parent == d or parent == "" then
+      return nil
+    end
+    d = parent
+  end
+end
+
+-- The project root of a file path. root_markers is a list of markers or of
+-- lists of equally ranked markers; the first entry found anywhere upwards
+-- wins (so a repository's .git beats a nested package.json). Without any:
+-- the current directory when the file lies inside it, else the file's folder.
 function M.root_for_path(path)
   path = vim.fn.fnamemodify(path, ":p")
   local dir = is_dir(path) and path or dirname(path)
@@ -82,18 +100,11 @@ function M.root_for_path(path)
   if dir == "" then
     dir = "/"
   end
-  local d = dir
-  while true do
-    for _, marker in ipairs(config.options.root_markers or {}) do
-      if uv.fs_stat(d .. "/" .. marker) then
-        return d
-      end
+  for _, entry in ipairs(config.options.root_markers or {}) do
+    local found = search_up(dir, type(entry) == "table" and entry or { entry })
+    if found then
+      return found
     end
-    local parent = dirname(d)
-    if parent == d or parent == "" then
-      break
-    end
-    d = parent
   end
   local cwd = vim.fn.getcwd()
   if dir == cwd or dir:sub(1, #cwd + 1) == cwd .. "/" then
