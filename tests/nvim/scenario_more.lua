@@ -49,7 +49,7 @@ return function(T)
   server_line("beta at line 12", 12)
 
   T.cmd("edit notes.txt")
-  T.sleep(200)
+  server_line("beta in notes.txt", 1, "notes.txt")
   T.record("switch_alpha_note", step("switched to alpha", "Helix switch alpha", "resumed"))
   T.wait_for("back at alpha's line", function()
     local c = T.cursor()
