@@ -9,4 +9,7 @@ return function(T)
   T.record("note", T.wait_notified("error shown", m, "could not start", ERROR, 10000))
   T.record("statusline", require("helix_lsp").statusline())
   T.record("ready", require("helix_lsp").ready())
+
+  T.cmd("checkhealth helix_lsp")
+  T.record("health", vim.api.nvim_buf_get_lines(0, 0, -1, false))
 end

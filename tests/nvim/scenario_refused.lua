@@ -60,4 +60,7 @@ return function(T)
   T.record("list_pause_note", T.wait_notified("paused through the picker", m, "paused", INFO))
   T.record("selects", selects)
   T.record("after_picker", T.cli("show", NAME))
+
+  T.cmd("checkhealth helix_lsp")
+  T.record("health", vim.api.nvim_buf_get_lines(0, 0, -1, false))
 end

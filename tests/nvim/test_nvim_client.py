@@ -149,6 +149,12 @@ def test_refused_commands_show_the_server_error_and_change_nothing(
     assert r["after_picker"]["status"] == "paused"
     assert cli(run.db, "show", name)["status"] == "paused"
 
+    # :checkhealth helix_lsp
+    health = "\n".join(r["health"])
+    assert "ERROR" not in health, health
+    assert f"session store: {run.db}" in health
+    assert "client 1 for " in health and "/proj" in health
+
 
 def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario: RunScenario) -> None:
     run = run_scenario("scenario_more")
@@ -207,3 +213,5 @@ def test_a_server_that_cannot_start_is_reported(nvim: Nvim, run_scenario: RunSce
     assert "/nonexistent/helix-lsp" in r["note"]["msg"]
     assert r["statusline"] == ""
     assert r["ready"] is False
+    health = "\n".join(r["health"])
+    assert "ERROR" in health and "/nonexistent/helix-lsp" in health, health
