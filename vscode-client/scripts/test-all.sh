@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the VS Code extension's tests need, on a fresh Debian machine as
 # root (or with the packages below already installed):
-#   apt packages (libkrb5-dev ripgrep chromium), npm ci, npm run package
+#   apt packages (libkrb5-dev ripgrep chromium; build-essential and
+#   python3-pip when missing), npm ci, npm run package
 #   (bundles helix_lsp and its dependencies into the .vsix), the unit tests,
 #   code-server 4.100.3 (installed once into a cache folder), the end-to-end
 #   test in code-server + headless Chromium.
@@ -19,6 +20,9 @@ missing=()
 command -v rg >/dev/null || missing+=(ripgrep)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+# code-server compiles native modules on install; the Python bundle needs pip.
+{ command -v make >/dev/null && command -v g++ >/dev/null; } || missing+=(build-essential)
+"${PYTHON:-python3}" -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 if ((${#missing[@]})); then
   step "apt-get install ${missing[*]}"
   if [[ $(id -u) -ne 0 ]]; then

@@ -180,7 +180,8 @@ class Helix {
     }, 30_000);
     ctx.subscriptions.push({ dispose: () => clearInterval(ticker) });
 
-    await this.startClient();
+    // Not awaited: activation finishes at once; commands wait for the server.
+    void this.startClient();
   }
 
   // ---- the language client -------------------------------------------------
