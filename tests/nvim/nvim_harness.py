@@ -104,6 +104,7 @@ class Run:
     stdout: str
     stderr: str
     db: Path
+    env_db: Path  # $HELIX_LSP_DB of the run: must stay untouched
 
 
 def cli(db: Path, *args: str) -> Any:
@@ -127,6 +128,7 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
         db.parent.mkdir(exist_ok=True)
+        decoy = tmp_path / "env-store" / "sessions.db"
         result_file = tmp_path / f"{scenario}.json"
         home = tmp_path / "home"
         for sub in ("config", "data", "state", "cache"):
@@ -138,7 +140,9 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
             XDG_DATA_HOME=str(home / "data"),
             XDG_STATE_HOME=str(home / "state"),
             XDG_CACHE_HOME=str(home / "cache"),
-            HELIX_LSP_DB=str(db),
+            # Never the user's store; and a different file from db_path, so a
+            # server that ignored the plugin's dbPath would be noticed.
+            HELIX_LSP_DB=str(decoy),
             HELIX_NVIM_PLUGIN=str(PLUGIN),
             HELIX_NVIM_SCENARIO=str(HERE / f"{scenario}.lua"),
             HELIX_NVIM_RESULT=str(result_file),
@@ -174,6 +178,6 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
             f"stdout: {proc.stdout[-3000:]}\nstderr: {proc.stderr[-3000:]}"
         )
         results = json.loads(result_file.read_text())
-        return Run(results, proc.returncode, proc.stdout, proc.stderr, db)
+        return Run(results, proc.returncode, proc.stdout, proc.stderr, db, decoy)
 
     return run

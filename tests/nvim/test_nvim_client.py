@@ -21,6 +21,7 @@ def check_run(run: Run, nvim: Nvim) -> dict[str, Any]:
     assert r["nvim_version"] == nvim.version
     assert r["errors"] == [], f"scenario errors: {r['errors']}\nstderr: {run.stderr[-2000:]}"
     assert r["finished"] is True
+    assert not run.env_db.exists(), "the server ignored dbPath and used $HELIX_LSP_DB"
     return r
 
 
