@@ -9,6 +9,7 @@
 --   HELIX_NVIM_DB        the temporary session store
 --   HELIX_NVIM_SERVER    the server command, as a JSON list
 --   HELIX_NVIM_PYTHON    the Python that runs `-m helix_lsp session ...`
+--   HELIX_NVIM_SETUP     more setup() options, as a JSON object (optional)
 --   HELIX_NVIM_DEADLINE  milliseconds before the run gives up (default 90000)
 vim.g.loaded_python3_provider = 0
 vim.g.loaded_ruby_provider = 0
@@ -172,11 +173,18 @@ function T.cursor()
 end
 
 local server = vim.fn.json_decode(env.HELIX_NVIM_SERVER)
-require("helix_lsp").setup({
+local opts = {
   cmd = server,
   db_path = T.db,
   cursor_debounce_ms = 100,
-})
+}
+-- HELIX_NVIM_SETUP: more setup() options, as a JSON object.
+if env.HELIX_NVIM_SETUP and env.HELIX_NVIM_SETUP ~= "" then
+  for k, v in pairs(vim.fn.json_decode(env.HELIX_NVIM_SETUP)) do
+    opts[k] = v
+  end
+end
+require("helix_lsp").setup(opts)
 
 local scenario = dofile(env.HELIX_NVIM_SCENARIO)
 

@@ -124,7 +124,12 @@ RunScenario = Callable[..., Run]
 
 @pytest.fixture
 def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
-    def run(scenario: str, file: str = "src/app.py", server: list[str] | None = None) -> Run:
+    def run(
+        scenario: str,
+        file: str = "src/app.py",
+        server: list[str] | None = None,
+        setup: dict[str, Any] | None = None,
+    ) -> Run:
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
         db.parent.mkdir(exist_ok=True)
@@ -149,6 +154,7 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
             HELIX_NVIM_DB=str(db),
             HELIX_NVIM_SERVER=json.dumps(server or [sys.executable, "-m", "helix_lsp"]),
             HELIX_NVIM_PYTHON=sys.executable,
+            HELIX_NVIM_SETUP=json.dumps(setup or {}),
         )
         argv = [
             *nvim.cmd,

@@ -216,3 +216,15 @@ def test_a_server_that_cannot_start_is_reported(nvim: Nvim, run_scenario: RunSce
     assert r["ready"] is False
     health = "\n".join(r["health"])
     assert "ERROR" in health and "/nonexistent/helix-lsp" in health, health
+
+
+def test_resume_can_leave_the_cursor_alone(nvim: Nvim, run_scenario: RunScenario) -> None:
+    run = run_scenario("scenario_no_restore", setup={"restore_on_resume": False})
+    r = check_run(run, nvim)
+    failed = [k for k, ok in r["waits"].items() if not ok]
+    assert failed == [], f"never happened: {failed}; notifications: {r['notifications']}"
+    assert r["cursor"]["file"].endswith("/proj/notes.txt")
+    assert r["cursor"]["line"] == 3
+    # the place where the user resumed is what the session now holds
+    ctx = cli(run.db, "show", "stay-here")["context"]
+    assert (ctx["current_file"], ctx["current_line"]) == ("notes.txt", "3")
