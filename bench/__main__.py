@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", metavar="PATH", help="also write the JSON document to PATH")
     parser.add_argument("--burst", type=int, help="cursor notifications per burst")
     parser.add_argument("--requests", type=int, help="samples per request figure")
+    parser.add_argument("--startups", type=int, help="spawns per server for the startup figure")
+    parser.add_argument("--cycles", type=int, help="pause/resume cycles")
     parser.add_argument("--sessions", type=int, help="sessions in the scale store")
     parser.add_argument(
         "--helix-cmd",
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in (
             ("burst", args.burst),
             ("requests", args.requests),
+            ("startups", args.startups),
+            ("cycles", args.cycles),
             ("scale_sessions", args.sessions),
         )
         if value is not None
