@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import secrets
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -133,17 +132,17 @@ class SessionManager:
 
     def get(self, ref: str) -> Session:
         """The session with this id, or of this name (see the module's rules)."""
-        with self._store.snapshot() as conn:
+        with self._store.reading() as conn:
             return self._handle(self._find(conn, ref))
 
     def resolve(self, ref: str | None, project: str | None = None, action: str = "") -> Session:
         """``ref``'s session, or when ``ref`` is None the project's current one."""
-        with self._store.snapshot() as conn:
+        with self._store.reading() as conn:
             return self._handle(self._resolve(conn, ref, project, action))
 
     def active(self, project: str | None = None) -> Session | None:
         """The active session of ``project`` (of any project when None)."""
-        with self._store.snapshot() as conn:
+        with self._store.reading() as conn:
             if project is None:
                 rec = self._one(conn, "status = 'active' ORDER BY active_since DESC, seq DESC", [])
             else:
@@ -156,7 +155,7 @@ class SessionManager:
         if projects is not None:
             params = sorted(set(projects))
             sql += f" AND project IN ({','.join('?' * len(params))})"
-        with self._store.snapshot() as conn:
+        with self._store.reading() as conn:
             rows = conn.execute(sql + " ORDER BY active_since DESC, seq DESC", params).fetchall()
         return [self._handle(Store.to_record(r)) for r in rows]
 
@@ -167,14 +166,13 @@ class SessionManager:
         ref: object,
         fn: Callable[[SessionRecord], None],
         project: str | None = None,
-        durable: bool = True,
     ) -> SessionRecord:
-        with self._store.transaction(durable=durable) as conn:
+        with self._store.transaction() as conn:
             rec = self._resolve(conn, ref, project, "")
-            old_tags = list(rec.tags)
+            before = rec.copy()
             fn(rec)
             rec.updated_at = max(now_ms(), rec.updated_at)
-            Store.update(conn, rec, old_tags)
+            Store.update(conn, rec, before)
         return rec
 
     def create(
@@ -211,14 +209,15 @@ class SessionManager:
             Store.insert(conn, rec)
             if start:
                 self._pause_others(conn, rec, at)
+                before = rec.copy()
                 lifecycle.apply(rec, "start", at)
-                Store.update(conn, rec, rec.tags)
+                Store.update(conn, rec, before)
         return self._handle(rec)
 
     @staticmethod
     def _new_id(conn: sqlite3.Connection) -> str:
         while True:
-            candidate = secrets.token_hex(6)
+            candidate = os.urandom(6).hex()
             if conn.execute("SELECT 1 FROM sessions WHERE id = ?", [candidate]).fetchone() is None:
                 return candidate
 
@@ -232,8 +231,9 @@ class SessionManager:
         paused = []
         for row in rows:
             other = Store.to_record(row)
+            before = other.copy()
             lifecycle.apply(other, "pause", max(at, other.updated_at))
-            Store.update(conn, other, other.tags)
+            Store.update(conn, other, before)
             paused.append(other)
         return paused
 
@@ -247,10 +247,10 @@ class SessionManager:
         with self._store.transaction() as conn:
             rec = self._resolve(conn, ref, project, action)
             at = max(now_ms(), rec.updated_at)
-            old_tags = list(rec.tags)
+            before = rec.copy()
             lifecycle.apply(rec, action, at, reason)
             paused = self._pause_others(conn, rec, at) if rec.status is Status.ACTIVE else []
-            Store.update(conn, rec, old_tags)
+            Store.update(conn, rec, before)
         return Transition(self._handle(rec), [self._handle(p) for p in paused])
 
     def start(self, ref: str | None = None, *, project: str | None = None) -> Transition:
@@ -322,13 +322,8 @@ class SessionManager:
         values: Mapping[str, str | None],
         *,
         project: str | None = None,
-        durable: bool = True,
     ) -> Session:
-        """Set (or, with None, remove) several context keys in one transaction.
-
-        ``durable=False`` suits frequent writes such as the cursor position: the
-        commit survives a crash of the process but skips the sync to disk.
-        """
+        """Set (or, with None, remove) several context keys in one transaction."""
         updates = dict(values)
         validation.merge({}, updates, "context")
         return self._handle(
@@ -336,7 +331,6 @@ class SessionManager:
                 ref,
                 lambda r: setattr(r, "context", validation.merge(r.context, updates, "context")),
                 project,
-                durable,
             )
         )
 

@@ -7,6 +7,7 @@ JSON round trip without loss.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import time
 from dataclasses import dataclass, field
@@ -86,12 +87,28 @@ def to_datetime(ms: int | None) -> datetime | None:
     return datetime.fromtimestamp(ms // 1000, tz=timezone.utc) + timedelta(milliseconds=ms % 1000)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_DAY_PREFIX: dict[int, str] = {}
+
+
 def to_iso(ms: int | None) -> str | None:
-    """``2026-11-24T18:00:00.000Z`` (what JavaScript's ``toISOString`` prints)."""
-    dt = to_datetime(ms)
-    if dt is None:
+    """``2026-11-24T18:00:00.000Z`` (what JavaScript's ``toISOString`` prints).
+
+    Every session object carries six of these, so the date part is cached per
+    day and the time is plain integer arithmetic.
+    """
+    if ms is None:
         return None
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    day, rest = divmod(ms, 86_400_000)
+    prefix = _DAY_PREFIX.get(day)
+    if prefix is None:
+        if len(_DAY_PREFIX) > 4096:
+            _DAY_PREFIX.clear()
+        prefix = _DAY_PREFIX[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%dT")
+    seconds, milli = divmod(rest, 1000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}.{milli:03d}Z"
 
 
 def from_iso(value: object, field_name: str) -> int | None:
@@ -141,6 +158,12 @@ class SessionRecord:
     version: int = 1
     seq: int = 0
     """The store's creation sequence number: breaks ties between equal timestamps."""
+
+    def copy(self) -> SessionRecord:
+        """An independent copy (its tags, metadata and context are new containers)."""
+        return dataclasses.replace(
+            self, tags=list(self.tags), metadata=dict(self.metadata), context=dict(self.context)
+        )
 
     def active_total_ms(self, at: int) -> int:
         """Active time up to ``at``: closed intervals plus the open one."""

@@ -162,7 +162,6 @@ class Store:
         target = default_db_path() if path is None else path
         self.path = str(target)
         self.read_only_reason: str | None = None
-        self._durable = True
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         try:
             if not memory:
@@ -222,7 +221,10 @@ class Store:
         if self.read_only_reason is None:
             if not memory:
                 conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
+            # In WAL mode, NORMAL makes each commit survive a crash of the
+            # process (what editors do to language servers) without an fsync
+            # per change; a power cut may lose the last commits, never the file.
+            conn.execute("PRAGMA synchronous = NORMAL")
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
@@ -236,19 +238,11 @@ class Store:
         self.conn.close()
 
     @contextlib.contextmanager
-    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """One write transaction: taken at once (IMMEDIATE), all or nothing.
-
-        ``durable`` commits survive a power cut (the WAL is synced at commit);
-        the others survive a crash of the process, which is enough for the
-        cursor position and costs a tenth of the time.
-        """
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken at once (IMMEDIATE), all or nothing."""
         if self.read_only_reason is not None:
             raise StorageError(f"{self.read_only_reason}; nothing was changed.")
         try:
-            if durable != self._durable:
-                self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
-                self._durable = durable
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise describe_sqlite_error(err, self.path) from err
@@ -271,6 +265,14 @@ class Store:
                 yield self.conn
             finally:
                 self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise describe_sqlite_error(err, self.path) from err
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Reads whose statements need no common snapshot (no BEGIN/COMMIT round)."""
+        try:
+            yield self.conn
         except sqlite3.Error as err:
             raise describe_sqlite_error(err, self.path) from err
 
@@ -341,45 +343,61 @@ class Store:
         )
 
     @staticmethod
-    def update(conn: sqlite3.Connection, rec: SessionRecord, old_tags: list[str]) -> None:
-        """Write ``rec`` back, bumping its version; keeps the tag index in step."""
-        rec.version += 1
-        conn.execute(
-            "UPDATE sessions SET name=?, mode=?, status=?, project=?, description=?, tags=?, "
-            "metadata=?, context=?, updated_at=?, started_at=?, last_paused_at=?, ended_at=?, "
-            "failure_reason=?, active_ms=?, active_since=?, version=? WHERE id=?",
-            (
-                rec.name,
-                rec.mode.value,
-                rec.status.value,
-                rec.project,
-                rec.description,
-                _dump(rec.tags),
-                _dump(rec.metadata),
-                _dump(rec.context),
-                rec.updated_at,
-                rec.started_at,
-                rec.last_paused_at,
-                rec.ended_at,
-                rec.failure_reason,
-                rec.active_ms,
-                rec.active_since,
-                rec.version,
-                rec.id,
-            ),
-        )
-        if old_tags != rec.tags:
-            gone = [t for t in old_tags if t not in rec.tags]
-            new = [t for t in rec.tags if t not in old_tags]
+    def update(conn: sqlite3.Connection, rec: SessionRecord, before: SessionRecord) -> None:
+        """Write what changed from ``before`` to ``rec``, bumping the version.
+
+        Only changed columns are written (a transition does not re-serialise
+        tags, metadata and context), and the tag index is kept in step.
+        """
+        rec.version = before.version + 1
+        columns = ["version = ?"]
+        values: list[object] = [rec.version]
+        for name, encode in _UPDATABLE:
+            new = getattr(rec, name)
+            if new != getattr(before, name):
+                columns.append(f"{name} = ?")
+                values.append(encode(new))
+        conn.execute(f"UPDATE sessions SET {', '.join(columns)} WHERE seq = ?", [*values, rec.seq])
+        if before.tags != rec.tags:
+            gone = [t for t in before.tags if t not in rec.tags]
+            new_tags = [t for t in rec.tags if t not in before.tags]
             conn.executemany(
                 "DELETE FROM session_tags WHERE tag = ? AND seq = ?",
                 [(t, rec.seq) for t in gone],
             )
             conn.executemany(
                 "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)",
-                [(t, rec.seq, rec.created_at) for t in new],
+                [(t, rec.seq, rec.created_at) for t in new_tags],
             )
 
 
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _enum(value: Mode | Status) -> str:
+    return str(value.value)
+
+
+#: Columns ``Store.update`` may write, with how each value is stored.
+_UPDATABLE: Final[list[tuple[str, Callable[[Any], object]]]] = [
+    ("name", _same),
+    ("mode", _enum),
+    ("status", _enum),
+    ("project", _same),
+    ("description", _same),
+    ("tags", _dump),
+    ("metadata", _dump),
+    ("context", _dump),
+    ("updated_at", _same),
+    ("started_at", _same),
+    ("last_paused_at", _same),
+    ("ended_at", _same),
+    ("failure_reason", _same),
+    ("active_ms", _same),
+    ("active_since", _same),
+]
