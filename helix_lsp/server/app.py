@@ -19,10 +19,10 @@ from pygls.lsp.server import LanguageServer
 
 from helix_lsp.server import commands
 from helix_lsp.server.options import parse_options
-from helix_lsp.server.params import error_payload
+from helix_lsp.server.params import error_payload, unknown_command
 from helix_lsp.server.state import ServerState
 from helix_lsp.server.transport import Direct, send_json
-from helix_lsp.session import SessionError, SessionManager
+from helix_lsp.session import InvalidArgumentError, SessionError, SessionManager
 
 log = logging.getLogger("helix_lsp.server")
 
@@ -78,26 +78,41 @@ def run_command(server: HelixServer, name: str, arguments: Any) -> Any:
 def direct_handler(server: HelixServer) -> Direct:
     """The transport's direct path for our notification and commands."""
 
+    features = server.protocol.fm
+
+    def known(method: object) -> bool:
+        return isinstance(method, str) and (
+            method in features.features or method in features.builtin_features
+        )
+
     def direct(msg: dict[str, Any]) -> bool:
         state = server.state
         if state is None or server.protocol._shutdown:
             return False  # let pygls apply its own rules
         method = msg.get("method")
+        if "id" in msg and "method" in msg and not known(method):
+            send_json(server.protocol, {"jsonrpc": "2.0", "id": msg["id"], "error": {
+                "code": -32601, "message": f"helix-lsp has no method {str(method)[:80]!r}.",
+                "data": {"kind": "invalid_argument"},
+            }})
+            return True
         if method == CURSOR_MOVED and "id" not in msg:
             state.cursor_params(msg.get("params"))
             return True
         if method != lsp.WORKSPACE_EXECUTE_COMMAND or "id" not in msg:
             return False
         params = msg.get("params")
-        if not isinstance(params, dict) or params.get("command") not in commands.COMMANDS:
-            return False
-        name = params["command"]
         reply: dict[str, Any] = {"jsonrpc": "2.0", "id": msg["id"]}
         try:
+            if not isinstance(params, dict):
+                raise InvalidArgumentError("workspace/executeCommand needs {command, arguments}.")
+            name = params.get("command")
+            if name not in commands.COMMANDS:
+                raise unknown_command(name)
             reply["result"] = commands.execute(state, name, params.get("arguments"))
         except Exception as err:
             if not isinstance(err, SessionError):
-                log.exception("command %s failed", name)
+                log.exception("workspace/executeCommand failed")
             reply["error"] = error_payload(err)
         send_json(server.protocol, reply)
         return True

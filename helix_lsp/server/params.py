@@ -11,7 +11,8 @@ pygls command path and the transport's direct path answer identically.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import reprlib
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -206,17 +207,40 @@ def _describe(exc: BaseException, command: str) -> str:
     if isinstance(exc, KeyError):
         return f"{command} needs the parameter '{path or exc.args[0]}'."
     if isinstance(exc, _WrongType):
-        return f"{command}: '{path}' must be {exc.expected}, not {exc.value!r}."
-    return f"{command}: invalid parameter '{path}': {exc}."
+        return f"{command}: '{path}' must be {exc.expected}, not {_short(exc.value)}."
+    return f"{command}: invalid parameter '{path}': {_short(exc)}."
 
 
-def parse_arguments(command: str, arguments: Sequence[Any] | None, cls: type[T]) -> T:
+def _short(value: object, limit: int = 60) -> str:
+    """A bounded ``repr`` for messages (values may be huge or deeply nested)."""
+    shortener = reprlib.Repr()
+    shortener.maxlevel, shortener.maxstring, shortener.maxother = 2, limit, limit
+    try:
+        text = shortener.repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sentence(message: str, limit: int = 400) -> str:
+    """One line, bounded, ending like a sentence."""
+    text = " ".join(message.split()) or "the command was refused."
+    if len(text) > limit:
+        text = text[: limit - 2].rstrip() + "…."
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def parse_arguments(command: str, arguments: object, cls: type[T]) -> T:
     """Check ``workspace/executeCommand`` arguments and build ``cls`` from them.
 
     ``arguments`` may be absent, empty, ``[null]`` or ``[{...}]``; anything
     else raises :class:`InvalidArgumentError` naming the problem.
     """
-    if arguments is None or len(arguments) == 0:
+    if not isinstance(arguments, list | tuple):
+        if arguments is not None:
+            raise InvalidArgumentError(f"{command}: 'arguments' must be a list.")
+        arguments = []
+    if len(arguments) == 0:
         obj: Any = {}
     elif len(arguments) == 1 and (arguments[0] is None or isinstance(arguments[0], dict)):
         obj = arguments[0] or {}
@@ -249,11 +273,15 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
     """The JSON-RPC ``error`` object for an exception raised by a command."""
     if isinstance(exc, SessionError):
         kind = exc.kind if exc.kind in _CODES else "invalid_argument"
-        message = str(exc)
-        message = message or "the command was refused."
-        return {"code": _CODES[kind], "message": message, "data": {"kind": kind}}
+        return {"code": _CODES[kind], "message": sentence(str(exc)), "data": {"kind": kind}}
     return {
         "code": INTERNAL_ERROR,
-        "message": f"Internal error: {type(exc).__name__}: {exc}",
+        "message": sentence(f"internal error ({type(exc).__name__}): {_short(exc, 200)}"),
         "data": {"kind": "internal"},
     }
+
+
+def unknown_command(name: object) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"unknown command {_short(name)}; helix-lsp's commands start with 'helix.session.'."
+    )

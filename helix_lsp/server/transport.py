@@ -87,18 +87,36 @@ async def read_messages(
             return
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             log.error("message that is not JSON skipped: %.200r", body)
             continue
         try:
             if direct is not None and isinstance(data, dict) and direct(data):
                 continue
-            protocol.handle_message(protocol.structure_message(data))
+            try:
+                message = protocol.structure_message(data)
+            except Exception:
+                _refuse_malformed(protocol, data)
+                continue
+            protocol.handle_message(message)
         except (SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:
             log.exception("unable to handle message")
             server._report_server_error(exc, JsonRpcException)
+
+
+def _refuse_malformed(protocol: JsonRPCProtocol, data: object) -> None:
+    """Answer a request whose parameters do not fit its method (never leave it hanging)."""
+    if not isinstance(data, dict) or "id" not in data or "method" not in data:
+        log.error("malformed message skipped: %.200r", data)
+        return
+    method = data["method"]
+    send_json(protocol, {"jsonrpc": "2.0", "id": data["id"], "error": {
+        "code": -32602,
+        "message": f"the parameters do not fit {str(method)[:80]!r}.",
+        "data": {"kind": "invalid_argument"},
+    }})
 
 
 async def _pipe_reader(stdin: IO[bytes]) -> AsyncReader | None:

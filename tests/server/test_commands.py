@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from lsp_harness import Editor, start_editor, stop_editor
+from pygls.exceptions import JsonRpcException
 
 INVALID_PARAMS, REQUEST_FAILED = -32602, -32803
 
@@ -242,3 +243,16 @@ async def test_both_transports_answer_alike(
         assert (err.code, err.data) == (REQUEST_FAILED, {"kind": "invalid_transition"})
     finally:
         await stop_editor(ed)
+
+
+async def test_unknown_commands_and_methods_get_a_sentence(editor: Editor) -> None:
+    err = await editor.refused("noSuchThing")
+    assert (err.code, err.data) == (INVALID_PARAMS, {"kind": "invalid_argument"})
+    assert "helix.session.noSuchThing" in err.message and err.message.endswith(".")
+    with pytest.raises(JsonRpcException) as info:
+        await editor.client.protocol.send_request_async("helix/noSuchRequest", {})
+    assert info.value.code == -32601 and info.value.message.endswith(".")
+    huge = "x" * 100_000
+    err = await editor.refused("create", args=[{"name": 1, "description": huge}])
+    assert err.code == INVALID_PARAMS and len(err.message) <= 400
+    assert (await editor.command("create", name="still-serving"))["name"] == "still-serving"
