@@ -15,8 +15,11 @@ bash tests/editors/emacs.sh
 bash tests/editors/neovim.sh
 
 echo "== lint and types"
-python3 -m ruff check helix_lsp tests
+python3 -m ruff check helix_lsp tests bench
 python3 -m mypy
+
+echo "== VS Code extension: build, package, unit and end-to-end tests"
+bash vscode-client/scripts/test-all.sh
 
 echo "== tests"
 python3 -m pytest "$@"
