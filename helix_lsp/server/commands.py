@@ -110,6 +110,7 @@ def delete(st: ServerState, a: p.Delete) -> Any:
 
 
 def export(st: ServerState, a: p.Export) -> Any:
+    st.tracker.flush()  # a snapshot carries the latest position
     if a.all:
         if a.session is not None:
             raise InvalidArgumentError(

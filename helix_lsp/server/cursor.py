@@ -134,8 +134,9 @@ class CursorTracker:
                 if sess is None:
                     continue
                 self._mgr.update_context(sess.id, self.values(item))
-            except SessionError as err:
+            except SessionError as err:  # e.g. busy: keep it for the next flush
                 log.warning("could not record the cursor in %s: %s", project, err)
+                self._pending.setdefault(project, item)
                 continue
             self._last_write[project] = time.monotonic()
             self.writes += 1

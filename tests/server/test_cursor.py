@@ -277,3 +277,11 @@ async def test_added_workspace_folder_becomes_a_project(tmp_path: Path, db: Path
         assert got["context"]["current_file"] == "src/main.py"
     finally:
         await stop_editor(ed)
+
+
+async def test_export_carries_the_latest_position(editor: Editor, project: Path) -> None:
+    await editor.command("create", name="snap", start=True)
+    editor.cursor(project / "src" / "app.py", 1, 0)
+    editor.cursor(project / "src" / "app.py", 63, 0)
+    snapshot = await editor.command("export")
+    assert snapshot["sessions"][0]["context"]["current_line"] == "64"

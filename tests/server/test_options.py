@@ -77,3 +77,17 @@ async def test_wrong_option_types_do_not_stop_the_server(db: Path, project: Path
         assert any("cursorNotifications" in m for m in warnings), warnings
     finally:
         await stop_editor(ed)
+
+
+async def test_logs_reach_the_client_and_the_log_file(
+    tmp_path: Path, db: Path, project: Path
+) -> None:
+    log_file = tmp_path / "server.log"
+    ed = await start_editor(db, [project], args=("--log-file", str(log_file)))
+    try:
+        await ed.command("create", name="logged", start=True)
+        assert any(str(db) in m.message for m in ed.client.log_messages)
+    finally:
+        await stop_editor(ed)
+    text = log_file.read_text()
+    assert str(db) in text and "cursor writes committed" in text
