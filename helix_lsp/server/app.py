@@ -70,7 +70,11 @@ def run_command(server: HelixServer, name: str, arguments: Any) -> Any:
     """A workspace command through pygls: errors become JSON-RPC error replies."""
     try:
         return commands.execute(server.need_state(), name, arguments)
-    except SessionError as err:
+    except JsonRpcException:
+        raise
+    except Exception as err:
+        if not isinstance(err, SessionError):
+            log.exception("%s failed", name)
         payload = error_payload(err)
         raise JsonRpcException(payload["message"], payload["code"], payload["data"]) from err
 
