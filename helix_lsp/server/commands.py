@@ -4,8 +4,9 @@ Each command is one small function of (state, typed parameters). The table
 ``COMMANDS`` pairs it with its parameter class, so :func:`execute` checks the
 arguments once (``params.parse_arguments``) for every command, whichever
 path (pygls or the transport's direct path) delivered it. Commands that
-change a session flush pending cursor positions first (so a position lands in
-the session that was active when it happened) and schedule a status push.
+change the store then write pending cursor positions into the sessions that
+were active when they were taken (a refused command writes nothing at all)
+and schedule a status push.
 """
 
 from __future__ import annotations
@@ -110,15 +111,14 @@ def delete(st: ServerState, a: p.Delete) -> Any:
 
 
 def export(st: ServerState, a: p.Export) -> Any:
-    st.tracker.flush()  # a snapshot carries the latest position
-    if a.all:
-        if a.session is not None:
-            raise InvalidArgumentError(
-                "helix.session.export takes either 'session' or 'all', not both."
-            )
-        return st.mgr.export(None)
-    ref = a.session or st.mgr.resolve(None, st.project_for(a.project)).id
-    return st.mgr.export(ref)
+    if a.all and a.session is not None:
+        raise InvalidArgumentError("helix.session.export takes either 'session' or 'all', not both.")
+    ref = None if a.all else a.session or st.mgr.resolve(None, st.project_for(a.project)).id
+    snapshot = st.mgr.export(ref)
+    sessions = snapshot.get("sessions")
+    if isinstance(sessions, list):  # the latest cursor position, as get shows it
+        snapshot["sessions"] = [st.tracker.overlay(s) for s in sessions]
+    return snapshot
 
 
 def import_(st: ServerState, a: p.Import) -> Any:
@@ -161,7 +161,6 @@ def execute(st: ServerState, name: str, arguments: Sequence[Any] | None) -> Any:
     args: Any = p.parse_arguments(name, arguments, cls)
     if not writes:
         return handler(st, args)
-    st.tracker.flush()
-    result = handler(st, args)
+    result = st.tracker.around(lambda: handler(st, args))
     st.status.changed()
     return result

@@ -17,18 +17,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
 from helix_lsp.server.paths import Excludes, Location, hide_name, read_branch
-from helix_lsp.session import SessionError, SessionManager, Status
+from helix_lsp.session import NotFoundError, SessionError, SessionManager, Status
 
 log = logging.getLogger("helix_lsp.server")
 
 #: Minimum seconds between two cursor writes to one project's active session.
 WRITE_INTERVAL = 1.0
+
+T = TypeVar("T")
 
 FILE, LINE, COLUMN, BRANCH = "current_file", "current_line", "current_column", "branch"
 
@@ -121,8 +123,13 @@ class CursorTracker:
         self._timer = None
         self.flush()
 
-    def flush(self) -> bool:
-        """Write every pending position now; True when something was written."""
+    def flush(self, into: Mapping[str, str] | None = None) -> bool:
+        """Write every pending position now; True when something was written.
+
+        ``into`` names the session (by project) that receives the position,
+        when it must not be the project's active one at this moment (see
+        :meth:`around`).
+        """
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -130,10 +137,15 @@ class CursorTracker:
         pending, self._pending = self._pending, {}
         for project, item in pending.items():
             try:
-                sess = self._mgr.active(project)
-                if sess is None:
-                    continue
-                self._mgr.update_context(sess.id, self.values(item))
+                target = (into or {}).get(project)
+                if target is None:
+                    sess = self._mgr.active(project)
+                    if sess is None:
+                        continue
+                    target = sess.id
+                self._mgr.update_context(target, self.values(item))
+            except NotFoundError:
+                continue  # the session is gone (deleted): nothing to record
             except SessionError as err:  # e.g. busy: keep it for the next flush
                 log.warning("could not record the cursor in %s: %s", project, err)
                 self._pending.setdefault(project, item)
@@ -144,6 +156,22 @@ class CursorTracker:
         if wrote:
             self._on_write(False)
         return wrote
+
+    def around(self, change: Callable[[], T]) -> T:
+        """Run a change to the store and then write the pending positions.
+
+        Each position goes to the session that was active when it was taken,
+        even if ``change`` paused or completed it; and when ``change`` is
+        refused nothing at all is written.
+        """
+        targets: dict[str, str] = {}
+        for project in self._pending:
+            sess = self._mgr.active(project)
+            if sess is not None:
+                targets[project] = sess.id
+        result = change()
+        self.flush(targets)
+        return result
 
     def values(self, item: Pending) -> dict[str, str | None]:
         """The context keys a pending position sets (None removes a key)."""
