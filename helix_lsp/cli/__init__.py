@@ -19,7 +19,9 @@ from helix_lsp.session import Session, SessionError, SessionManager, Transition
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = grammar.build().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    wants_session = "session" in argv or "-h" in argv or "--help" in argv
+    args = grammar.build(with_session_verbs=wants_session).parse_args(argv)
     if args.command != "session":
         return _serve(args)
     try:

@@ -28,7 +28,8 @@ def _key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
-def build() -> Parser:
+def build(*, with_session_verbs: bool = True) -> Parser:
+    """The grammar; serving needs only the server's options, not the 15 verbs."""
     parser = Parser(
         prog="helix-lsp",
         description="Session management for developers. With no command, runs the language "
@@ -53,7 +54,8 @@ def build() -> Parser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     session = commands.add_parser("session", help="create, drive and query sessions")
-    _session_verbs(session)
+    if with_session_verbs:
+        _session_verbs(session)
     return parser
 
 
