@@ -3,8 +3,9 @@
 An editor reports the cursor many times a second, and each report rewriting
 the store would cost a SQLite commit. So positions wait in memory (one pending
 position per project: the latest wins) and are written at most about once per
-second per project's active session; every lifecycle change and shutdown
-flushes them first, and reads overlay the pending position so that
+second per project's active session. Every change a command makes to the
+store, and shutdown, writes them too (into the session that was active when
+they were taken), and reads overlay the pending position so that
 ``helix.session.get`` and ``helix/status`` always show where the cursor is.
 
 The same activity drives ``autoPauseMinutes``: a project whose active session
@@ -73,9 +74,6 @@ class CursorTracker:
         self.writes = 0  # cursor writes committed (logged at shutdown)
 
     # -- events ----------------------------------------------------------------
-
-    def excluded(self, location: Location) -> bool:
-        return self._excludes.matches(location.relative)
 
     def moved(self, location: Location, line: int | None, character: int | None) -> None:
         """Record a position (0-based) or, with ``line`` None, an opened file."""
