@@ -21,6 +21,7 @@ from helix_lsp.server import commands
 from helix_lsp.server.options import parse_options
 from helix_lsp.server.params import error_payload, unknown_command
 from helix_lsp.server.state import ServerState
+from helix_lsp.server.status import STATUS
 from helix_lsp.server.transport import Direct, send_json
 from helix_lsp.session import InvalidArgumentError, SessionError, SessionManager
 
@@ -49,6 +50,7 @@ class HelixServer(LanguageServer):
         super().__init__("helix-lsp", VERSION)
         self.db = db
         self.state: ServerState | None = None
+        self.broken: SessionError | None = None  # why the store could not be opened
         self.fallbacks = True
 
     def send(self, method: str, params: dict[str, Any]) -> None:
@@ -56,9 +58,21 @@ class HelixServer(LanguageServer):
         send_json(self.protocol, {"jsonrpc": "2.0", "method": method, "params": params})
 
     def need_state(self) -> ServerState:
+        """The state, for commands; a store that cannot be opened refuses them all."""
         if self.state is None:
+            if self.broken is not None:
+                raise type(self.broken)(str(self.broken))
             raise JsonRpcException("the server is not initialized yet.", -32002)
         return self.state
+
+    def tracking(self) -> ServerState | None:
+        """The state, when cursor positions can be recorded (else they are dropped)."""
+        state = self.state
+        return None if state is None or state.read_only else state
+
+    def show(self, kind: int, message: str) -> None:
+        """``window/showMessage``: 1 error, 2 warning."""
+        self.send("window/showMessage", {"type": kind, "message": message})
 
 
 def _store_path(server: HelixServer, option: str | None) -> str | None:
@@ -91,7 +105,7 @@ def direct_handler(server: HelixServer) -> Direct:
 
     def direct(msg: dict[str, Any]) -> bool:
         state = server.state
-        if state is None or server.protocol._shutdown:
+        if server.protocol._shutdown or (state is None and server.broken is None):
             return False  # let pygls apply its own rules
         method = msg.get("method")
         if "id" in msg and "method" in msg and not known(method):
@@ -101,7 +115,9 @@ def direct_handler(server: HelixServer) -> Direct:
             }})
             return True
         if method == CURSOR_MOVED and "id" not in msg:
-            state.cursor_params(msg.get("params"))
+            tracking = server.tracking()
+            if tracking is not None:
+                tracking.cursor_params(msg.get("params"))
             return True
         if method != lsp.WORKSPACE_EXECUTE_COMMAND or "id" not in msg:
             return False
@@ -113,7 +129,7 @@ def direct_handler(server: HelixServer) -> Direct:
             name = params.get("command")
             if name not in commands.COMMANDS:
                 raise unknown_command(name)
-            reply["result"] = commands.execute(state, name, params.get("arguments"))
+            reply["result"] = commands.execute(server.need_state(), name, params.get("arguments"))
         except Exception as err:
             if not isinstance(err, SessionError):
                 log.exception("workspace/executeCommand failed")
@@ -131,25 +147,30 @@ def create_server(db: str | None) -> HelixServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: HelixServer, params: lsp.InitializeParams) -> None:
         options = parse_options(params.initialization_options)
-        try:
-            mgr = SessionManager(_store_path(ls, options.db_path))
-        except SessionError as err:
-            payload = error_payload(err)
-            raise JsonRpcException(payload["message"], payload["code"], payload["data"]) from err
-        ls.state = ServerState(mgr, options, ls.send)
-        folders = [(f.uri, f.name) for f in params.workspace_folders or []]
-        ls.state.set_folders(folders, params.root_uri or params.root_path)
         ls.fallbacks = not options.cursor_notifications
         if not ls.fallbacks:  # not advertised: the client keeps its own highlight etc.
             for method in FALLBACK_PROVIDERS:
                 ls.protocol.fm.features.pop(method, None)
+        try:
+            mgr = SessionManager(_store_path(ls, options.db_path))
+        except SessionError as err:  # serve anyway: every command says what is wrong
+            ls.broken = err
+            ls.show(1, f"helix-lsp cannot use its session store: {err}")
+            return
+        if mgr.read_only_reason is not None:
+            ls.show(2, f"{mgr.read_only_reason}; sessions can be read but not changed.")
+        ls.state = ServerState(mgr, options, ls.send)
+        folders = [(f.uri, f.name) for f in params.workspace_folders or []]
+        ls.state.set_folders(folders, params.root_uri or params.root_path)
         log.info("store %s, projects %s", mgr.path, ", ".join(ls.state.projects()))
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: HelixServer, params: lsp.InitializedParams) -> None:
-        state = ls.need_state()
-        state.status.changed()
-        state.poller.start()
+        if ls.state is None:
+            ls.send(STATUS, {"active": None, "sessions": []})
+            return
+        ls.state.status.changed()
+        ls.state.poller.start()
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: HelixServer, params: None) -> None:
@@ -164,22 +185,25 @@ def create_server(db: str | None) -> HelixServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: HelixServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
-        folders = [(f.uri, f.name) for f in ls.workspace.folders.values()]
-        ls.need_state().set_folders(folders, None)
-        ls.need_state().status.changed()
+        if ls.state is not None:
+            ls.state.set_folders([(f.uri, f.name) for f in ls.workspace.folders.values()], None)
+            ls.state.status.changed()
 
     @server.feature(CURSOR_MOVED)
     def cursor_moved(ls: HelixServer, params: Any) -> None:
-        ls.need_state().cursor_params(params)
+        if state := ls.tracking():
+            state.cursor_params(params)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: HelixServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        if ls.fallbacks:
-            ls.need_state().cursor(params.text_document.uri, None, None, file_only=True)
+        if ls.fallbacks and (state := ls.tracking()):
+            state.cursor(params.text_document.uri, None, None, file_only=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: HelixServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        state, uri = ls.need_state(), params.text_document.uri
+        state, uri = ls.tracking(), params.text_document.uri
+        if state is None:
+            return
         first = params.content_changes[0] if params.content_changes else None
         start = getattr(first, "range", None)
         if ls.fallbacks and start is not None:
@@ -189,18 +213,21 @@ def create_server(db: str | None) -> HelixServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: HelixServer, params: lsp.DocumentHighlightParams) -> None:
-        ls.need_state().cursor(params.text_document.uri, params.position.line,
-                               params.position.character)
+        if state := ls.tracking():
+            state.cursor(params.text_document.uri, params.position.line,
+                         params.position.character)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: HelixServer, params: lsp.HoverParams) -> None:
-        ls.need_state().cursor(params.text_document.uri, params.position.line,
-                               params.position.character)
+        if state := ls.tracking():
+            state.cursor(params.text_document.uri, params.position.line,
+                         params.position.character)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION)
     def code_action(ls: HelixServer, params: lsp.CodeActionParams) -> None:
-        ls.need_state().cursor(params.text_document.uri, params.range.start.line,
-                               params.range.start.character)
+        if state := ls.tracking():
+            state.cursor(params.text_document.uri, params.range.start.line,
+                         params.range.start.character)
 
     for name in commands.COMMANDS:
         _register_command(server, name)

@@ -51,6 +51,8 @@ class ServerState:
     ) -> None:
         self.mgr = mgr
         self.options = options
+        #: a store this release may only read: positions are not tracked at all
+        self.read_only = mgr.read_only_reason is not None
         self.folders: list[Folder] = []
         self.current: str | None = None  # project of the most recent document
         self.status = StatusPusher(send, self.status_payload)
@@ -140,7 +142,8 @@ class ServerState:
             self.status.cursor_moved()
 
     def _tick(self) -> None:
-        self.tracker.check_idle(self.projects())
+        if not self.read_only:
+            self.tracker.check_idle(self.projects())
 
     # -- replies -----------------------------------------------------------------
 
