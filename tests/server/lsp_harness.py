@@ -23,6 +23,7 @@ from pytest_lsp.client import LanguageClient, make_test_lsp_client
 
 SERVER = [sys.executable, "-m", "helix_lsp"]
 STEP = 0.02
+REPLY_TIMEOUT = 20.0  # no test waits forever for a reply
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
@@ -52,16 +53,22 @@ class Editor:
 
     async def command(self, name: str, /, **params: Any) -> Any:
         args = [params] if params else []
-        return await self.client.workspace_execute_command_async(
-            lsp.ExecuteCommandParams(command="helix.session." + name, arguments=args)
+        return await asyncio.wait_for(
+            self.client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="helix.session." + name, arguments=args)
+            ),
+            REPLY_TIMEOUT,
         )
 
     async def refused(self, name: str, /, *, args: list[Any] | None = None, **params: Any) -> JsonRpcException:
         """Run a command that must be refused; return the JSON-RPC error."""
         arguments = args if args is not None else ([params] if params else [])
         with pytest.raises(JsonRpcException) as info:
-            await self.client.workspace_execute_command_async(
-                lsp.ExecuteCommandParams(command="helix.session." + name, arguments=arguments)
+            await asyncio.wait_for(
+                self.client.workspace_execute_command_async(
+                    lsp.ExecuteCommandParams(command="helix.session." + name, arguments=arguments)
+                ),
+                REPLY_TIMEOUT,
             )
         return info.value
 
@@ -148,7 +155,7 @@ async def stop_editor(editor: Editor) -> None:
     try:
         await asyncio.wait_for(editor.client.shutdown_session(), timeout=10)
     finally:
-        await editor.client.stop()
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
 
 
 def read_context(db: Path, name: str) -> dict[str, str]:

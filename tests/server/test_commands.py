@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -250,7 +251,8 @@ async def test_unknown_commands_and_methods_get_a_sentence(editor: Editor) -> No
     assert (err.code, err.data) == (INVALID_PARAMS, {"kind": "invalid_argument"})
     assert "helix.session.noSuchThing" in err.message and err.message.endswith(".")
     with pytest.raises(JsonRpcException) as info:
-        await editor.client.protocol.send_request_async("helix/noSuchRequest", {})
+        await asyncio.wait_for(
+            editor.client.protocol.send_request_async("helix/noSuchRequest", {}), 20)
     assert info.value.code == -32601 and info.value.message.endswith(".")
     huge = "x" * 100_000
     err = await editor.refused("create", args=[{"name": 1, "description": huge}])

@@ -209,19 +209,20 @@ async def test_fallback_requests_record_the_cursor_and_answer_nothing(
     assert ctx["current_file"] == "src/app.py" and "current_line" not in ctx
 
     pos = lsp.Position(line=10, character=4)
-    hl = await client.text_document_document_highlight_async(
-        lsp.DocumentHighlightParams(text_document=text_doc(app), position=pos))
+    hl = await asyncio.wait_for(client.text_document_document_highlight_async(
+        lsp.DocumentHighlightParams(text_document=text_doc(app), position=pos)), 20)
     assert not hl
     assert (await editor.get())["context"]["current_line"] == "11"
 
-    hover = await client.text_document_hover_async(
-        lsp.HoverParams(text_document=text_doc(app), position=lsp.Position(20, 0)))
+    hover = await asyncio.wait_for(client.text_document_hover_async(
+        lsp.HoverParams(text_document=text_doc(app), position=lsp.Position(20, 0))), 20)
     assert hover is None
     assert (await editor.get())["context"]["current_line"] == "21"
 
     rng = lsp.Range(start=lsp.Position(30, 2), end=lsp.Position(31, 0))
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        text_document=text_doc(app), range=rng, context=lsp.CodeActionContext(diagnostics=[])))
+    actions = await asyncio.wait_for(client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=text_doc(app), range=rng, context=lsp.CodeActionContext(diagnostics=[]))),
+        20)
     assert not actions
     ctx = (await editor.get())["context"]
     assert (ctx["current_line"], ctx["current_column"]) == ("31", "3")
