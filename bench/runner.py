@@ -143,10 +143,10 @@ async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[st
     )
     db = run.tmp / "helix.db"
     base, helix = run.baseline(), run.helix(db)
-    await base.spawn()
-    await helix.spawn()
     counter: CommitCounter | None = None
     try:
+        await base.spawn()
+        await helix.spawn()
         await base.initialize(workspace, OPTIONS)
         await helix.initialize(workspace, OPTIONS)
         created = await helix.command(

@@ -44,9 +44,9 @@ async def run(
         startups, spawn_baseline, lambda i: spawn_helix(), root, options
     )
     helix = spawn_helix()
-    await helix.spawn()
-    await helix.initialize(root, options)
     try:
+        await helix.spawn()
+        await helix.initialize(root, options)
         lists: dict[str, Any] = {}
         for label, flt in LIST_FILTERS.items():
             cold, first = await timed_command(helix, LIST, flt)
