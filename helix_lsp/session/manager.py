@@ -60,6 +60,14 @@ class SessionManager:
         """Why this store can only be read (None when it can be written)."""
         return self._store.read_only_reason
 
+    def check_integrity(self) -> str | None:
+        """Problems SQLite finds in the store file, or None; safe to call from a thread."""
+        return self._store.check_integrity()
+
+    def refuse_writes(self, reason: str) -> None:
+        """From now on refuse every change with ``reason`` (e.g. a damaged file)."""
+        self._store.read_only_reason = reason
+
     def data_version(self) -> int:
         """Changes whenever another connection commits to the store file."""
         return self._store.data_version()

@@ -268,6 +268,31 @@ class Store:
         except sqlite3.Error as err:
             raise describe_sqlite_error(err, self.path) from err
 
+    def check_integrity(self) -> str | None:
+        """What SQLite's quick check finds wrong with the file (None when sound).
+
+        It uses a connection of its own, so a caller may run it in a thread and
+        keep serving meanwhile: on a large store it reads every page.
+        """
+        if self.path == ":memory:" or self.path.startswith("file::memory:"):
+            return None
+        uri = Path(self.path).resolve().as_uri()
+        for flags in ("?mode=ro", "?mode=ro&immutable=1"):  # as in _connect
+            try:
+                with contextlib.closing(sqlite3.connect(uri + flags, uri=True, timeout=5)) as conn:
+                    rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+            except sqlite3.OperationalError:
+                continue  # could not look (locked, read-only folder): no verdict
+            except sqlite3.DatabaseError as err:
+                return str(err)
+            problems = [  # one line each, without SQLite's "*** in database main ***"
+                " ".join(str(row[0]).replace("*** in database main ***", "").split())
+                for row in rows
+                if row[0] != "ok"
+            ]
+            return "; ".join(problems) if problems else None
+        return None
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """Reads whose statements need no common snapshot (no BEGIN/COMMIT round)."""

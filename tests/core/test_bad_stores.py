@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helix_lsp.session import SessionManager
+from helix_lsp.session import SessionManager, StorageError
 
 # Root ignores mode bits through two capabilities; without them it meets them like anyone.
 AS_A_USER = (
@@ -107,3 +107,21 @@ def test_empty_or_zeroed_files(tmp_path: Path, content: bytes) -> None:
     else:  # an empty file is a new, empty database
         with SessionManager(db) as mgr:
             assert mgr.list().total == 0
+
+
+def test_a_torn_page_is_found_and_writes_can_be_refused(tmp_path: Path) -> None:
+    db = tmp_path / "sessions.db"
+    with SessionManager(db) as mgr:
+        for i in range(30):
+            mgr.create(f"s{i}", project="p", tags=["t"], metadata={"k": "v" * 500})
+        assert mgr.check_integrity() is None
+    raw = bytearray(db.read_bytes())
+    raw[8192:12288] = b"\xde\xad\xbe\xef" * 1024
+    db.write_bytes(bytes(raw))
+    with SessionManager(db) as mgr:
+        problem = mgr.check_integrity()
+        assert problem is not None
+        mgr.refuse_writes(f"the store is damaged ({problem})")
+        with pytest.raises(StorageError, match=r"damaged .*; nothing was changed"):
+            mgr.create("new", project="p")
+    assert db.read_bytes() == bytes(raw)

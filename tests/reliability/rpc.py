@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +31,24 @@ def frame(message: object) -> bytes:
 class Server:
     """One ``helix-lsp`` process on stdio, and the conversation with it."""
 
-    def __init__(self, db: Path, cwd: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db: Path | None,
+        cwd: Path,
+        *extra: str,
+        env: dict[str, str] | None = None,
+        prefix: list[str] | None = None,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
+        store = ["--db", str(db)] if db is not None else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "helix_lsp", "--db", str(db), *extra],
+            [*(prefix or []), sys.executable, "-m", "helix_lsp", *store, *extra],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
             env={**os.environ, **(env or {})},
+            preexec_fn=preexec,
         )
         self.replies: dict[object, dict[str, Any]] = {}
         self.notifications: queue.Queue[dict[str, Any]] = queue.Queue()

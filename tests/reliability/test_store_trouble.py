@@ -1,0 +1,178 @@
+"""The server on a store it cannot fully use: damaged, foreign, newer, read-only, full.
+
+It starts anyway, says what is wrong in one message (``window/showMessage``),
+answers reads where the store still allows them, refuses writes with a
+``storage`` error, and never rewrites or deletes the user's file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helix_lsp.session import SessionManager
+from tests.reliability.rpc import Server
+
+AS_A_USER = (
+    [
+        "setpriv",
+        "--bounding-set",
+        "-dac_override,-dac_read_search",
+        "--inh-caps",
+        "-dac_override,-dac_read_search",
+    ]
+    if os.geteuid() == 0
+    else []
+)
+
+
+def files(db: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes() for p in sorted(db.parent.iterdir()) if p.name.startswith(db.name)
+    }
+
+
+def start(db: Path, ws: Path, **kwargs: Any) -> tuple[Server, dict[str, Any]]:
+    server = Server(db, ws, **kwargs)
+    server.initialize([ws])
+    message = server.next_notification("window/showMessage", timeout=20)
+    return server, message["params"]
+
+
+def stored_store(tmp_path: Path) -> tuple[Path, Path]:
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    db = tmp_path / "store" / "sessions.db"
+    with SessionManager(db) as mgr:
+        mgr.create("kept", project="proj", start=True, tags=["safe"])
+    return ws, db
+
+
+def assert_storage_error(reply: dict[str, Any]) -> str:
+    assert "error" in reply, reply
+    assert reply["error"]["code"] == -32803
+    assert reply["error"]["data"]["kind"] == "storage"
+    message: str = reply["error"]["message"]
+    assert "\n" not in message and message.endswith(".")
+    return message
+
+
+@pytest.mark.parametrize(
+    "content", [b"these are my notes, not a database\n" * 50, b"\x00" * 8192], ids=["text", "zeros"]
+)
+def test_a_file_that_is_not_a_store(tmp_path: Path, content: bytes) -> None:
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    db = tmp_path / "sessions.db"
+    db.write_bytes(content)
+    server, shown = start(db, ws)
+    try:
+        assert shown["type"] == 1  # Error
+        assert str(db) in shown["message"] and "left untouched" in shown["message"]
+        message = assert_storage_error(server.command("helix.session.create", name="x"))
+        assert str(db) in message
+        assert_storage_error(server.command("helix.session.list"))
+        server.cursor(ws / "a.py", 3)
+        assert server.shutdown() == 0
+    finally:
+        server.close()
+    assert db.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj", "sessions.db"]
+
+
+def test_a_damaged_store(tmp_path: Path) -> None:
+    ws, db = stored_store(tmp_path)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(db.read_bytes())
+    raw[4096:8192] = b"\xde\xad\xbe\xef" * 1024  # a torn page in the middle of the file
+    db.write_bytes(bytes(raw))
+    before = files(db)
+    server, shown = start(db, ws)
+    try:
+        assert shown["type"] in (1, 2)
+        assert str(db) in shown["message"]
+        reply = server.command("helix.session.create", name="new")
+        assert_storage_error(reply)
+        assert server.proc.poll() is None
+        server.shutdown()
+    finally:
+        server.close()
+    assert files(db)["sessions.db"] == before["sessions.db"]
+
+
+def test_a_store_from_a_newer_release(tmp_path: Path) -> None:
+    ws, db = stored_store(tmp_path)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA user_version = 42")
+    before = files(db)
+    server, shown = start(db, ws)
+    try:
+        assert shown["type"] == 2  # Warning: reads still work
+        assert "newer" in shown["message"]
+        got = server.command("helix.session.get", session="kept")
+        assert got["result"]["name"] == "kept" and got["result"]["tags"] == ["safe"]
+        assert server.command("helix.session.list")["result"]["total"] == 1
+        assert "upgrade helix-lsp" in assert_storage_error(server.command("helix.session.pause"))
+        server.shutdown()
+    finally:
+        server.close()
+    assert files(db) == before
+
+
+def test_a_read_only_store(tmp_path: Path) -> None:
+    ws, db = stored_store(tmp_path)
+    os.chmod(db, 0o400)
+    os.chmod(db.parent, 0o500)
+    before = files(db)
+    try:
+        server, shown = start(db, ws, prefix=AS_A_USER)
+        try:
+            assert shown["type"] == 2
+            assert "read-only" in shown["message"]
+            assert server.command("helix.session.get")["result"]["name"] == "kept"
+            assert "read-only" in assert_storage_error(server.command("helix.session.pause"))
+            server.cursor(ws / "a.py", 3)  # tracked nowhere, and no crash
+            assert server.command("helix.session.active")["result"]["name"] == "kept"
+            server.shutdown()
+        finally:
+            server.close()
+    finally:
+        os.chmod(db.parent, 0o700)
+        os.chmod(db, 0o600)
+    assert files(db) == before
+
+
+def _small_disk() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+
+def test_a_full_disk(tmp_path: Path) -> None:
+    ws, db = stored_store(tmp_path)
+    server = Server(db, ws, preexec=_small_disk)
+    try:
+        server.initialize([ws])
+        big = "x" * 4000
+        reply = server.command(
+            "helix.session.create", name="huge", metadata={f"k{i}": big for i in range(100)}
+        )
+        message = assert_storage_error(reply)
+        assert "could not be written" in message
+        assert server.command("helix.session.get", session="kept")["result"]["status"] == "active"
+        assert "result" in server.command("helix.session.pause", session="kept")
+        server.shutdown()
+    finally:
+        server.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with SessionManager(db) as mgr:
+        assert [s.name for s in mgr.list()] == ["kept"]
+        assert mgr.get("kept").status.value == "paused"
