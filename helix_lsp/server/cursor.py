@@ -71,6 +71,7 @@ class CursorTracker:
         self._timer: asyncio.TimerHandle | None = None
         self._last_activity: dict[str, float] = {}
         self._auto_paused: dict[str, str] = {}  # project -> id of the session we paused
+        self._targets: dict[str, str] | None = None  # set while ``around`` runs a change
         self.writes = 0  # cursor writes committed (logged at shutdown)
 
     # -- events ----------------------------------------------------------------
@@ -159,15 +160,23 @@ class CursorTracker:
         """Run a change to the store and then write the pending positions.
 
         Each position goes to the session that was active when it was taken,
-        even if ``change`` paused or completed it; and when ``change`` is
-        refused nothing at all is written.
+        even if ``change`` paused or completed it; a position taken while no
+        session was active is dropped; and when ``change`` is refused nothing
+        at all is written.
         """
         targets: dict[str, str] = {}
-        for project in self._pending:
+        for project in list(self._pending):
             sess = self._mgr.active(project)
             if sess is not None:
                 targets[project] = sess.id
-        result = change()
+            else:  # taken while no session was active: it belongs to none, and
+                # must not land in (or show in the reply of) one resumed now
+                del self._pending[project]
+        self._targets = targets  # replies built by ``change`` overlay by owner
+        try:
+            result = change()
+        finally:
+            self._targets = None
         self.flush(targets)
         return result
 
@@ -187,8 +196,14 @@ class CursorTracker:
 
     def overlay(self, session: dict[str, Any]) -> dict[str, Any]:
         """``session`` (JSON) with the pending position applied, as it will be stored."""
-        item = self._pending.get(str(session.get("project")))
-        if item is None or session.get("status") != "active":
+        project = str(session.get("project"))
+        item = self._pending.get(project)
+        if item is None:
+            return session
+        if self._targets is not None:  # inside a change: only the position's own session
+            if self._targets.get(project) != session.get("id"):
+                return session
+        elif session.get("status") != "active":
             return session
         context = dict(session.get("context") or {})
         for key, value in self.values(item).items():
