@@ -1,9 +1,10 @@
 """The ``helix/status`` push: what the editor's status bar shows.
 
 The client never has to poll. The server pushes ``{active, sessions}`` after
-``initialized``, after every change it makes (scheduled for the end of the
-current loop turn, so a command's reply goes out first and several changes in
-one turn make one push), at most once every two seconds for cursor moves
+``initialized``, after every change it makes (20 ms later, so a command's
+reply goes out first and a burst of changes, such as a script driving several
+commands, makes one push instead of one each; a status bar shows no
+difference), at most once every two seconds for cursor moves
 alone, and when another process commits to the store. The last one is noticed
 by polling SQLite's ``PRAGMA data_version`` (through the core) about once a
 second: cheap, and it changes only for other connections' commits.
@@ -24,6 +25,8 @@ log = logging.getLogger("helix_lsp.server")
 STATUS = "helix/status"
 CURSOR_INTERVAL = 2.0
 POLL_INTERVAL = 1.0
+#: how long after a change the status goes out; later changes ride along
+CHANGE_DELAY = 0.02
 
 
 class StatusPusher:
@@ -36,15 +39,15 @@ class StatusPusher:
     ) -> None:
         self._send = send
         self._build = build
-        self._soon: asyncio.Handle | None = None
+        self._soon: asyncio.TimerHandle | None = None
         self._cursor_timer: asyncio.TimerHandle | None = None
         self._last_push = 0.0
         self.pushes = 0
 
     def changed(self) -> None:
-        """A session changed: push at the end of this loop turn."""
+        """A session changed: push shortly, once for every change until then."""
         if self._soon is None:
-            self._soon = asyncio.get_running_loop().call_soon(self.push_now)
+            self._soon = asyncio.get_running_loop().call_later(CHANGE_DELAY, self.push_now)
 
     def cursor_moved(self) -> None:
         """Only a cursor position changed: push at most once per two seconds."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lsp_harness import Editor, eventually, start_editor, stop_editor
+from lsp_harness import Editor, start_editor, stop_editor
 
 
 def active_name(status: dict[str, Any]) -> str | None:
@@ -16,23 +16,29 @@ async def test_status_follows_every_change(editor: Editor) -> None:
     first = await editor.status_where(lambda s: True)
     assert first == {"active": None, "sessions": []}
 
-    await editor.command("create", name="auth")
-    await editor.command("start")
-    await editor.command("addTag", tag="security")
-    await editor.command("pause")
-    await editor.command("create", name="other", project="elsewhere", start=True)
-    await eventually(lambda: len(editor.statuses) >= 6, what="six status pushes")
-    seen = [(active_name(s), [x["name"] for x in s["sessions"]]) for s in editor.statuses]
-    assert seen == [
-        (None, []),
-        (None, []),
-        ("auth", ["auth"]),
-        ("auth", ["auth"]),
-        (None, []),
-        (None, []),  # another project's session is not this workspace's
+    steps: list[tuple[str, dict[str, Any], Any]] = [
+        ("create", {"name": "auth"}, lambda s: s["active"] is None and s["sessions"] == []),
+        ("start", {}, lambda s: active_name(s) == "auth"),
+        ("addTag", {"tag": "security"}, lambda s: s["active"]["tags"] == ["security"]),
+        ("pause", {}, lambda s: s["active"] is None and s["sessions"] == []),
+        # another project's session is not this workspace's
+        ("create", {"name": "other", "project": "elsewhere", "start": True},
+         lambda s: s["active"] is None and s["sessions"] == []),
     ]
-    assert editor.statuses[3]["active"]["tags"] == ["security"]
-    assert editor.statuses[4]["active"] is None
+    for name, params, check in steps:  # every change is followed by a status showing it
+        count = editor.status_count()
+        await editor.command(name, **params)
+        assert check(await editor.status_after(count, lambda s: True)), (name, editor.statuses[-1])
+
+    # A burst of changes makes a status that shows them all, not one push each.
+    count = editor.status_count()
+    for tag in ("a", "b", "c", "d"):
+        await editor.command("addTag", session="auth", tag=tag)
+    await editor.status_after(count, lambda s: True)
+    await editor.command("resume", session="auth")
+    last = await editor.status_after(count, lambda s: active_name(s) == "auth")
+    assert last["active"]["tags"] == ["security", "a", "b", "c", "d"]
+    assert editor.status_count() - count <= 3
 
 
 async def test_read_commands_push_nothing(editor: Editor) -> None:
