@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from helix_lsp.cli import parser as grammar
-from helix_lsp.cli import render
 from helix_lsp.session import Session, SessionError, SessionManager, Transition
 
 
@@ -64,6 +63,8 @@ def _transition_payload(result: Transition) -> dict[str, Any]:
 
 
 def _session(mgr: SessionManager, args: argparse.Namespace) -> int:
+    from helix_lsp.cli import render  # only the shell verbs print for people
+
     verb = args.verb
     ref = getattr(args, "session_opt", None) or getattr(args, "session", None)
     project = args.project

@@ -8,7 +8,6 @@ the recorded path is relative to that folder (absolute outside every folder).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -82,6 +81,8 @@ def locate(path: str, folders: Sequence[Folder], fallback_project: str) -> Locat
 
 def hide_name(relative: str) -> str:
     """What ``hideFileNames`` records instead of a path: a stable short hash."""
+    import hashlib  # only for users who hide names; keeps it out of start-up
+
     return "sha256:" + hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16]
 
 

@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -120,10 +119,13 @@ def _prepare_file(path: Path, *, private_dir: bool) -> None:
 
 def _writable(path: Path) -> bool:
     """Whether the file and its folder (where the WAL lives) can be written."""
+    probe = path.parent / f".{path.name}.probe-{os.getpid()}"
     try:
         os.close(os.open(path, os.O_RDWR))
-        with tempfile.TemporaryFile(dir=path.parent):
-            pass
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)  # left by a killed process that had our pid
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.unlink(probe)
     except OSError:
         return False
     return True
