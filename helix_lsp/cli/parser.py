@@ -7,10 +7,6 @@ import sys
 from typing import NoReturn
 
 from helix_lsp import __version__
-from helix_lsp.session import Mode, Status
-
-MODES = [m.value for m in Mode]
-STATUSES = [s.value for s in Status]
 
 
 class Parser(argparse.ArgumentParser):
@@ -60,6 +56,10 @@ def build(*, with_session_verbs: bool = True) -> Parser:
 
 
 def _session_verbs(session: argparse.ArgumentParser) -> None:
+    from helix_lsp.session import Mode, Status  # serving never builds these verbs
+
+    modes = [m.value for m in Mode]
+    statuses = [s.value for s in Status]
     common = Parser(add_help=False)
     common.add_argument(
         "--db", metavar="PATH", default=argparse.SUPPRESS, help="the session store file"
@@ -90,7 +90,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
 
     create = verbs.add_parser("create", help="create a session", parents=[common])
     create.add_argument("name")
-    create.add_argument("--mode", "-m", default="building", type=str.lower, choices=MODES)
+    create.add_argument("--mode", "-m", default="building", type=str.lower, choices=modes)
     create.add_argument("--description", "-d")
     create.add_argument("--tag", "-t", action="append", default=[], dest="tags")
     create.add_argument("--meta", action="append", default=[], type=_key_value, metavar="KEY=VALUE")
@@ -114,12 +114,12 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
         sub.add_argument("value", metavar="VALUE", nargs="?")
         sub.add_argument("--unset", action="store_true", help="remove the key")
     mode = verb("mode", "change the mode", positional=False)
-    mode.add_argument("mode", type=str.lower, choices=MODES)
+    mode.add_argument("mode", type=str.lower, choices=modes)
 
     verb("show", "show one session")
     lst = verbs.add_parser("list", help="list sessions, newest first", parents=[common])
-    lst.add_argument("--status", action="append", type=str.lower, choices=STATUSES)
-    lst.add_argument("--mode", "-m", action="append", type=str.lower, choices=MODES)
+    lst.add_argument("--status", action="append", type=str.lower, choices=statuses)
+    lst.add_argument("--mode", "-m", action="append", type=str.lower, choices=modes)
     lst.add_argument("--tag", "-t")
     lst.add_argument("--query", "-q", help="part of the name")
     lst.add_argument("--limit", "-n", type=int, default=50)

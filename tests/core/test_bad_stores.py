@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,19 +17,7 @@ from pathlib import Path
 import pytest
 
 from helix_lsp.session import SessionManager, StorageError
-
-# Root ignores mode bits through two capabilities; without them it meets them like anyone.
-AS_A_USER = (
-    [
-        "setpriv",
-        "--bounding-set",
-        "-dac_override,-dac_read_search",
-        "--inh-caps",
-        "-dac_override,-dac_read_search",
-    ]
-    if os.geteuid() == 0
-    else []
-)
+from tests.conditions import AS_A_USER, assert_intact, small_disk
 
 
 def run_cli(
@@ -74,23 +59,17 @@ def test_read_only_store_serves_reads_and_refuses_writes(tmp_path: Path) -> None
     assert db.read_bytes() == before
 
 
-def _limit_file_size() -> None:
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
-    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
-
-
 def test_full_disk_refuses_the_write_and_keeps_the_store(tmp_path: Path) -> None:
     db = tmp_path / "sessions.db"
     with SessionManager(db) as mgr:
         mgr.create("kept", project="p", tags=["safe"])
     big = "x" * 4000
     meta = [arg for i in range(100) for arg in ("--meta", f"k{i}={big}")]
-    result = run_cli("create", "huge", *meta, "--db", str(db), preexec=_limit_file_size)
+    result = run_cli("create", "huge", *meta, "--db", str(db), preexec=small_disk(300_000))
     assert result.returncode == 1
     assert result.stderr.startswith(f"helix-lsp: the session store {db} could not be written (")
     assert result.stderr.endswith("); nothing was changed.\n")
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert_intact(db)
     with SessionManager(db) as mgr:
         assert [s.name for s in mgr.list()] == ["kept"]
         mgr.create("after", project="p")  # with room again, writes work

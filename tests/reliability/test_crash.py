@@ -8,11 +8,11 @@ and pass SQLite's integrity check.
 from __future__ import annotations
 
 import random
-import sqlite3
 import time
 from pathlib import Path
 
 from helix_lsp.session import SessionManager
+from tests.conditions import assert_intact
 from tests.reliability.rpc import Server
 
 KILLS = 50
@@ -87,8 +87,7 @@ def test_acknowledged_changes_survive_sigkill(tmp_path: Path) -> None:
         finally:
             server.close()
 
-        with sqlite3.connect(db) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert_intact(db)
         with SessionManager(db) as mgr:
             sess = mgr.get("checkout")
             assert sess.status.value in {status} | in_flight, f"kill {kill}"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
-import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -18,19 +16,8 @@ from typing import Any
 import pytest
 
 from helix_lsp.session import SessionManager
+from tests.conditions import AS_A_USER, assert_intact, small_disk
 from tests.reliability.rpc import Server
-
-AS_A_USER = (
-    [
-        "setpriv",
-        "--bounding-set",
-        "-dac_override,-dac_read_search",
-        "--inh-caps",
-        "-dac_override,-dac_read_search",
-    ]
-    if os.geteuid() == 0
-    else []
-)
 
 
 def files(db: Path) -> dict[str, bytes]:
@@ -150,14 +137,9 @@ def test_a_read_only_store(tmp_path: Path) -> None:
     assert files(db) == before
 
 
-def _small_disk() -> None:
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
-
-
 def test_a_full_disk(tmp_path: Path) -> None:
     ws, db = stored_store(tmp_path)
-    server = Server(db, ws, preexec=_small_disk)
+    server = Server(db, ws, preexec=small_disk(200_000))
     try:
         server.initialize([ws])
         big = "x" * 4000
@@ -171,8 +153,7 @@ def test_a_full_disk(tmp_path: Path) -> None:
         server.shutdown()
     finally:
         server.close()
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert_intact(db)
     with SessionManager(db) as mgr:
         assert [s.name for s in mgr.list()] == ["kept"]
         assert mgr.get("kept").status.value == "paused"
