@@ -138,6 +138,22 @@ function T.wait_notified(name, mark, needle, level, timeout_ms)
   return T.notified(mark, needle, level)
 end
 
+-- Waits until the plugin's server is up; returns the plugin module.
+function T.wait_ready()
+  local helix = require("helix_lsp")
+  T.wait_for("ready", function()
+    return helix.ready()
+  end, 30000)
+  return helix
+end
+
+-- Runs a :Helix command and waits for its INFO notification containing `needle`.
+function T.step(name, command, needle)
+  local m = T.mark()
+  T.cmd(command)
+  return T.wait_notified(name, m, needle, vim.log.levels.INFO)
+end
+
 -- The store as the command line sees it: `helix-lsp session VERB ... --json --db DB`.
 function T.cli(...)
   local argv = { env.HELIX_NVIM_PYTHON, "-m", "helix_lsp", "session" }

@@ -1,17 +1,8 @@
 -- tag / untag / meta / mode / switch / show / stats / log, and one server per root.
-local INFO = vim.log.levels.INFO
 
 return function(T)
-  local helix = require("helix_lsp")
-  T.wait_for("ready", function()
-    return helix.ready()
-  end, 30000)
-
-  local function step(name, command, needle)
-    local m = T.mark()
-    T.cmd(command)
-    return T.wait_notified(name, m, needle, INFO)
-  end
+  local helix = T.wait_ready()
+  local step = T.step
 
   local function server_line(name, line, file)
     T.wait_for(name, function()

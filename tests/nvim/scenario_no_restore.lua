@@ -1,16 +1,8 @@
 -- restore_on_resume = false: :Helix resume leaves the cursor where it is.
-local INFO = vim.log.levels.INFO
 
 return function(T)
-  local helix = require("helix_lsp")
-  T.wait_for("ready", function()
-    return helix.ready()
-  end, 30000)
-  local function step(name, command, needle)
-    local m = T.mark()
-    T.cmd(command)
-    return T.wait_notified(name, m, needle, INFO)
-  end
+  T.wait_ready()
+  local step = T.step
   step("created", "Helix create stay-here", "created")
   step("started", "Helix start", "started")
   vim.api.nvim_win_set_cursor(0, { 5, 0 })

@@ -5,10 +5,7 @@ local INFO = vim.log.levels.INFO
 local ERROR = vim.log.levels.ERROR
 
 return function(T)
-  local helix = require("helix_lsp")
-  T.wait_for("ready", function()
-    return helix.ready()
-  end, 30000)
+  local helix = T.wait_ready()
 
   local m = T.mark()
   T.cmd("Helix create " .. NAME .. " building")
