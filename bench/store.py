@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from helix_lsp.session import SessionManager
-from helix_lsp.session import store as core_store
+from helix_lsp.session import schema as core_schema
 
 GENERATOR_VERSION = 1
 PROJECTS = 40
@@ -157,7 +157,7 @@ def schema_fingerprint() -> str:
             rows = conn.execute(
                 "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
             ).fetchall()
-    return f"{core_store.SCHEMA_VERSION}:{rows!r}"
+    return f"{core_schema.SCHEMA_VERSION}:{rows!r}"
 
 
 def cached_store(root: Path, count: int, log: Any = print) -> Path:

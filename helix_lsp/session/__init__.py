@@ -14,7 +14,8 @@ from helix_lsp.session.errors import (
 )
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.lifecycle import legal_actions
-from helix_lsp.session.manager import SessionManager, default_project
+from helix_lsp.session.lookup import default_project
+from helix_lsp.session.manager import SessionManager
 from helix_lsp.session.model import Mode, Status
 from helix_lsp.session.queries import Stats
 from helix_lsp.session.store import default_db_path

@@ -13,26 +13,16 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from helix_lsp.session import lifecycle, queries, transfer, validation
+from helix_lsp.session import lifecycle, lookup, queries, transfer, validation
 from helix_lsp.session.errors import (
     ConflictError,
-    InvalidArgumentError,
     InvalidTransitionError,
-    NotFoundError,
 )
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
-from helix_lsp.session.store import COLUMNS, Store, describe_sqlite_error
-
-_FINAL = "('completed', 'failed')"
-
-
-def default_project() -> str:
-    """The current folder's name: the project a shell user most likely means."""
-    return Path.cwd().name or "default"
+from helix_lsp.session.store import COLUMNS, Store
 
 
 class SessionManager:
@@ -83,78 +73,23 @@ class SessionManager:
             handle._record = rec
         return handle
 
-    def _one(
-        self, conn: sqlite3.Connection, sql: str, params: Iterable[object]
-    ) -> SessionRecord | None:
-        row = conn.execute(
-            f"SELECT {COLUMNS} FROM sessions WHERE {sql} LIMIT 1", list(params)
-        ).fetchone()
-        return None if row is None else Store.to_record(row)
-
-    def _find(self, conn: sqlite3.Connection, ref: object) -> SessionRecord:
-        if not isinstance(ref, str) or not ref.strip():
-            raise InvalidArgumentError(
-                "a session is named by its id or its name, a non-empty string."
-            )
-        ref = ref.strip()
-        rec = self._one(conn, "id = ?", [ref])
-        if rec is not None:
-            return rec
-        rows = conn.execute(
-            f"SELECT {COLUMNS} FROM sessions WHERE name = ? AND status NOT IN {_FINAL} "
-            "ORDER BY created_at DESC, seq DESC",
-            [ref],
-        ).fetchall()
-        if len(rows) > 1:
-            ids = ", ".join(r[0] for r in rows)
-            raise InvalidArgumentError(
-                f"several open sessions are named {ref!r} ({ids}); use an id."
-            )
-        if rows:
-            return Store.to_record(rows[0])
-        rec = self._one(conn, "name = ? ORDER BY ended_at DESC, seq DESC", [ref])
-        if rec is None:
-            raise NotFoundError(f"no session has the id or name {ref!r}.")
-        return rec
-
-    def _current(self, conn: sqlite3.Connection, project: str | None, action: str) -> SessionRecord:
-        proj = validation.project(project if project is not None else default_project())
-        if action == "start":
-            rec = self._one(
-                conn, "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC", [proj]
-            )
-            if rec is None:
-                raise NotFoundError(f"project {proj!r} has no idle session to start.")
-            return rec
-        rec = self._one(conn, "project = ? AND status = 'active'", [proj]) or self._one(
-            conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC", [proj]
-        )
-        if rec is None:
-            raise NotFoundError(f"project {proj!r} has no active or paused session.")
-        return rec
-
-    def _resolve(
-        self, conn: sqlite3.Connection, ref: object, project: str | None, action: str
-    ) -> SessionRecord:
-        return self._current(conn, project, action) if ref is None else self._find(conn, ref)
-
     def get(self, ref: str) -> Session:
         """The session with this id, or of this name (see the module's rules)."""
         with self._store.reading() as conn:
-            return self._handle(self._find(conn, ref))
+            return self._handle(lookup.find(conn, ref))
 
     def resolve(self, ref: str | None, project: str | None = None, action: str = "") -> Session:
         """``ref``'s session, or when ``ref`` is None the project's current one."""
         with self._store.reading() as conn:
-            return self._handle(self._resolve(conn, ref, project, action))
+            return self._handle(lookup.resolve(conn, ref, project, action))
 
     def active(self, project: str | None = None) -> Session | None:
         """The active session of ``project`` (of any project when None)."""
         with self._store.reading() as conn:
             if project is None:
-                rec = self._one(conn, "status = 'active' ORDER BY active_since DESC, seq DESC", [])
+                rec = lookup.one(conn, "status = 'active' ORDER BY active_since DESC, seq DESC", [])
             else:
-                rec = self._one(conn, "project = ? AND status = 'active'", [project])
+                rec = lookup.one(conn, "project = ? AND status = 'active'", [project])
         return None if rec is None else self._handle(rec)
 
     def active_sessions(self, projects: Iterable[str] | None = None) -> list[Session]:
@@ -176,7 +111,7 @@ class SessionManager:
         project: str | None = None,
     ) -> SessionRecord:
         with self._store.transaction() as conn:
-            rec = self._resolve(conn, ref, project, "")
+            rec = lookup.resolve(conn, ref, project, "")
             before = rec.copy()
             fn(rec)
             rec.updated_at = max(now_ms(), rec.updated_at)
@@ -202,7 +137,7 @@ class SessionManager:
             name=validation.name(name),
             mode=Mode.parse(mode),
             status=Status.IDLE,
-            project=validation.project(project or default_project()),
+            project=validation.project(project or lookup.default_project()),
             description=validation.optional_text(
                 description, "the description", validation.MAX_DESCRIPTION
             ),
@@ -253,7 +188,7 @@ class SessionManager:
                 reason, "the failure reason", validation.MAX_REASON, single_line=False
             )
         with self._store.transaction() as conn:
-            rec = self._resolve(conn, ref, project, action)
+            rec = lookup.resolve(conn, ref, project, action)
             at = max(now_ms(), rec.updated_at)
             before = rec.copy()
             lifecycle.apply(rec, action, at, reason)
@@ -345,7 +280,7 @@ class SessionManager:
     def delete(self, ref: str) -> str:
         """Remove a session for good; refused while it is active."""
         with self._store.transaction() as conn:
-            rec = self._find(conn, ref)
+            rec = lookup.find(conn, ref)
             if rec.status is Status.ACTIVE:
                 raise InvalidTransitionError(
                     f"cannot delete '{rec.name}': it is active; pause, complete or fail it first."
@@ -361,7 +296,7 @@ class SessionManager:
         with self._store.transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE status IN "
-                f"{_FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)",
+                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)",
                 [*params, keep],
             )
             return cur.rowcount
@@ -397,7 +332,7 @@ class SessionManager:
         """A snapshot of one session (``ref``) or of the whole store."""
         with self._store.snapshot() as conn:
             if ref is not None:
-                records = [self._find(conn, ref)]
+                records = [lookup.find(conn, ref)]
             else:
                 rows = conn.execute(f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, seq")
                 records = [Store.to_record(r) for r in rows]
@@ -423,4 +358,4 @@ class SessionManager:
         return [r.id for r in records]
 
 
-__all__ = ["SessionManager", "default_project", "describe_sqlite_error"]
+__all__ = ["SessionManager"]

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from helix_lsp.session.errors import ConflictError, StorageError
 from helix_lsp.session.model import Mode, SessionRecord, Status
+from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
 
 APP_NAME: Final = "helix-lsp"
 DB_ENV: Final = "HELIX_LSP_DB"
@@ -29,67 +30,6 @@ COLUMNS: Final = (
     "updated_at, started_at, last_paused_at, ended_at, failure_reason, active_ms, "
     "active_since, version, seq"
 )
-
-
-def _run(conn: sqlite3.Connection, script: str) -> None:
-    """Run several statements inside the caller's transaction.
-
-    (``executescript`` would commit first, breaking the migration's atomicity.)
-    """
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
-def _migrate_to_1(conn: sqlite3.Connection) -> None:
-    _run(
-        conn,
-        """
-        CREATE TABLE sessions (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            mode TEXT NOT NULL,
-            status TEXT NOT NULL,
-            project TEXT NOT NULL,
-            description TEXT,
-            tags TEXT NOT NULL DEFAULT '[]',
-            metadata TEXT NOT NULL DEFAULT '{}',
-            context TEXT NOT NULL DEFAULT '{}',
-            created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL,
-            started_at INTEGER,
-            last_paused_at INTEGER,
-            ended_at INTEGER,
-            failure_reason TEXT,
-            active_ms INTEGER NOT NULL DEFAULT 0,
-            active_since INTEGER,
-            version INTEGER NOT NULL DEFAULT 1
-        );
-        CREATE TABLE session_tags (
-            tag TEXT NOT NULL,
-            seq INTEGER NOT NULL REFERENCES sessions(seq) ON DELETE CASCADE,
-            created_at INTEGER NOT NULL,
-            PRIMARY KEY (tag, seq)
-        ) WITHOUT ROWID;
-        CREATE INDEX session_tags_session ON session_tags(seq);
-        CREATE INDEX session_tags_recent ON session_tags(tag, created_at);
-        CREATE INDEX sessions_created ON sessions(created_at);
-        CREATE INDEX sessions_status ON sessions(status, created_at);
-        CREATE INDEX sessions_mode ON sessions(mode, created_at);
-        CREATE INDEX sessions_project ON sessions(project, status, created_at);
-        CREATE INDEX sessions_name ON sessions(name);
-        CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
-        CREATE INDEX sessions_stats
-            ON sessions(project, status, mode, active_ms, active_since, started_at);
-        CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active';
-        """,
-    )
-
-
-#: MIGRATIONS[n] brings a store from version n to n + 1.
-MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [_migrate_to_1]
-SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 
 def default_db_path() -> Path:
