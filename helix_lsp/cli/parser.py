@@ -77,8 +77,21 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
 
     verbs = session.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
 
+    #: the workspace commands' names work too (``helix-lsp session addTag x``)
+    aliases = {
+        "tag": ["addTag"],
+        "untag": ["removeTag"],
+        "meta": ["setMetadata"],
+        "context": ["setContext"],
+        "mode": ["setMode"],
+        "show": ["get"],
+    }
+
     def verb(name: str, help_text: str, *, positional: bool = True) -> argparse.ArgumentParser:
-        sub = verbs.add_parser(name, help=help_text, parents=[common, target])
+        sub = verbs.add_parser(
+            name, help=help_text, parents=[common, target], aliases=aliases.get(name, [])
+        )
+        sub.set_defaults(verb=name)
         if positional:
             sub.add_argument(
                 "session",
@@ -117,6 +130,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     mode.add_argument("mode", type=str.lower, choices=modes)
 
     verb("show", "show one session")
+    verbs.add_parser("active", help="the project's active session, if any", parents=[common])
     lst = verbs.add_parser("list", help="list sessions, newest first", parents=[common])
     lst.add_argument("--status", action="append", type=str.lower, choices=statuses)
     lst.add_argument("--mode", "-m", action="append", type=str.lower, choices=modes)
@@ -127,7 +141,13 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     verbs.add_parser("stats", help="counts and active time", parents=[common])
     delete = verb("delete", "delete a session for good")
     delete.set_defaults(needs_session=True)
-    trim = verbs.add_parser("trim", help="keep only the newest finished sessions", parents=[common])
+    trim = verbs.add_parser(
+        "trim",
+        help="keep only the newest finished sessions",
+        parents=[common],
+        aliases=["trimHistory"],
+    )
+    trim.set_defaults(verb="trim")
     trim.add_argument("--keep", type=int, required=True, metavar="N")
     export = verb("export", "print a JSON snapshot (one session, or --all)")
     export.add_argument("--all", action="store_true", help="every session in the store")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from helix_lsp.cli import render
-from helix_lsp.session import Session, SessionError, SessionManager, Transition
+from helix_lsp.session import Session, SessionError, SessionManager, Transition, default_project
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,6 +105,10 @@ def _session(mgr: SessionManager, args: argparse.Namespace) -> int:
     elif verb == "show":
         sess = mgr.resolve(ref, project)
         _print(args, render.details(sess), sess.to_json())
+    elif verb == "active":
+        found = mgr.active(project or default_project())
+        text = "no active session" if found is None else render.details(found)
+        _print(args, text, None if found is None else found.to_json())
     elif verb == "list":
         page = mgr.list(
             status=args.status,

@@ -193,3 +193,22 @@ def test_version() -> None:
         [sys.executable, "-m", "helix_lsp", "--version"], capture_output=True, text=True, timeout=30
     )
     assert result.stdout.strip().startswith("helix-lsp 0.")
+
+
+def test_workspace_command_names_work_as_verbs(project: Path, db_path: Path) -> None:
+    db = str(db_path)
+    cli("create", "named", "--start", "--db", db, cwd=project)
+    assert cli("addTag", "x", "--db", db, cwd=project).stdout.strip() == "tags of named: x"
+    assert cli("setMode", "testing", "--db", db, cwd=project).returncode == 0
+    assert cli("setMetadata", "k", "v", "--db", db, cwd=project).returncode == 0
+    shown = json.loads(cli("get", "--json", "--db", db, cwd=project).stdout)
+    assert (shown["tags"], shown["mode"], shown["metadata"]) == (["x"], "testing", {"k": "v"})
+    active = json.loads(cli("active", "--json", "--db", db, cwd=project).stdout)
+    assert active["name"] == "named"
+    cli("pause", "--db", db, cwd=project)
+    assert cli("active", "--json", "--db", db, cwd=project).stdout.strip() == "null"
+    assert cli("active", "--db", db, cwd=project).stdout.strip() == "no active session"
+    assert (
+        cli("trimHistory", "--keep", "0", "--db", db).stdout.strip()
+        == "removed 0 finished sessions"
+    )
