@@ -10,7 +10,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 echo "== Python packages"
 python3 -m pip install --quiet -e '.[test]'
 
-echo "== editors"
+echo "== system tools and editors"
+bash tests/system-packages.sh
 bash tests/editors/emacs.sh
 bash tests/editors/neovim.sh
 

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian tools the tests use besides the editors:
+#   faketime - runs the CLI with a shifted clock (clock-jump tests)
+# Idempotent: does nothing when all are installed; runs `apt-get update`
+# once, only when a package cannot be found.
+set -eu
+
+PACKAGES="faketime"
+
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+missing=""
+for p in $PACKAGES; do have "$p" || missing="$missing $p"; done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+# shellcheck disable=SC2086
+if ! $SUDO apt-get install -y --no-install-recommends $missing; then
+    $SUDO apt-get update
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y --no-install-recommends $missing
+fi
