@@ -4,7 +4,9 @@ The rules are the contract's: an id names one session; a name means the open
 (not finished) session of that name, refused as ambiguous when there are
 several, else the most recently finished one; no reference means the
 project's current session (the active one, else the most recently paused
-one; for ``start``, the most recently created idle one). They run inside the
+one; for ``start``, the most recently created idle one). ``current_or_none``
+adds the idle one that ``start`` would take, for callers that show "the
+current session" rather than act on it. They run inside the
 caller's connection and transaction, so a change checks the row it writes.
 """
 
@@ -60,21 +62,36 @@ def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
     return rec
 
 
+def _newest_idle(conn: sqlite3.Connection, proj: str) -> SessionRecord | None:
+    return one(conn, "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC", [proj])
+
+
+def _open(conn: sqlite3.Connection, proj: str) -> SessionRecord | None:
+    """The project's active session, else its most recently paused one."""
+    return one(conn, "project = ? AND status = 'active'", [proj]) or one(
+        conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC", [proj]
+    )
+
+
+def current_or_none(conn: sqlite3.Connection, project: str | None) -> SessionRecord | None:
+    """The project's current session: active, else last paused, else the idle one to start."""
+    proj = validation.project(project if project is not None else default_project())
+    return _open(conn, proj) or _newest_idle(conn, proj)
+
+
 def current(conn: sqlite3.Connection, project: str | None, action: str) -> SessionRecord:
     """The project's current session for ``action`` (see the module's rules)."""
     proj = validation.project(project if project is not None else default_project())
     if action == "start":
-        rec = one(
-            conn, "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC", [proj]
-        )
+        rec = _newest_idle(conn, proj)
         if rec is None:
             raise NotFoundError(f"project {proj!r} has no idle session to start.")
         return rec
-    rec = one(conn, "project = ? AND status = 'active'", [proj]) or one(
-        conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC", [proj]
-    )
+    rec = _open(conn, proj)
     if rec is None:
-        raise NotFoundError(f"project {proj!r} has no active or paused session.")
+        idle = _newest_idle(conn, proj)
+        hint = "" if idle is None else f"; '{idle.name}' is idle: start it first"
+        raise NotFoundError(f"project {proj!r} has no active or paused session{hint}.")
     return rec
 
 

@@ -83,6 +83,13 @@ class SessionManager:
         with self._store.reading() as conn:
             return self._handle(lookup.resolve(conn, ref, project, action))
 
+    def current(self, project: str | None = None) -> Session | None:
+        """The project's current session: the active one, else the most recently
+        paused one, else the idle one that ``start`` would take (None when none)."""
+        with self._store.reading() as conn:
+            rec = lookup.current_or_none(conn, project)
+        return None if rec is None else self._handle(rec)
+
     def active(self, project: str | None = None) -> Session | None:
         """The active session of ``project`` (of any project when None)."""
         with self._store.reading() as conn:
@@ -222,14 +229,18 @@ class SessionManager:
         return self._handle(self._change(ref, change, project))
 
     def add_tag(self, ref: str | None, tag: str, *, project: str | None = None) -> Session:
-        checked = validation.tag(tag)
-        return self._handle(
-            self._change(
-                ref,
-                lambda r: r.tags.__setitem__(slice(None), validation.tags([*r.tags, checked])),
-                project,
-            )
-        )
+        return self.add_tags(ref, [tag], project=project)
+
+    def add_tags(
+        self, ref: str | None, tags: Iterable[str], *, project: str | None = None
+    ) -> Session:
+        """Add several tags at once: all of them, or (on any bad tag or past the cap) none."""
+        checked = validation.tags(tags)
+
+        def change(rec: SessionRecord) -> None:
+            rec.tags = validation.tags([*rec.tags, *checked])
+
+        return self._handle(self._change(ref, change, project))
 
     def remove_tag(self, ref: str | None, tag: str, *, project: str | None = None) -> Session:
         checked = validation.tag(tag)

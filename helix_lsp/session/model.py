@@ -73,7 +73,21 @@ class Status(_ParseableEnum):
         return result
 
 
-FINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
+#: status -> the lifecycle actions legal from it, filled from ``lifecycle``'s table
+#: on first use (``lifecycle`` imports this module, so it cannot be imported here).
+_ACTIONS_BY_STATUS: dict[Status, tuple[str, ...]] = {}
+
+
+def actions_of(status: Status) -> list[str]:
+    """The lifecycle actions legal from ``status`` (a new list each call)."""
+    actions = _ACTIONS_BY_STATUS.get(status)
+    if actions is None:
+        from helix_lsp.session.lifecycle import legal_actions
+
+        for each in Status:
+            _ACTIONS_BY_STATUS[each] = tuple(legal_actions(each))
+        actions = _ACTIONS_BY_STATUS[status]
+    return list(actions)
 
 
 def now_ms() -> int:
@@ -201,4 +215,5 @@ class SessionRecord:
             "durationSeconds": None if duration is None else duration / 1000,
             "activeSeconds": self.active_total_ms(at) / 1000,
             "activeSince": to_iso(self.active_since),
+            "actions": actions_of(self.status),
         }

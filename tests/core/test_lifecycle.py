@@ -15,7 +15,6 @@ from helix_lsp.session import (
     Session,
     SessionManager,
     Status,
-    legal_actions,
 )
 
 ACTIONS = ["start", "pause", "resume", "complete", "fail", "delete"]
@@ -113,12 +112,11 @@ def test_action_from_status(mgr: SessionManager, action: str, status: Status) ->
     assert changed == expected
 
 
-def test_legal_actions_table() -> None:
-    assert legal_actions(Status.IDLE) == ["start", "fail"]
-    assert legal_actions(Status.ACTIVE) == ["pause", "complete", "fail"]
-    assert legal_actions(Status.PAUSED) == ["resume", "complete", "fail"]
-    assert legal_actions(Status.COMPLETED) == []
-    assert legal_actions(Status.FAILED) == []
+@pytest.mark.parametrize("status", STATUSES)
+def test_actions_offered_are_exactly_the_allowed_ones(mgr: SessionManager, status: Status) -> None:
+    sess = make(mgr, status)
+    offered = [a for a in ACTIONS if (a, status) in ALLOWED]
+    assert sess.to_json()["actions"] == offered
 
 
 def test_refusal_message_reads_well(mgr: SessionManager) -> None:
