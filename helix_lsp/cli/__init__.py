@@ -15,6 +15,10 @@ from helix_lsp.cli import parser as grammar
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "mcp":  # the MCP server has its own options and optional extra
+        from helix_lsp.mcp import main as mcp_main
+
+        return mcp_main(argv[1:])
     wants_session = "session" in argv or "-h" in argv or "--help" in argv
     args = grammar.build(with_session_verbs=wants_session).parse_args(argv)
     if args.command != "session":

@@ -1,0 +1,71 @@
+"""The MCP server's wiring: one store, one project, tools, resources, prompts and the watcher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
+
+from helix_lsp import __version__
+from helix_lsp.mcp import prompts, resources, tools, watch
+from helix_lsp.mcp.access import Access
+from helix_lsp.session import SessionManager
+
+INSTRUCTIONS = (
+    "helix-lsp tracks focused development sessions (name, mode, status, tags, metadata and "
+    "the file being worked on) in a store shared with the editor and the command line. Read "
+    "helix://session/current to know what the developer is working on; use the prompt named "
+    "after the session's mode (planning, building, testing, refactoring, debugging, "
+    "deployment) for how to work; use the tools to create, start, pause, resume, complete or "
+    "fail sessions when asked."
+)
+
+
+def build(manager: SessionManager, watcher_manager: SessionManager, project: str) -> MCPServer[Any]:
+    """An MCP server on ``manager``'s store for ``project``; call inside an event loop.
+
+    ``watcher_manager`` is a second manager on the same file, used only to
+    notice changes (see :mod:`helix_lsp.mcp.watch`).
+    """
+    access = Access(manager, project)
+    bus = InMemorySubscriptionBus()
+    watcher = watch.Watcher(access, Access(watcher_manager, project), bus)
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[Any]) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as group:
+            group.start_soon(watcher.run)
+            try:
+                yield None
+            finally:
+                group.cancel_scope.cancel()
+
+    server: MCPServer[Any] = MCPServer(
+        "helix-lsp",
+        title="helix-lsp sessions",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        subscriptions=bus,
+        log_level="WARNING",
+    )
+    tools.register(server, access)
+    resources.register(server, access)
+    prompts.register(server, access)
+    watch.install(server, watcher)
+    return server
+
+
+def serve(db: str | None, project: str) -> int:
+    """Serve MCP on stdin/stdout until the client closes it."""
+    with SessionManager(db) as manager, SessionManager(manager.path) as watcher_manager:
+
+        async def main() -> None:
+            await build(manager, watcher_manager, project).run_stdio_async()
+
+        anyio.run(main)
+    return 0
