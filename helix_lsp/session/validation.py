@@ -23,7 +23,16 @@ MAX_KEYS: Final = 256
 MAX_DESCRIPTION: Final = 4000
 MAX_REASON: Final = 2000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: What a name, tag, project or key may not hold: C0 and C1 controls (U+009B
+#: starts a terminal escape on its own), bidi overrides and isolates (they make
+#: a name read differently from what it is) and zero-width characters (two
+#: names that look the same would differ).
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+)
+
+
+_NUL = re.compile("\x00")
 
 
 def _short(value: str) -> str:
@@ -31,7 +40,12 @@ def _short(value: str) -> str:
 
 
 def text(value: object, what: str, limit: int, *, single_line: bool = True) -> str:
-    """A required, non-blank string of at most ``limit`` characters."""
+    """A required, non-blank string of at most ``limit`` characters.
+
+    ``single_line`` text (names, tags, projects, keys) refuses every invisible
+    or control character; free text (descriptions, reasons) only NUL, since
+    the CLI neutralises the rest when it prints.
+    """
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{what} must be a string, not {type(value).__name__}.")
     stripped = value.strip()
@@ -39,8 +53,12 @@ def text(value: object, what: str, limit: int, *, single_line: bool = True) -> s
         raise InvalidArgumentError(f"{what} must not be empty.")
     if len(stripped) > limit:
         raise InvalidArgumentError(f"{what} is longer than {limit} characters.")
-    if "\x00" in stripped or (single_line and _CONTROL.search(stripped)):
-        raise InvalidArgumentError(f"{what} {_short(stripped)!r} contains control characters.")
+    bad = _INVISIBLE.search(stripped) if single_line else _NUL.search(stripped)
+    if bad:
+        raise InvalidArgumentError(
+            f"{what} {_short(stripped)!r} contains an invisible or control character "
+            f"(U+{ord(bad.group()):04X}); use visible characters only."
+        )
     return stripped
 
 
@@ -60,7 +78,7 @@ def project(value: object) -> str:
 
 
 def tag(value: object) -> str:
-    result = text(value, "a tag", MAX_TAG)
+    result = text(value, "the tag", MAX_TAG)
     if any(ch.isspace() for ch in result):
         raise InvalidArgumentError(f"the tag {result!r} contains white space; use - or _ instead.")
     return result

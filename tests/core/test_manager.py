@@ -210,7 +210,7 @@ def test_limits_refuse_clearly_and_write_nothing(mgr: SessionManager) -> None:
     cases = [
         (lambda: mgr.create(""), "the session name must not be empty"),
         (lambda: mgr.create("x" * 201), "longer than 200"),
-        (lambda: mgr.create("a\x00b"), "control characters"),
+        (lambda: mgr.create("a\x00b"), "invisible or control character"),
         (lambda: mgr.create("x", "dancing"), "not a valid mode"),
         (lambda: sess.add_tag("two words"), "white space"),
         (lambda: sess.add_tag("t" * 65), "longer than 64"),
