@@ -1,23 +1,26 @@
-// How the language server is started. Pure: no `vscode` import.
+// Which program runs the language server. Pure: no `vscode` import.
+//
+// In order: the `helix.server.path` setting (an installed helix-lsp); else
+// `python -m helix_lsp` with the bundled libraries, run by the
+// `helix.server.pythonPath` setting, else by the interpreter selected in the
+// Python extension, else by `python3` (`python` on Windows) from PATH.
+
+export const MIN_PYTHON: readonly [number, number] = [3, 10];
+
+/** The interpreter the Python extension has selected for the workspace. */
+export interface SelectedInterpreter {
+  path: string;
+  /** [major, minor] when the Python extension knows it. */
+  version?: [number, number];
+}
 
 export interface LaunchSpec {
   command: string;
   args: string[];
   /** Extra environment variables. */
   env: Record<string, string>;
-  /** For messages: how the server was found. */
-  origin: 'server.path' | 'bundled' | 'installed';
-}
-
-export const MIN_PYTHON: readonly [number, number] = [3, 10];
-
-/** Prints "major.minor" of the interpreter it runs in. */
-export const PYTHON_VERSION_PROBE = 'import sys; print("%d.%d" % sys.version_info[:2])';
-
-/** "3.11" -> [3, 11]; undefined for anything else. */
-export function parsePythonVersion(output: string): [number, number] | undefined {
-  const m = /^(\d+)\.(\d+)\s*$/.exec(output.trim());
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
+  /** For messages: where the program came from, e.g. "the Python extension's interpreter". */
+  origin: string;
 }
 
 export function isSupportedPython(version: [number, number] | undefined): boolean {
@@ -26,59 +29,61 @@ export function isSupportedPython(version: [number, number] | undefined): boolea
   return maj > MIN_PYTHON[0] || (maj === MIN_PYTHON[0] && min >= MIN_PYTHON[1]);
 }
 
-/** A Python interpreter to try: the executable and the arguments that select it. */
-export interface PythonCandidate {
-  command: string;
-  args: string[];
+export interface LaunchChoice {
+  launch: LaunchSpec;
+  /** Why the Python extension's interpreter was passed over, for the log. */
+  skipped?: string;
 }
 
 /**
- * Interpreters to try, in order: the `helix.server.pythonPath` setting alone
- * when set; else the Python extension's chosen interpreter, then `python3`,
- * `python` (and the `py -3` launcher on Windows).
+ * The server's command line. `bundledLibs`: the extension's copy of
+ * helix_lsp and its pure-Python dependencies (put on PYTHONPATH), when present.
  */
-export function pythonCandidates(opts: { pythonPath?: string; pythonExtensionPath?: string; platform: string }): PythonCandidate[] {
+export function chooseLaunch(opts: {
+  serverPath?: string;
+  pythonPath?: string;
+  selected?: SelectedInterpreter;
+  platform: string;
+  bundledLibs?: string;
+}): LaunchChoice {
+  const serverPath = opts.serverPath?.trim();
+  if (serverPath) return { launch: { command: serverPath, args: [], env: {}, origin: 'helix.server.path' } };
   const explicit = opts.pythonPath?.trim();
-  if (explicit) return [{ command: explicit, args: [] }];
-  const out: PythonCandidate[] = [];
-  const ext = opts.pythonExtensionPath?.trim();
-  if (ext && ext !== 'python' && ext !== 'python3') out.push({ command: ext, args: [] });
-  if (opts.platform === 'win32') {
-    out.push({ command: 'python', args: [] }, { command: 'py', args: ['-3'] });
-  } else {
-    out.push({ command: 'python3', args: [] }, { command: 'python', args: [] });
+  if (explicit) return { launch: pythonLaunch(explicit, 'helix.server.pythonPath', opts.bundledLibs) };
+  let skipped: string | undefined;
+  const sel = opts.selected;
+  if (sel) {
+    if (!sel.version || isSupportedPython(sel.version)) {
+      return { launch: pythonLaunch(sel.path, "the Python extension's interpreter", opts.bundledLibs) };
+    }
+    skipped = `The Python extension's interpreter ${sel.path} is Python ${sel.version.join('.')}; the server needs ${MIN_PYTHON.join('.')} or newer.`;
   }
-  return out;
-}
-
-/** The server started by an installed `helix-lsp` (setting `helix.server.path`). */
-export function serverPathLaunch(serverPath: string): LaunchSpec {
-  return { command: serverPath.trim(), args: [], env: {}, origin: 'server.path' };
+  const onPath = opts.platform === 'win32' ? 'python' : 'python3';
+  return { launch: pythonLaunch(onPath, 'PATH', opts.bundledLibs), skipped };
 }
 
 /**
- * The server run as `python -m helix_lsp`, with the extension's bundled
- * libraries (helix_lsp and its pure-Python dependencies) on PYTHONPATH when
- * they are present. vscode-languageclient appends `--stdio`.
+ * The server run as `python -m helix_lsp`, with the bundled libraries on
+ * PYTHONPATH when they are present. vscode-languageclient appends `--stdio`.
  */
-export function pythonLaunch(python: PythonCandidate, bundledLibs: string | undefined): LaunchSpec {
+function pythonLaunch(python: string, origin: string, bundledLibs: string | undefined): LaunchSpec {
   const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
   if (bundledLibs) {
     env.PYTHONPATH = bundledLibs;
     env.PYTHONNOUSERSITE = '1';
   }
-  return {
-    command: python.command,
-    args: [...python.args, '-m', 'helix_lsp'],
-    env,
-    origin: bundledLibs ? 'bundled' : 'installed',
-  };
+  return { command: python, args: ['-m', 'helix_lsp'], env, origin };
 }
 
-export function noPythonMessage(tried: PythonCandidate[], explicit: boolean): string {
-  const names = tried.map((c) => [c.command, ...c.args].join(' ')).join(', ');
-  if (explicit) {
-    return `Helix could not start its language server: helix.server.pythonPath (${names}) is not a Python ${MIN_PYTHON.join('.')} or newer. Fix the setting, or clear it to use the Python on PATH.`;
+/** The message shown when the server did not start: what was run, and what to do. */
+export function startFailureMessage(launch: LaunchSpec, detail: string): string {
+  const what = launch.origin === 'PATH' ? `${launch.command} from PATH` : `${launch.command} (${launch.origin})`;
+  const cause = detail.replace(/\.$/, '');
+  if (launch.origin === 'helix.server.path') {
+    return `Helix could not start its language server ${what}: ${cause}. Fix helix.server.path, or clear it to use the bundled server.`;
   }
-  return `Helix needs Python ${MIN_PYTHON.join('.')} or newer to run its language server, and none was found (tried ${names}). Install Python, or set helix.server.pythonPath to an interpreter or helix.server.path to an installed helix-lsp.`;
+  const fix = launch.origin === 'helix.server.pythonPath'
+    ? 'Fix helix.server.pythonPath, or clear it to use the Python on PATH.'
+    : 'Install Python, select an interpreter in the Python extension, or set helix.server.pythonPath (or helix.server.path to an installed helix-lsp).';
+  return `Helix could not start its language server with ${what}: ${cause}. It needs Python ${MIN_PYTHON.join('.')} or newer. ${fix}`;
 }

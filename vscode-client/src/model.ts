@@ -1,8 +1,11 @@
 // The session objects and notifications of the helix-lsp protocol, and the
-// fixed vocabulary (modes, statuses, lifecycle). Pure: no `vscode` import.
+// fixed vocabulary (modes, statuses). Which lifecycle actions are legal, and
+// which session is current, come from the server (`actions`, `current`).
+// Pure: no `vscode` import.
 
 export type Mode = 'planning' | 'building' | 'testing' | 'refactoring' | 'debugging' | 'deployment';
 export type Status = 'idle' | 'active' | 'paused' | 'completed' | 'failed';
+export type LifecycleAction = 'start' | 'pause' | 'resume' | 'complete' | 'fail';
 
 /** A session as the server sends it (camelCase JSON). */
 export interface Session {
@@ -23,13 +26,23 @@ export interface Session {
   failureReason?: string | null;
   durationSeconds?: number | null;
   activeSeconds?: number | null;
-  activeSince?: string | null;
+  /** The lifecycle actions legal now, computed by the server. */
+  actions?: (LifecycleAction | string)[];
+}
+
+/** The store's reachability, when the server reports it. */
+export interface StoreState {
+  online: boolean;
+  message?: string | null;
 }
 
 /** Params of the server -> client notification `helix/status`. */
 export interface StatusParams {
   active: Session | null;
+  /** The current project's current session: active, else last paused, else the idle one start would take. */
+  current: Session | null;
   sessions: Session[];
+  store?: StoreState | null;
 }
 
 /** Result of start / pause / resume / complete / fail. */
@@ -60,20 +73,12 @@ export const MODES: readonly ModeInfo[] = [
 
 export const STATUSES: readonly Status[] = ['idle', 'active', 'paused', 'completed', 'failed'];
 
-export function modeInfo(mode: string): ModeInfo | undefined {
-  return MODES.find((m) => m.mode === mode);
-}
-
 /** Codicon name for a mode (a neutral icon for an unknown one). */
 export function modeIcon(mode: string): string {
-  return modeInfo(mode)?.icon ?? 'circle-filled';
+  return MODES.find((m) => m.mode === mode)?.icon ?? 'circle-filled';
 }
 
-export function isFinal(status: string): boolean {
-  return status === 'completed' || status === 'failed';
-}
-
-export const STATUS_ICONS: Record<Status, string> = {
+const STATUS_ICONS: Record<Status, string> = {
   idle: 'circle-outline',
   active: 'play-circle',
   paused: 'debug-pause',
@@ -83,4 +88,9 @@ export const STATUS_ICONS: Record<Status, string> = {
 
 export function statusIcon(status: string): string {
   return STATUS_ICONS[status as Status] ?? 'circle-outline';
+}
+
+/** Whether the server says `action` is legal for `session` now. */
+export function allows(session: Session | undefined, action: LifecycleAction): boolean {
+  return !!session?.actions?.includes(action);
 }

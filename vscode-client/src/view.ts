@@ -1,7 +1,8 @@
 // How sessions are shown: status-bar text and tooltip, quick-pick rows,
-// the details document. Pure: no `vscode` import.
+// the details document. Everything shown is what the server sent.
+// Pure: no `vscode` import.
 
-import { Session, modeIcon, statusIcon } from './model';
+import { Session, StoreState, modeIcon, statusIcon } from './model';
 
 export const SEP = ' · ';
 
@@ -50,27 +51,38 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, (c) => `\\${c}`);
 }
 
+export interface StatusBarOptions {
+  receivedAt?: number;
+  now?: number;
+  /** The store's state from `helix/status`; offline is shown. */
+  store?: StoreState | null;
+}
+
+const IDLE_ICON = 'circle-large-outline';
+
 /**
- * The status-bar item for the session shown (the focused project's active
- * session, else its most recently paused one), or the quiet "Helix" item.
+ * The status-bar item for the server's `current` session (active, else the
+ * most recently paused, else the idle one Start would take), or the quiet
+ * "Helix" item when there is none.
  */
-export function statusBarView(
-  session: Session | undefined,
-  opts: { receivedAt?: number; now?: number; project?: string } = {},
-): StatusBarView {
+export function statusBarView(session: Session | undefined, opts: StatusBarOptions = {}): StatusBarView {
+  const offline = opts.store && opts.store.online === false
+    ? `\n\n$(cloud-offline) The store is offline${opts.store.message ? `: ${escapeMarkdown(opts.store.message)}` : '.'}`
+    : '';
+  const offlineIcon = offline ? ' $(cloud-offline)' : '';
   if (!session) {
-    const where = opts.project ? ` in ${escapeMarkdown(opts.project)}` : '';
     return {
-      text: '$(circle-outline) Helix',
-      tooltip: `No active session${where}.\n\nClick to create a session or switch to one.`,
+      text: `$(circle-outline) Helix${offlineIcon}`,
+      tooltip: `No session in this project.${offline}\n\nClick to create a session or switch to one.`,
       look: 'none',
-      accessibilityLabel: 'Helix: no active session',
+      accessibilityLabel: 'Helix: no session',
     };
   }
-  const paused = session.status === 'paused';
-  const icon = paused ? 'debug-pause' : session.status === 'active' ? modeIcon(session.mode) : statusIcon(session.status);
+  const status = session.status;
+  const icon = status === 'paused' ? 'debug-pause' : status === 'idle' ? IDLE_ICON : status === 'active' ? modeIcon(session.mode) : statusIcon(status);
   let text = `$(${icon}) ${session.mode}${SEP}${session.name}`;
-  if (session.status !== 'active') text += `${SEP}${session.status}`;
+  if (status !== 'active') text += `${SEP}${status}`;
+  text += offlineIcon;
 
   const now = opts.now ?? Date.now();
   const active = activeSecondsNow(session, opts.receivedAt ?? now, now);
@@ -78,20 +90,21 @@ export function statusBarView(
   lines.push(`$(${modeIcon(session.mode)}) **${escapeMarkdown(session.name)}** — ${escapeMarkdown(session.mode)}`);
   lines.push('');
   lines.push(`Project: ${escapeMarkdown(session.project)}  `);
-  lines.push(`Status: ${escapeMarkdown(session.status)}  `);
+  lines.push(`Status: ${escapeMarkdown(status)}${status === 'idle' ? ' (not started yet)' : ''}  `);
   lines.push(`Active time: ${formatDuration(active)}  `);
   const tags = session.tags ?? [];
   lines.push(`Tags: ${tags.length ? tags.map(escapeMarkdown).join(', ') : '—'}  `);
   const loc = currentLocation(session);
   lines.push(`Current file: ${loc ? escapeMarkdown(loc) : '—'}`);
+  if (offline) lines.push(offline.trimStart());
   lines.push('');
-  lines.push('Click for session actions.');
-  const look: StatusBarLook = paused ? 'paused' : session.status === 'active' ? 'active' : session.status === 'idle' ? 'idle' : 'finished';
+  lines.push(status === 'idle' ? 'Click to start it, or for other session actions.' : 'Click for session actions.');
+  const look: StatusBarLook = status === 'paused' ? 'paused' : status === 'active' ? 'active' : status === 'idle' ? 'idle' : 'finished';
   return {
     text,
     tooltip: lines.join('\n'),
     look,
-    accessibilityLabel: `Helix session ${session.name}, ${session.mode}, ${session.status}`,
+    accessibilityLabel: `Helix session ${session.name}, ${session.mode}, ${status}`,
   };
 }
 
@@ -147,6 +160,7 @@ export function sessionDetails(session: Session): string {
   const rows: [string, string | null | undefined][] = [
     ['Mode', session.mode],
     ['Status', session.status],
+    ['Actions', (session.actions ?? []).join(', ')],
     ['Project', session.project],
     ['Tags', (session.tags ?? []).join(', ')],
     ['Active time', formatDuration(session.activeSeconds)],

@@ -19,7 +19,7 @@ export function session(over: Partial<Session> = {}): Session {
     failureReason: null,
     durationSeconds: 60,
     activeSeconds: 60,
-    activeSince: '2026-11-24T18:00:00.000Z',
+    actions: ['pause', 'complete', 'fail'],
     ...over,
   };
 }

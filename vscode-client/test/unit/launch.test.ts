@@ -1,52 +1,57 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { isSupportedPython, noPythonMessage, parsePythonVersion, pythonCandidates, pythonLaunch, serverPathLaunch } from '../../src/launch';
+import { chooseLaunch, isSupportedPython, startFailureMessage } from '../../src/launch';
 
-test('python version probe output', () => {
-  assert.deepEqual(parsePythonVersion('3.11\n'), [3, 11]);
-  assert.equal(parsePythonVersion('Python was not found; run without arguments to install from the Microsoft Store'), undefined);
+test('supported Python versions', () => {
   assert.equal(isSupportedPython([3, 10]), true);
   assert.equal(isSupportedPython([3, 9]), false);
   assert.equal(isSupportedPython([4, 0]), true);
   assert.equal(isSupportedPython(undefined), false);
 });
 
-test('interpreters to try', () => {
-  assert.deepEqual(pythonCandidates({ platform: 'linux' }).map((c) => c.command), ['python3', 'python']);
-  assert.deepEqual(pythonCandidates({ platform: 'linux', pythonExtensionPath: '/venv/bin/python' }).map((c) => c.command), [
-    '/venv/bin/python',
-    'python3',
-    'python',
-  ]);
-  assert.deepEqual(pythonCandidates({ platform: 'win32' }), [
-    { command: 'python', args: [] },
-    { command: 'py', args: ['-3'] },
-  ]);
-  assert.deepEqual(pythonCandidates({ platform: 'linux', pythonPath: ' /opt/py/bin/python3 ', pythonExtensionPath: '/venv/bin/python' }), [
-    { command: '/opt/py/bin/python3', args: [] },
-  ]);
+test('helix.server.path runs an installed helix-lsp as it is', () => {
+  const { launch } = chooseLaunch({ serverPath: ' /usr/local/bin/helix-lsp ', pythonPath: '/py', platform: 'linux' });
+  assert.deepEqual(launch, { command: '/usr/local/bin/helix-lsp', args: [], env: {}, origin: 'helix.server.path' });
 });
 
-test('bundled server: python -m helix_lsp with the bundled libraries on PYTHONPATH', () => {
-  const spec = pythonLaunch({ command: 'python3', args: [] }, '/ext/bundled/libs');
-  assert.equal(spec.command, 'python3');
-  assert.deepEqual(spec.args, ['-m', 'helix_lsp']);
-  assert.equal(spec.env.PYTHONPATH, '/ext/bundled/libs');
-  assert.equal(spec.origin, 'bundled');
-  const installed = pythonLaunch({ command: 'py', args: ['-3'] }, undefined);
-  assert.deepEqual(installed.args, ['-3', '-m', 'helix_lsp']);
-  assert.equal(installed.env.PYTHONPATH, undefined);
+test('helix.server.pythonPath wins over the Python extension', () => {
+  const { launch } = chooseLaunch({ pythonPath: ' /opt/py/bin/python3 ', selected: { path: '/venv/bin/python', version: [3, 12] }, platform: 'linux' });
+  assert.equal(launch.command, '/opt/py/bin/python3');
+  assert.equal(launch.origin, 'helix.server.pythonPath');
 });
 
-test('an installed helix-lsp runs as it is', () => {
-  assert.deepEqual(serverPathLaunch(' /usr/local/bin/helix-lsp '), { command: '/usr/local/bin/helix-lsp', args: [], env: {}, origin: 'server.path' });
+test("the Python extension's interpreter runs the bundled server", () => {
+  const { launch, skipped } = chooseLaunch({ selected: { path: '/venv/bin/python', version: [3, 11] }, platform: 'linux', bundledLibs: '/ext/bundled/libs' });
+  assert.equal(launch.command, '/venv/bin/python');
+  assert.deepEqual(launch.args, ['-m', 'helix_lsp']);
+  assert.equal(launch.env.PYTHONPATH, '/ext/bundled/libs');
+  assert.equal(launch.env.PYTHONNOUSERSITE, '1');
+  assert.equal(skipped, undefined);
+  // A version it does not know yet is tried as well.
+  assert.equal(chooseLaunch({ selected: { path: '/x/python' }, platform: 'linux' }).launch.command, '/x/python');
 });
 
-test('the no-Python message says what to do', () => {
-  const msg = noPythonMessage(pythonCandidates({ platform: 'linux' }), false);
-  assert.match(msg, /Python 3\.10 or newer/);
-  assert.match(msg, /python3, python/);
-  assert.match(msg, /helix\.server\.pythonPath/);
-  assert.match(noPythonMessage([{ command: '/bad', args: [] }], true), /helix\.server\.pythonPath \(\/bad\)/);
+test("an interpreter too old is passed over for the Python on PATH, and the log says why", () => {
+  const { launch, skipped } = chooseLaunch({ selected: { path: '/old/python', version: [3, 8] }, platform: 'linux' });
+  assert.equal(launch.command, 'python3');
+  assert.equal(launch.origin, 'PATH');
+  assert.match(skipped!, /\/old\/python is Python 3\.8; the server needs 3\.10 or newer/);
+});
+
+test('without the Python extension: python3 from PATH (python on Windows), no bundled libraries needed', () => {
+  const linux = chooseLaunch({ platform: 'linux' }).launch;
+  assert.equal(linux.command, 'python3');
+  assert.equal(linux.env.PYTHONPATH, undefined);
+  assert.equal(chooseLaunch({ platform: 'win32' }).launch.command, 'python');
+});
+
+test('the start failure message names what was run and the setting to fix', () => {
+  const explicit = chooseLaunch({ pythonPath: '/nonexistent/bin/python3', platform: 'linux' }).launch;
+  const msg = startFailureMessage(explicit, 'spawn /nonexistent/bin/python3 ENOENT');
+  assert.match(msg, /with \/nonexistent\/bin\/python3 \(helix\.server\.pythonPath\): spawn .* ENOENT\. It needs Python 3\.10 or newer\. Fix helix\.server\.pythonPath/);
+  const onPath = startFailureMessage(chooseLaunch({ platform: 'linux' }).launch, 'Connection closed.');
+  assert.match(onPath, /with python3 from PATH: Connection closed\. It needs Python 3\.10 or newer\. Install Python, select an interpreter/);
+  const server = startFailureMessage(chooseLaunch({ serverPath: '/bin/helix-lsp', platform: 'linux' }).launch, 'boom');
+  assert.match(server, /language server \/bin\/helix-lsp \(helix\.server\.path\): boom\. Fix helix\.server\.path/);
 });

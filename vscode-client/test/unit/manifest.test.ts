@@ -3,21 +3,32 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 
-import { ACTIONS } from '../../src/actions';
-import { RESTART_SETTINGS } from '../../src/args';
+import { MENU } from '../../src/menu';
+import { RESTART_SETTINGS } from '../../src/options';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const src = path.join(root, 'src');
 
-test('every session action is a palette command in the Helix category', () => {
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+}
+
+test('every menu entry is a palette command in the Helix category', () => {
   const commands = new Map<string, { category: string; title: string }>(
     manifest.contributes.commands.map((c: { command: string; category: string; title: string }) => [c.command, c]),
   );
-  for (const a of Object.values(ACTIONS)) {
-    assert.ok(commands.has(a.command), `${a.command} is contributed`);
-    assert.equal(commands.get(a.command)!.category, 'Helix');
+  for (const e of Object.values(MENU)) {
+    assert.ok(commands.has(e.command), `${e.command} is contributed`);
+    assert.equal(commands.get(e.command)!.category, 'Helix');
   }
-  for (const id of ['helix.exportSessions', 'helix.showLog', 'helix.restartServer']) assert.ok(commands.has(id), id);
+  for (const id of ['helix.exportSessions', 'helix.showLog', 'helix.restartServer', 'helix.sessionActions']) assert.ok(commands.has(id), id);
+});
+
+test('every contributed command is registered', () => {
+  const index = fs.readFileSync(path.join(src, 'commands', 'index.ts'), 'utf8');
+  for (const c of manifest.contributes.commands as { command: string }[]) assert.ok(index.includes(`'${c.command}'`), c.command);
 });
 
 test('the documented settings are contributed', () => {
@@ -37,10 +48,16 @@ test('the documented settings are contributed', () => {
   for (const key of RESTART_SETTINGS) assert.ok(props[key], `${key} (restarts the server) is contributed`);
 });
 
-test('the logic modules do not import vscode (they run under node --test)', () => {
-  const src = path.join(root, 'src');
+test('the modules at the top of src/ do not import vscode (they run under node --test)', () => {
   for (const f of fs.readdirSync(src)) {
-    if (f === 'extension.ts') continue;
+    if (f === 'extension.ts' || !f.endsWith('.ts')) continue;
     assert.doesNotMatch(fs.readFileSync(path.join(src, f), 'utf8'), /from 'vscode'/, f);
+  }
+});
+
+test('every source file reads in one sitting (at most 300 lines)', () => {
+  for (const f of sources(src)) {
+    const lines = fs.readFileSync(f, 'utf8').split('\n').length;
+    assert.ok(lines <= 300, `${path.relative(root, f)} has ${lines} lines`);
   }
 });

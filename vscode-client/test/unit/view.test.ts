@@ -28,11 +28,29 @@ test('paused session looks different from the active one', () => {
 });
 
 test('no session: the quiet Helix item offering create / switch', () => {
-  const v = statusBarView(undefined, { project: 'api-server' });
+  const v = statusBarView(undefined);
   assert.equal(v.text, '$(circle-outline) Helix');
   assert.equal(v.look, 'none');
-  assert.match(v.tooltip, /No active session in api\\-server/);
+  assert.equal(v.accessibilityLabel, 'Helix: no session');
   assert.match(v.tooltip, /create a session or switch/);
+});
+
+test('an idle session shows, with its own icon, and says it has not started', () => {
+  const v = statusBarView(session({ status: 'idle', name: 'fix-login', actions: ['start', 'fail'], activeSeconds: 0 }));
+  assert.equal(v.text, '$(circle-large-outline) building · fix-login · idle');
+  assert.equal(v.look, 'idle');
+  assert.match(v.tooltip, /Status: idle \(not started yet\)/);
+  assert.match(v.tooltip, /Click to start it/);
+  assert.notEqual(v.text.split(' ')[0], statusBarView(session()).text.split(' ')[0]);
+  assert.notEqual(v.text.split(' ')[0], statusBarView(session({ status: 'paused' })).text.split(' ')[0]);
+});
+
+test('an offline store shows in the item and the tooltip', () => {
+  const v = statusBarView(session(), { store: { online: false, message: 'cannot reach db.example' } });
+  assert.match(v.text, /\$\(cloud-offline\)$/);
+  assert.match(v.tooltip, /The store is offline: cannot reach db\\.example/);
+  assert.doesNotMatch(statusBarView(session(), { store: { online: true } }).text, /offline/);
+  assert.match(statusBarView(undefined, { store: { online: false } }).tooltip, /The store is offline\./);
 });
 
 test('tooltip: project, status, active time, tags, current file:line', () => {
@@ -105,6 +123,7 @@ test('details document lists fields, metadata and context', () => {
   assert.match(lines[1], /^=+$/);
   assert.ok(lines.includes('OAuth flow'));
   assert.ok(lines.includes('Mode          building'), text);
+  assert.ok(lines.includes('Actions       pause, complete, fail'), text);
   assert.ok(lines.includes('Started       2026-11-24 18:00:00 UTC'), text);
   assert.ok(lines.includes('Last paused   —'), text);
   assert.ok(lines.includes('sprint  23'), text);
