@@ -49,3 +49,12 @@ class StorageError(SessionError):
     """The store cannot be opened, read or written."""
 
     kind = "storage"
+
+
+def damaged_store_message(path: str, problem: str) -> str:
+    """The one sentence every face gives when it refuses to write into a damaged store."""
+    return (
+        f"the session store {path} is damaged ({problem}); nothing was changed, and "
+        "helix-lsp will not write to it: move it away or restore a backup "
+        "('helix-lsp session export --all' saves every session that can still be read)."
+    )

@@ -13,9 +13,17 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import IO, Any
 
-from helix_lsp.session import lifecycle, lookup, queries, transfer, validation
+from helix_lsp.session import (
+    exporting,
+    importing,
+    lifecycle,
+    lookup,
+    queries,
+    transfer,
+    validation,
+)
 from helix_lsp.session.errors import (
     ConflictError,
     InvalidTransitionError,
@@ -28,13 +36,32 @@ from helix_lsp.session.store import COLUMNS, Store
 class SessionManager:
     """Creates, changes and answers questions about the sessions of one store."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self._store = Store(path)
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        verify: bool = True,
+    ) -> None:
+        """Open the store at ``path`` (None: ``default_db_path()``).
+
+        ``create=False`` refuses a store that does not exist yet instead of
+        creating it (for reads). ``verify`` checks the file once before the
+        first write and refuses writes into a damaged one; a caller that
+        checks in the background itself passes False and calls
+        ``refuse_writes``.
+        """
+        self._store = Store(path, create=create, verify=verify)
         self._handles: weakref.WeakValueDictionary[str, Session] = weakref.WeakValueDictionary()
 
     @property
     def path(self) -> str:
         return self._store.path
+
+    @property
+    def warnings(self) -> builtins.list[str]:
+        """Sentences about the store a user should see once (e.g. others may read it)."""
+        return self._store.warnings
 
     def close(self) -> None:
         self._store.close()
@@ -55,14 +82,35 @@ class SessionManager:
         return self._store.check_integrity()
 
     def refuse_writes(self, reason: str) -> None:
-        """From now on refuse every change with ``reason`` (e.g. a damaged file)."""
-        self._store.read_only_reason = reason
+        """From now on refuse every change with ``reason`` (e.g. a damaged file).
+
+        ``reason`` is a clause ("; nothing was changed." is added) or a whole
+        sentence ending in a full stop, such as ``damaged_store_message``'s.
+        """
+        self._store.refuse(reason)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to the store file."""
         return self._store.data_version()
 
     # -- handles and lookup ---------------------------------------------------
+
+    _unreadable: lookup.Problems | None = None
+
+    @property
+    def problems(self) -> builtins.list[str]:
+        """Rows skipped so far because they cannot be read as sessions, one sentence each.
+
+        Listings, ``current`` and ``active`` pass over such a row (and log a
+        warning once) instead of failing; ``get`` of it raises ``StorageError``
+        with the same sentence, and ``delete`` removes it.
+        """
+        return builtins.list((self._unreadable or {}).values())
+
+    def _skipping(self) -> lookup.Problems:
+        if self._unreadable is None:
+            self._unreadable = {}
+        return self._unreadable
 
     def _handle(self, rec: SessionRecord) -> Session:
         handle = self._handles.get(rec.id)
@@ -87,16 +135,17 @@ class SessionManager:
         """The project's current session: the active one, else the most recently
         paused one, else the idle one that ``start`` would take (None when none)."""
         with self._store.reading() as conn:
-            rec = lookup.current_or_none(conn, project)
+            rec = lookup.current_or_none(conn, project, self._skipping())
         return None if rec is None else self._handle(rec)
 
     def active(self, project: str | None = None) -> Session | None:
         """The active session of ``project`` (of any project when None)."""
         with self._store.reading() as conn:
             if project is None:
-                rec = lookup.one(conn, "status = 'active' ORDER BY active_since DESC, seq DESC", [])
+                where, params = "status = 'active' ORDER BY active_since DESC, seq DESC", []
             else:
-                rec = lookup.one(conn, "project = ? AND status = 'active'", [project])
+                where, params = "project = ? AND status = 'active'", [project]
+            rec = lookup.one(conn, where, params, self._skipping())
         return None if rec is None else self._handle(rec)
 
     def active_sessions(self, projects: Iterable[str] | None = None) -> list[Session]:
@@ -107,7 +156,7 @@ class SessionManager:
             sql += f" AND project IN ({','.join('?' * len(params))})"
         with self._store.reading() as conn:
             rows = conn.execute(sql + " ORDER BY active_since DESC, seq DESC", params).fetchall()
-        return [self._handle(Store.to_record(r)) for r in rows]
+        return [self._handle(r) for r in lookup.readable(rows, self._skipping())]
 
     # -- changes ---------------------------------------------------------------
 
@@ -180,7 +229,7 @@ class SessionManager:
         ).fetchall()
         paused = []
         for row in rows:
-            other = Store.to_record(row)
+            other = lookup.read(row)
             before = other.copy()
             lifecycle.apply(other, "pause", max(at, other.updated_at))
             Store.update(conn, other, before)
@@ -291,14 +340,20 @@ class SessionManager:
     def delete(self, ref: str) -> str:
         """Remove a session for good; refused while it is active."""
         with self._store.transaction() as conn:
-            rec = lookup.find(conn, ref)
-            if rec.status is Status.ACTIVE:
+            sid = ref.strip() if isinstance(ref, str) else ref
+            raw = conn.execute("SELECT name, status FROM sessions WHERE id = ?", [sid]).fetchone()
+            if raw is None:  # a name (an id is taken as it is: its row may be unreadable)
+                rec = lookup.find(conn, ref)
+                sid, raw = rec.id, (rec.name, rec.status.value)
+            if raw[1] == Status.ACTIVE.value:
                 raise InvalidTransitionError(
-                    f"cannot delete '{rec.name}': it is active; pause, complete or fail it first."
+                    f"cannot delete '{raw[0]}': it is active; pause, complete or fail it first."
                 )
-            conn.execute("DELETE FROM sessions WHERE id = ?", [rec.id])
-        self._handles.pop(rec.id, None)
-        return rec.id
+            conn.execute("DELETE FROM sessions WHERE id = ?", [sid])
+        self._handles.pop(sid, None)
+        if self._unreadable:
+            self._unreadable.pop(sid, None)
+        return str(sid)
 
     def trim_history(self, keep: int, project: str | None = None) -> int:
         """Delete finished sessions beyond the newest ``keep``; returns how many went."""
@@ -329,7 +384,7 @@ class SessionManager:
         limit = validation.count(limit, "limit", minimum=1, maximum=10_000)
         offset = validation.count(offset, "offset", maximum=10**9)
         with self._store.snapshot() as conn:
-            records, total = queries.page(conn, flt, limit, offset)
+            records, total = queries.page(conn, flt, limit, offset, self._skipping())
         return SessionList([self._handle(r) for r in records], total)
 
     def stats(self, project: str | None = None) -> queries.Stats:
@@ -340,33 +395,81 @@ class SessionManager:
             )
 
     def export(self, ref: str | None = None) -> dict[str, Any]:
-        """A snapshot of one session (``ref``) or of the whole store."""
+        """A snapshot of one session (``ref``) or of the whole store.
+
+        Of a damaged store, every session that can still be read; a sentence
+        on what could not be read is added to ``warnings``.
+        """
         with self._store.snapshot() as conn:
             if ref is not None:
                 records = [lookup.find(conn, ref)]
             else:
-                rows = conn.execute(f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, seq")
-                records = [Store.to_record(r) for r in rows]
+                records = list(exporting.readable_records(conn, self._skipped(None)))
         return transfer.snapshot(records)
 
     def import_(self, snapshot: Mapping[str, Any]) -> builtins.list[str]:
-        """Add every session of a snapshot, all or nothing."""
+        """Add every session of a snapshot, all or nothing, in one transaction."""
         records = transfer.parse(snapshot)
-        try:
-            with self._store.transaction() as conn:
-                for rec in records:
-                    if conn.execute("SELECT 1 FROM sessions WHERE id = ?", [rec.id]).fetchone():
-                        raise ConflictError(
-                            f"session {rec.id} ('{rec.name}') is already in the store."
-                        )
+        with self._store.transaction() as conn:
+            for rec in records:
+                found = conn.execute("SELECT 1 FROM sessions WHERE id = ?", [rec.id]).fetchone()
+                if found is not None:
+                    raise ConflictError(f"session {rec.id} ('{rec.name}') is already in the store.")
+                try:
                     Store.insert(conn, rec)
-        except ConflictError:
-            raise
-        except sqlite3.IntegrityError as err:
-            raise ConflictError(
-                "the snapshot would leave two active sessions in one project; nothing was imported."
-            ) from err
+                except sqlite3.IntegrityError:
+                    raise ConflictError(
+                        f"the snapshot would leave two active sessions in project "
+                        f"'{rec.project}'; nothing was imported."
+                    ) from None
         return [r.id for r in records]
 
+    # -- store-level services ----------------------------------------------------
+
+    def secret(self) -> bytes:
+        """32 random bytes of this store, created with it (e.g. to key hashed file names)."""
+        return self._store.secret()
+
+    def export_to(
+        self,
+        fp: IO[str],
+        ref: str | None = None,
+        progress: exporting.Progress | None = None,
+        on_skip: Callable[[str], None] | None = None,
+    ) -> int:
+        """Write the snapshot ``export`` would return to ``fp``, one session at a time.
+
+        Memory stays that of one session whatever the store holds. Of a
+        damaged store it writes every session that can still be read and
+        tells ``on_skip`` (default: ``warnings``) in a sentence what could
+        not be read. ``progress(done, total)`` hears of every few hundred
+        sessions. Returns how many sessions were written.
+        """
+        with self._store.snapshot() as conn:
+            if ref is not None:
+                records = iter([lookup.find(conn, ref)])
+                total: int | None = 1
+            else:
+                total = exporting.count_rows(conn)
+                records = exporting.readable_records(conn, self._skipped(on_skip))
+            return exporting.write_snapshot(fp, records, total=total, progress=progress)
+
+    def import_from(
+        self, fp: IO[Any], progress: exporting.Progress | None = None
+    ) -> builtins.list[str]:
+        """Import a snapshot read from ``fp`` (text or UTF-8 bytes) in bounded memory.
+
+        Every entry is checked and every id compared with the store before
+        the first write, so a refused snapshot writes nothing; the sessions
+        are then written in batches, letting other writers in between. An
+        import cut short (a crash, a kill) is completed by importing the same
+        document again. Returns the ids added. See ``importing``.
+        """
+        return importing.import_stream(self._store, fp, progress)
+
+    def _skipped(self, on_skip: Callable[[str], None] | None) -> Callable[[str], None]:
+        if on_skip is not None:
+            return on_skip
+        return lambda sentence: self.warnings.append(f"export: {sentence}.")
 
 __all__ = ["SessionManager"]

@@ -5,14 +5,18 @@ brings it from version n to n + 1 inside the opening transaction, so a store
 is never left half-migrated. The indexes are laid out for the queries of
 ``queries.py``: the newest sessions of a status, mode, project or tag without
 sorting, a covering index for statistics, and a partial unique index that
-keeps one active session per project even against two writers.
+keeps one active session per project even against two writers. Version 2
+adds ``store_meta`` (a per-store secret) and sets ``PRAGMA application_id``.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from typing import Final
+
+from helix_lsp.session.storefile import APPLICATION_ID
 
 
 def _run(conn: sqlite3.Connection, script: str) -> None:
@@ -71,6 +75,19 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """``store_meta`` (the store's own values, e.g. its secret) and our application id.
+
+    The id in the file's header is how helix-lsp tells its stores from other
+    applications' SQLite files without changing them.
+    """
+    conn.execute(
+        "CREATE TABLE store_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute("INSERT INTO store_meta (key, value) VALUES ('secret', ?)", [os.urandom(32)])
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 #: MIGRATIONS[n] brings a store from version n to n + 1.
-MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [_migrate_to_1]
+MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -10,26 +10,21 @@ helix-lsp is refused, never rewritten.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from helix_lsp.session.errors import ConflictError, StorageError
-from helix_lsp.session.model import Mode, SessionRecord, Status
+from helix_lsp.session import rows, storefile
+from helix_lsp.session.errors import ConflictError, StorageError, damaged_store_message
+from helix_lsp.session.rows import COLUMNS, FIELDS
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
 
 APP_NAME: Final = "helix-lsp"
 DB_ENV: Final = "HELIX_LSP_DB"
 BUSY_TIMEOUT_MS: Final = 5000
-
-COLUMNS: Final = (
-    "id, name, mode, status, project, description, tags, metadata, context, created_at, "
-    "updated_at, started_at, last_paused_at, ended_at, failure_reason, active_ms, "
-    "active_since, version, seq"
-)
+SECRET_BYTES: Final = 32
 
 
 def default_db_path() -> Path:
@@ -40,21 +35,6 @@ def default_db_path() -> Path:
     import platformdirs  # imported late: only the default path needs it
 
     return platformdirs.user_data_path(APP_NAME) / "sessions.db"
-
-
-def _prepare_file(path: Path, *, private_dir: bool) -> None:
-    """Create the folder (0700) and the file (0600) before SQLite does."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
-    elif private_dir:
-        with contextlib.suppress(OSError):
-            os.chmod(folder, 0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
 
 
 def _writable(path: Path) -> bool:
@@ -92,26 +72,38 @@ def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | Confl
 
 
 class Store:
-    """An open store file: connection, schema, transactions, row mapping.
+    """An open store file: connection, schema, transactions.
 
     A store that cannot be written (a read-only file or folder, a schema from a
-    newer helix-lsp) still opens for reading: ``read_only_reason`` says why,
-    and every write is refused with that sentence before anything is touched.
+    newer helix-lsp, a damaged file) still opens for reading:
+    ``read_only_reason`` says why, and every write is refused with that
+    sentence before anything is touched. With ``verify``, the file is checked
+    once (``PRAGMA quick_check``) before the first write, so that nothing is
+    ever written into a torn page.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        default = path is None
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        verify: bool = True,
+    ) -> None:
         target = default_db_path() if path is None else path
         self.path = str(target)
         self.read_only_reason: str | None = None
+        self.warnings: list[str] = []
+        self._refusal: str | None = None
+        self._verified = not verify
+        self._view: storefile.ReadOnlyView | None = None
+        self._secret: bytes | None = None
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         try:
             if not memory:
-                _prepare_file(Path(self.path), private_dir=default)
-                if not _writable(Path(self.path)):
-                    self.read_only_reason = f"the session store {self.path} is read-only"
-            self.conn = self._connect(read_only=self.read_only_reason is not None)
+                self._open_file(Path(self.path), create)
+            self.conn = self._connect(read_only=self.read_only_reason is not None, memory=memory)
         except (OSError, sqlite3.Error) as err:
+            self._close_view()
             detail = getattr(err, "strerror", None) or err
             raise StorageError(f"cannot open the session store {self.path}: {detail}.") from err
         try:
@@ -119,35 +111,57 @@ class Store:
             if self.read_only_reason is None:
                 self._migrate()
         except sqlite3.Error as err:
-            self.conn.close()
+            self.close()
             raise describe_sqlite_error(err, self.path) from err
         except StorageError:
-            self.conn.close()
+            self.close()
             raise
 
-    def _connect(self, *, read_only: bool) -> sqlite3.Connection:
-        if not read_only:
+    def _open_file(self, file: Path, create: bool) -> None:
+        """Look before opening: refuse what is not ours, create only what is missing."""
+        state = storefile.check_path(file, create=create)
+        if state is storefile.FileState.STORE:
+            state = storefile.recognise(file)
+            if state is storefile.FileState.EMPTY and not create:
+                raise StorageError(
+                    f"the session store {file} holds no sessions yet; "
+                    "it is filled by the first change."
+                )
+        if state is storefile.FileState.MISSING:
+            storefile.prepare(file)
+        elif (warning := storefile.permission_warning(file)) is not None:
+            self.warnings.append(warning)
+        if not _writable(file):
+            self.read_only_reason = f"the session store {self.path} is read-only"
+
+    def _connect(self, *, read_only: bool, memory: bool) -> sqlite3.Connection:
+        if not read_only or memory:
             return sqlite3.connect(
                 self.path,
                 isolation_level=None,
                 check_same_thread=False,
                 timeout=BUSY_TIMEOUT_MS / 1000,
             )
-        uri = Path(self.path).resolve().as_uri()
-        for flags in ("?mode=ro", "?mode=ro&immutable=1"):
-            conn = sqlite3.connect(
-                uri + flags,
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
+        try:
+            self._view = storefile.ReadOnlyView(Path(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+            self._view.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except OSError:  # no room for a private copy: the file alone, said to be stale
+            self._close_view()
+            self._view = storefile.ReadOnlyView(Path(self.path), wal=False)
+            self.warnings.append(
+                f"the session store {self.path} has changes in its -wal file that cannot be "
+                "read here (its -shm file is missing and its folder is read-only); what is "
+                "shown may be out of date."
             )
-            try:  # a WAL store in a read-only folder opens only as immutable
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                return conn
-            except sqlite3.OperationalError:
-                conn.close()
-        raise StorageError(f"cannot read the session store {self.path}.")
+        except sqlite3.Error as err:
+            self._close_view()
+            raise StorageError(f"cannot read the session store {self.path} ({err}).") from err
+        return self._view.conn
+
+    def _close_view(self) -> None:
+        if self._view is not None:
+            self._view.close()
+            self._view = None
 
     def _configure(self, memory: bool) -> None:
         conn = self.conn
@@ -169,6 +183,15 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:  # a migration rewrites a store with sessions: never a damaged one
+            problem = self.check_integrity()
+            self._verified = True
+            if problem is not None:
+                self.refuse(damaged_store_message(self.path, problem))
+                return
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for step in range(version, SCHEMA_VERSION):
@@ -177,13 +200,31 @@ class Store:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
-        self.conn.close()
+        conn = getattr(self, "conn", None)
+        if conn is not None and self._view is None:
+            conn.close()
+        self._close_view()
+
+    def refuse(self, reason: str) -> None:
+        """Refuse every write from now on: ``reason`` is a clause, or a whole sentence."""
+        self.read_only_reason = reason.rstrip(".")
+        self._refusal = reason if reason.endswith(".") else None
+
+    def _verify(self) -> None:
+        """Check the file once before the first write; a damaged one refuses every write."""
+        if self._verified:
+            return
+        self._verified = True
+        problem = self.check_integrity()
+        if problem is not None:
+            self.refuse(damaged_store_message(self.path, problem))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: taken at once (IMMEDIATE), all or nothing."""
+        self._verify()
         if self.read_only_reason is not None:
-            raise StorageError(f"{self.read_only_reason}; nothing was changed.")
+            raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
@@ -197,6 +238,31 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise describe_sqlite_error(exc, self.path) from exc
             raise
+
+    def secret(self) -> bytes:
+        """The store's own random secret (``store_meta``), created with the store.
+
+        A store this process cannot write and that has none yet (schema
+        version 1 in a read-only folder) gets one for this process only:
+        nothing derived from it can be stored there anyway.
+        """
+        if self._secret is None:
+            row = None
+            with contextlib.suppress(sqlite3.OperationalError):  # no table: schema version 1
+                row = self.conn.execute(
+                    "SELECT value FROM store_meta WHERE key = 'secret'"
+                ).fetchone()
+            if row is None and self.read_only_reason is None:
+                with self.transaction() as conn:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('secret', ?)",
+                        [os.urandom(SECRET_BYTES)],
+                    )
+                    row = conn.execute(
+                        "SELECT value FROM store_meta WHERE key = 'secret'"
+                    ).fetchone()
+            self._secret = os.urandom(SECRET_BYTES) if row is None else bytes(row[0])
+        return self._secret
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -251,120 +317,11 @@ class Store:
             raise describe_sqlite_error(err, self.path) from err
         return value
 
-    # -- rows -----------------------------------------------------------------
+    # -- rows: kept here for the modules that map rows through the store --------
 
-    @staticmethod
-    def to_record(row: tuple[Any, ...]) -> SessionRecord:
-        return SessionRecord(
-            id=row[0],
-            name=row[1],
-            mode=Mode(row[2]),
-            status=Status(row[3]),
-            project=row[4],
-            description=row[5],
-            tags=json.loads(row[6]),
-            metadata=json.loads(row[7]),
-            context=json.loads(row[8]),
-            created_at=row[9],
-            updated_at=row[10],
-            started_at=row[11],
-            last_paused_at=row[12],
-            ended_at=row[13],
-            failure_reason=row[14],
-            active_ms=row[15],
-            active_since=row[16],
-            version=row[17],
-            seq=row[18],
-        )
-
-    @staticmethod
-    def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
-        cur = conn.execute(
-            f"INSERT INTO sessions ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
-            (
-                rec.id,
-                rec.name,
-                rec.mode.value,
-                rec.status.value,
-                rec.project,
-                rec.description,
-                _dump(rec.tags),
-                _dump(rec.metadata),
-                _dump(rec.context),
-                rec.created_at,
-                rec.updated_at,
-                rec.started_at,
-                rec.last_paused_at,
-                rec.ended_at,
-                rec.failure_reason,
-                rec.active_ms,
-                rec.active_since,
-                rec.version,
-            ),
-        )
-        assert cur.lastrowid is not None
-        rec.seq = cur.lastrowid
-        conn.executemany(
-            "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)",
-            [(t, rec.seq, rec.created_at) for t in rec.tags],
-        )
-
-    @staticmethod
-    def update(conn: sqlite3.Connection, rec: SessionRecord, before: SessionRecord) -> None:
-        """Write what changed from ``before`` to ``rec``, bumping the version.
-
-        Only changed columns are written (a transition does not re-serialise
-        tags, metadata and context), and the tag index is kept in step.
-        """
-        rec.version = before.version + 1
-        columns = ["version = ?"]
-        values: list[object] = [rec.version]
-        for name, encode in _UPDATABLE:
-            new = getattr(rec, name)
-            if new != getattr(before, name):
-                columns.append(f"{name} = ?")
-                values.append(encode(new))
-        conn.execute(f"UPDATE sessions SET {', '.join(columns)} WHERE seq = ?", [*values, rec.seq])
-        if before.tags != rec.tags:
-            gone = [t for t in before.tags if t not in rec.tags]
-            new_tags = [t for t in rec.tags if t not in before.tags]
-            conn.executemany(
-                "DELETE FROM session_tags WHERE tag = ? AND seq = ?",
-                [(t, rec.seq) for t in gone],
-            )
-            conn.executemany(
-                "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)",
-                [(t, rec.seq, rec.created_at) for t in new_tags],
-            )
+    to_record = staticmethod(rows.to_record)
+    insert = staticmethod(rows.insert)
+    update = staticmethod(rows.update)
 
 
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _same(value: object) -> object:
-    return value
-
-
-def _enum(value: Mode | Status) -> str:
-    return str(value.value)
-
-
-#: Columns ``Store.update`` may write, with how each value is stored.
-_UPDATABLE: Final[list[tuple[str, Callable[[Any], object]]]] = [
-    ("name", _same),
-    ("mode", _enum),
-    ("status", _enum),
-    ("project", _same),
-    ("description", _same),
-    ("tags", _dump),
-    ("metadata", _dump),
-    ("context", _dump),
-    ("updated_at", _same),
-    ("started_at", _same),
-    ("last_paused_at", _same),
-    ("ended_at", _same),
-    ("failure_reason", _same),
-    ("active_ms", _same),
-    ("active_since", _same),
-]
+__all__ = ["COLUMNS", "FIELDS", "Store", "default_db_path", "describe_sqlite_error"]

@@ -1,0 +1,112 @@
+"""Session rows by column name: one list of columns for SELECT, INSERT and reading back.
+
+``FIELDS`` names the columns of ``sessions`` in the order every query selects
+them (``COLUMNS``), so a row read anywhere maps onto a ``SessionRecord`` by
+name, and an insert writes exactly the columns it names.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+from helix_lsp.session.model import Mode, SessionRecord, Status
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def _enum(value: Mode | Status) -> str:
+    return str(value.value)
+
+
+#: Every stored column but ``seq``, with how its value is written.
+_ENCODE: Final[dict[str, Callable[[Any], object]]] = {
+    "id": _same,
+    "name": _same,
+    "mode": _enum,
+    "status": _enum,
+    "project": _same,
+    "description": _same,
+    "tags": _dump,
+    "metadata": _dump,
+    "context": _dump,
+    "created_at": _same,
+    "updated_at": _same,
+    "started_at": _same,
+    "last_paused_at": _same,
+    "ended_at": _same,
+    "failure_reason": _same,
+    "active_ms": _same,
+    "active_since": _same,
+    "version": _same,
+}
+
+#: How a stored column turns back into the record's value.
+_DECODE: Final[dict[str, Callable[[Any], object]]] = {
+    "mode": Mode,
+    "status": Status,
+    "tags": json.loads,
+    "metadata": json.loads,
+    "context": json.loads,
+}
+
+#: The columns every query selects, in this order (``seq`` last).
+FIELDS: Final[tuple[str, ...]] = (*_ENCODE, "seq")
+COLUMNS: Final = ", ".join(FIELDS)
+
+_INSERT: Final = (
+    f"INSERT INTO sessions ({', '.join(_ENCODE)}) VALUES ({', '.join('?' * len(_ENCODE))})"
+)
+_INSERT_TAG: Final = "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)"
+
+#: Columns ``update`` may write (not the identity, the version or the order).
+_UPDATABLE: Final = tuple(name for name in _ENCODE if name not in ("id", "created_at", "version"))
+
+
+def to_record(row: Sequence[Any]) -> SessionRecord:
+    """A row selected as ``COLUMNS`` (a tuple or ``sqlite3.Row``) as a record."""
+    values = dict(zip(FIELDS, row, strict=True))
+    for name, decode in _DECODE.items():
+        values[name] = decode(values[name])
+    return SessionRecord(**values)
+
+
+def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
+    """Add ``rec`` and its tag index; ``rec.seq`` becomes the new row's."""
+    cur = conn.execute(_INSERT, [encode(getattr(rec, name)) for name, encode in _ENCODE.items()])
+    assert cur.lastrowid is not None
+    rec.seq = cur.lastrowid
+    conn.executemany(_INSERT_TAG, [(t, rec.seq, rec.created_at) for t in rec.tags])
+
+
+def update(conn: sqlite3.Connection, rec: SessionRecord, before: SessionRecord) -> None:
+    """Write what changed from ``before`` to ``rec``, bumping the version.
+
+    Only changed columns are written (a transition does not re-serialise
+    tags, metadata and context), and the tag index is kept in step.
+    """
+    rec.version = before.version + 1
+    columns = ["version = ?"]
+    values: list[object] = [rec.version]
+    for name in _UPDATABLE:
+        new = getattr(rec, name)
+        if new != getattr(before, name):
+            columns.append(f"{name} = ?")
+            values.append(_ENCODE[name](new))
+    conn.execute(f"UPDATE sessions SET {', '.join(columns)} WHERE seq = ?", [*values, rec.seq])
+    if before.tags != rec.tags:
+        gone = [t for t in before.tags if t not in rec.tags]
+        new_tags = [t for t in rec.tags if t not in before.tags]
+        conn.executemany(
+            "DELETE FROM session_tags WHERE tag = ? AND seq = ?",
+            [(t, rec.seq) for t in gone],
+        )
+        conn.executemany(_INSERT_TAG, [(t, rec.seq, rec.created_at) for t in new_tags])
