@@ -12,14 +12,16 @@ caller's connection and transaction, so a change checks the row it writes.
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
 from helix_lsp.session import validation
-from helix_lsp.session.errors import InvalidArgumentError, NotFoundError
-from helix_lsp.session.model import SessionRecord
+from helix_lsp.session.errors import InvalidArgumentError, NotFoundError, StorageError
+from helix_lsp.session.model import MAX_MS, MIN_MS, Mode, SessionRecord, Status
 from helix_lsp.session.store import COLUMNS, Store
 
 FINAL: Final = "('completed', 'failed')"
@@ -30,12 +32,124 @@ def default_project() -> str:
     return Path.cwd().name or "default"
 
 
-def one(conn: sqlite3.Connection, where: str, params: Iterable[object]) -> SessionRecord | None:
-    """The first session matching ``where`` (which may end in ORDER BY), or None."""
-    row = conn.execute(
-        f"SELECT {COLUMNS} FROM sessions WHERE {where} LIMIT 1", list(params)
-    ).fetchone()
-    return None if row is None else Store.to_record(row)
+_NAMES: Final = tuple(c.strip() for c in COLUMNS.split(","))
+_TIMES: Final = ("started_at", "last_paused_at", "ended_at", "active_since")
+_log = logging.getLogger("helix_lsp.session")
+
+
+def _bad_column(rec: SessionRecord) -> str | None:
+    """The first field of a decoded row that a session could not hold, or None."""
+    for name in ("id", "name", "project"):
+        if not isinstance(getattr(rec, name), str):
+            return name
+    if not isinstance(rec.tags, list) or not all(isinstance(t, str) for t in rec.tags):
+        return "tags"
+    for name in ("metadata", "context"):
+        values = getattr(rec, name)
+        if not isinstance(values, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in values.items()
+        ):
+            return name
+    for name in ("description", "failure_reason"):
+        if not isinstance(getattr(rec, name), (str, type(None))):
+            return name
+    for name in ("created_at", "updated_at"):
+        value = getattr(rec, name)
+        if type(value) is not int or not MIN_MS <= value <= MAX_MS:
+            return name
+    for name in _TIMES:
+        value = getattr(rec, name)
+        if value is not None and (type(value) is not int or not MIN_MS <= value <= MAX_MS):
+            return name
+    active = rec.active_ms
+    if type(active) is not int or not 0 <= active <= validation.MAX_ACTIVE_MS:
+        return "active_ms"
+    return None
+
+
+def read(row: Sequence[object]) -> SessionRecord:
+    """The session a row holds, or a ``StorageError`` naming the row and the column.
+
+    A row written by another program (or damaged) must not break every
+    listing and status push: callers that show many sessions skip what this
+    refuses (see ``readable``); a lookup of that one session reports it.
+    """
+    try:
+        rec: SessionRecord | None = Store.to_record(row)
+    except (ValueError, TypeError, KeyError):
+        rec = None
+    bad = None if rec is None else _bad_column(rec)
+    if rec is not None and bad is None:
+        return rec
+    values = dict(zip(_NAMES, row, strict=False))
+    if bad is None:
+        decoded = ("mode", "status", "tags", "metadata", "context")
+        bad = next((n for n in decoded if not _decodes(n, values.get(n))), "a")
+    shown = repr(values.get(bad, ""))
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    sid = values.get("id")
+    raise StorageError(
+        f"session {sid if isinstance(sid, str) else repr(sid)} cannot be read: its {bad} "
+        f"column holds {shown}; delete it, or restore it from an export."
+    )
+
+
+def _decodes(column: str, value: object) -> bool:
+    try:
+        if column == "mode":
+            Mode(value)
+        elif column == "status":
+            Status(value)
+        else:
+            json.loads(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+Problems = dict[str, str]
+"""Session id -> why its row cannot be read: what a manager has skipped so far."""
+
+
+def readable(rows: Iterable[Sequence[object]], problems: Problems) -> Iterator[SessionRecord]:
+    """The rows that can be read as sessions; the others are noted in ``problems``."""
+    for row in rows:
+        try:
+            rec = read(row)
+        except StorageError as err:
+            sid = str(row[0])
+            if sid not in problems:
+                _log.warning("%s", err.message)
+            problems[sid] = err.message
+            continue
+        if problems and rec.id in problems:
+            del problems[rec.id]  # mended meanwhile
+        yield rec
+
+
+def one(
+    conn: sqlite3.Connection,
+    where: str,
+    params: Iterable[object],
+    problems: Problems | None = None,
+) -> SessionRecord | None:
+    """The first session matching ``where`` (which may end in ORDER BY), or None.
+
+    With ``problems``, rows that cannot be read are noted there and passed
+    over; without, such a row raises ``StorageError``.
+    """
+    params = list(params)
+    sql = f"SELECT {COLUMNS} FROM sessions WHERE {where} LIMIT 1 OFFSET ?"
+    skipped = 0
+    while True:
+        row = conn.execute(sql, [*params, skipped]).fetchone()
+        if row is None:
+            return None
+        if problems is None:
+            return read(row)
+        for rec in readable([row], problems):
+            return rec
+        skipped += 1
 
 
 def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
@@ -55,28 +169,42 @@ def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
         ids = ", ".join(r[0] for r in rows)
         raise InvalidArgumentError(f"several open sessions are named {ref!r} ({ids}); use an id.")
     if rows:
-        return Store.to_record(rows[0])
+        return read(rows[0])
     rec = one(conn, "name = ? ORDER BY ended_at DESC, seq DESC", [ref])
     if rec is None:
         raise NotFoundError(f"no session has the id or name {ref!r}.")
     return rec
 
 
-def _newest_idle(conn: sqlite3.Connection, proj: str) -> SessionRecord | None:
-    return one(conn, "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC", [proj])
-
-
-def _open(conn: sqlite3.Connection, proj: str) -> SessionRecord | None:
-    """The project's active session, else its most recently paused one."""
-    return one(conn, "project = ? AND status = 'active'", [proj]) or one(
-        conn, "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC", [proj]
+def _newest_idle(
+    conn: sqlite3.Connection, proj: str, problems: Problems | None = None
+) -> SessionRecord | None:
+    return one(
+        conn,
+        "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC",
+        [proj],
+        problems,
     )
 
 
-def current_or_none(conn: sqlite3.Connection, project: str | None) -> SessionRecord | None:
+def _open(
+    conn: sqlite3.Connection, proj: str, problems: Problems | None = None
+) -> SessionRecord | None:
+    """The project's active session, else its most recently paused one."""
+    return one(conn, "project = ? AND status = 'active'", [proj], problems) or one(
+        conn,
+        "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC",
+        [proj],
+        problems,
+    )
+
+
+def current_or_none(
+    conn: sqlite3.Connection, project: str | None, problems: Problems | None = None
+) -> SessionRecord | None:
     """The project's current session: active, else last paused, else the idle one to start."""
     proj = validation.project(project if project is not None else default_project())
-    return _open(conn, proj) or _newest_idle(conn, proj)
+    return _open(conn, proj, problems) or _newest_idle(conn, proj, problems)
 
 
 def current(conn: sqlite3.Connection, project: str | None, action: str) -> SessionRecord:

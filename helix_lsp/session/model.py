@@ -12,7 +12,7 @@ import enum
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Final
 
 from helix_lsp.session.errors import InvalidArgumentError
 
@@ -125,8 +125,18 @@ def to_iso(ms: int | None) -> str | None:
     return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}.{milli:03d}Z"
 
 
+#: The timestamps a record may hold: 1970-01-01 up to the end of 9999 (UTC), so
+#: that every one prints as an ISO date and sums of them stay in 64 bits.
+MIN_MS: Final = 0
+MAX_MS: Final = 253_402_300_799_999
+
+
 def from_iso(value: object, field_name: str) -> int | None:
-    """Parse an ISO 8601 timestamp back to milliseconds (``None`` stays ``None``)."""
+    """Parse an ISO 8601 timestamp back to milliseconds (``None`` stays ``None``).
+
+    A time outside ``MIN_MS``..``MAX_MS`` in UTC is refused, even when its own
+    offset keeps it inside (``0001-01-01T00:00:00+01:00`` is in year 0 in UTC).
+    """
     if value is None:
         return None
     if not isinstance(value, str):
@@ -142,8 +152,13 @@ def from_iso(value: object, field_name: str) -> int | None:
         ) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    delta = dt - datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
+    delta = dt - _EPOCH
+    ms = delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
+    if not MIN_MS <= ms <= MAX_MS:
+        raise InvalidArgumentError(
+            f"{field_name} {value!r} is outside the years 1970 to 9999 (UTC)."
+        )
+    return ms
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from helix_lsp.session import validation
+from helix_lsp.session import lookup, validation
 from helix_lsp.session.model import Mode, SessionRecord, Status
-from helix_lsp.session.store import COLUMNS, Store
+from helix_lsp.session.store import COLUMNS
 
 
 def _values(raw: object, parse: Any) -> list[str]:
@@ -64,9 +64,16 @@ _S_COLUMNS = ", ".join("s." + c.strip() for c in COLUMNS.split(","))
 
 
 def page(
-    conn: sqlite3.Connection, flt: Filter, limit: int, offset: int
+    conn: sqlite3.Connection,
+    flt: Filter,
+    limit: int,
+    offset: int,
+    problems: lookup.Problems,
 ) -> tuple[list[SessionRecord], int]:
     """Records matching ``flt``, newest first, and how many match in all.
+
+    Rows that cannot be read are left out (and noted in ``problems``); the
+    total counts the rows that match, less those left out of this page.
 
     A tag filter walks the tag index (which carries ``created_at``) so that the
     newest tagged sessions come without sorting every session of that tag.
@@ -82,13 +89,13 @@ def page(
         f"SELECT {_S_COLUMNS} FROM {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
+    records = list(lookup.readable(rows, problems))
     if offset == 0 and len(rows) < limit:
-        total = len(rows)
-    else:
-        if clauses == ["t.tag = ?"]:  # the tag index alone can count
-            source = "session_tags t"
-        total = conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
-    return [Store.to_record(r) for r in rows], total
+        return records, len(records)
+    if clauses == ["t.tag = ?"]:  # the tag index alone can count
+        source = "session_tags t"
+    total = conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
+    return records, total - (len(rows) - len(records))
 
 
 @dataclass
@@ -130,18 +137,28 @@ class Stats:
         return result
 
 
+_STATUSES = frozenset(s.value for s in Status)
+_MODES = frozenset(m.value for m in Mode)
+
+
 def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
-    """One grouped scan of the store; open active intervals count up to ``at``."""
+    """One grouped scan of the store; open active intervals count up to ``at``.
+
+    Active time is summed with TOTAL (a float), which cannot overflow the way
+    an integer SUM would on rows written by another program.
+    """
     where, params = ("", []) if project is None else (" WHERE project = ?", [project])
     rows = conn.execute(
         "SELECT project, status, mode, COUNT(*), "
-        "SUM(active_ms + CASE WHEN active_since IS NULL THEN 0 "
+        "TOTAL(active_ms + CASE WHEN active_since IS NULL THEN 0 "
         "ELSE max(0, ? - active_since) END), SUM(started_at IS NOT NULL) "
         f"FROM sessions{where} GROUP BY project, status, mode",
         [at, *params],
     ).fetchall()
     result = Stats()
     for proj, status, mode, count, active_ms, started in rows:
+        if status not in _STATUSES or mode not in _MODES or not isinstance(proj, str):
+            continue  # a row no session could hold (see lookup.read)
         result.add(status, mode, count, active_ms or 0, started or 0)
         result.by_project.setdefault(proj, Stats()).add(
             status, mode, count, active_ms or 0, started or 0

@@ -8,8 +8,8 @@ is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
 from helix_lsp.session import validation
 from helix_lsp.session.errors import InvalidArgumentError
@@ -18,6 +18,8 @@ from helix_lsp.session.model import Mode, SessionRecord, Status, from_iso, now_m
 FORMAT: Final = "helix-lsp/sessions"
 FORMAT_VERSION: Final = 1
 MAX_IMPORT: Final = 100_000
+
+T = TypeVar("T")
 
 
 def snapshot(records: list[SessionRecord]) -> dict[str, Any]:
@@ -41,6 +43,44 @@ def _field(entry: Mapping[str, Any], key: str, where: str) -> Any:
     return entry[key]
 
 
+def _checked(where: str, check: Callable[..., T], *args: Any) -> T:
+    """``check(*args)``, its refusal prefixed with which session of the snapshot it is."""
+    try:
+        return check(*args)
+    except InvalidArgumentError as err:
+        raise InvalidArgumentError(f"{where}: {err.message}") from None
+
+
+def _tags(raw: object) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidArgumentError(f"tags must be a list of strings, not {type(raw).__name__}.")
+    return validation.tags(raw)
+
+
+def _active_ms(entry: Mapping[str, Any], rec: SessionRecord, where: str) -> int:
+    """Closed-interval active time: ``activeMs``, else derived from ``activeSeconds``."""
+    limit = validation.MAX_ACTIVE_MS
+    active_ms = entry.get("activeMs")
+    if active_ms is not None:
+        return _checked(where, lambda: validation.count(active_ms, "activeMs", maximum=limit))
+    seconds = entry.get("activeSeconds") or 0
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not 0 <= seconds <= limit / 1000  # also false for NaN
+    ):
+        raise InvalidArgumentError(
+            f"{where}: activeSeconds must be a number of seconds from 0 to {limit // 1000}."
+        )
+    total = round(seconds * 1000)
+    if rec.active_since is not None:
+        exported = _checked(where, from_iso, entry.get("exportedAt"), "exportedAt")
+        total -= max(0, (now_ms() if exported is None else exported) - rec.active_since)
+    return max(0, total)
+
+
 def _record(entry: object, index: int) -> SessionRecord:
     where = f"session {index + 1} of the snapshot"
     if not isinstance(entry, Mapping):
@@ -50,39 +90,38 @@ def _record(entry: object, index: int) -> SessionRecord:
         raise InvalidArgumentError(f"{where} has an invalid id.")
     rec = SessionRecord(
         id=sid,
-        name=validation.name(_field(entry, "name", where)),
-        mode=Mode.parse(_field(entry, "mode", where)),
-        status=Status.parse(_field(entry, "status", where)),
-        project=validation.project(_field(entry, "project", where)),
-        description=validation.optional_text(
-            entry.get("description"), "the description", validation.MAX_DESCRIPTION
+        name=_checked(where, validation.name, _field(entry, "name", where)),
+        mode=_checked(where, Mode.parse, _field(entry, "mode", where)),
+        status=_checked(where, Status.parse, _field(entry, "status", where)),
+        project=_checked(where, validation.project, _field(entry, "project", where)),
+        description=_checked(
+            where,
+            validation.optional_text,
+            entry.get("description"),
+            "the description",
+            validation.MAX_DESCRIPTION,
         ),
-        tags=validation.tags(entry.get("tags") or []),
-        metadata=validation.mapping(entry.get("metadata") or {}, "metadata"),
-        context=validation.mapping(entry.get("context") or {}, "context"),
-        failure_reason=validation.optional_text(
-            entry.get("failureReason"), "the failure reason", validation.MAX_REASON
+        tags=_checked(where, _tags, entry.get("tags")),
+        metadata=_checked(where, validation.mapping, entry.get("metadata"), "metadata"),
+        context=_checked(where, validation.mapping, entry.get("context"), "context"),
+        failure_reason=_checked(
+            where,
+            validation.optional_text,
+            entry.get("failureReason"),
+            "the failure reason",
+            validation.MAX_REASON,
         ),
     )
-    created = from_iso(_field(entry, "createdAt", where), f"{where}: createdAt")
+    created = _checked(where, from_iso, _field(entry, "createdAt", where), "createdAt")
     if created is None:
         raise InvalidArgumentError(f"{where} has no createdAt.")
     rec.created_at = created
-    rec.updated_at = from_iso(entry.get("updatedAt"), f"{where}: updatedAt") or created
-    rec.started_at = from_iso(entry.get("startedAt"), f"{where}: startedAt")
-    rec.last_paused_at = from_iso(entry.get("lastPausedAt"), f"{where}: lastPausedAt")
-    rec.ended_at = from_iso(entry.get("endedAt"), f"{where}: endedAt")
-    rec.active_since = from_iso(entry.get("activeSince"), f"{where}: activeSince")
-    active_ms = entry.get("activeMs")
-    if active_ms is None:
-        seconds = entry.get("activeSeconds") or 0
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise InvalidArgumentError(f"{where} has an invalid activeSeconds.")
-        active_ms = round(seconds * 1000)
-        if rec.active_since is not None:
-            exported = from_iso(entry.get("exportedAt"), where) or now_ms()
-            active_ms = max(0, active_ms - (exported - rec.active_since))
-    rec.active_ms = validation.count(active_ms, f"{where}: activeMs", maximum=2**53)
+    rec.updated_at = _checked(where, from_iso, entry.get("updatedAt"), "updatedAt") or created
+    rec.started_at = _checked(where, from_iso, entry.get("startedAt"), "startedAt")
+    rec.last_paused_at = _checked(where, from_iso, entry.get("lastPausedAt"), "lastPausedAt")
+    rec.ended_at = _checked(where, from_iso, entry.get("endedAt"), "endedAt")
+    rec.active_since = _checked(where, from_iso, entry.get("activeSince"), "activeSince")
+    rec.active_ms = _active_ms(entry, rec, where)
     _check_consistent(rec, where)
     return rec
 
@@ -98,31 +137,54 @@ def _check_consistent(rec: SessionRecord, where: str) -> None:
         raise InvalidArgumentError(f"{where} is {status.value} but its endedAt says otherwise.")
     if status is Status.FAILED and not rec.failure_reason:
         raise InvalidArgumentError(f"{where} failed but gives no failureReason.")
+    if rec.ended_at is not None and rec.started_at is not None and rec.ended_at < rec.started_at:
+        raise InvalidArgumentError(f"{where} ends (endedAt) before it starts (startedAt).")
 
 
-def parse(snapshot_doc: object) -> list[SessionRecord]:
-    """Every record of a snapshot, fully checked, or ``InvalidArgumentError``."""
+def check_header(snapshot_doc: object) -> Any:
+    """Refuse a document that is not a snapshot this release reads; its sessions' time."""
     if not isinstance(snapshot_doc, Mapping):
         raise InvalidArgumentError("the snapshot must be an object.")
     if snapshot_doc.get("format") != FORMAT:
         raise InvalidArgumentError(f"the snapshot's format is not {FORMAT!r}.")
     version = snapshot_doc.get("version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if (
+        isinstance(version, bool)
+        or not isinstance(version, int)
+        or not 1 <= version <= FORMAT_VERSION
+    ):
         raise InvalidArgumentError(
             f"the snapshot's version {version!r} is not one this helix-lsp reads ({FORMAT_VERSION})."
         )
+    exported = snapshot_doc.get("exportedAt")
+    from_iso(exported, "the snapshot's exportedAt")
+    return exported
+
+
+def read_entry(entry: object, index: int, exported_at: object = None) -> SessionRecord:
+    """Session ``index`` (0-based) of a snapshot as a checked record, or the refusal.
+
+    ``exported_at`` is the document's ``exportedAt``: an active session's
+    ``activeSeconds`` counted up to then.
+    """
+    if isinstance(entry, Mapping) and "exportedAt" not in entry and exported_at is not None:
+        entry = {**entry, "exportedAt": exported_at}
+    return _record(entry, index)
+
+
+def parse(snapshot_doc: object) -> list[SessionRecord]:
+    """Every record of a snapshot, fully checked, or ``InvalidArgumentError``."""
+    exported = check_header(snapshot_doc)
+    assert isinstance(snapshot_doc, Mapping)
     sessions = snapshot_doc.get("sessions")
     if not isinstance(sessions, list):
         raise InvalidArgumentError("the snapshot has no list of sessions.")
     if len(sessions) > MAX_IMPORT:
         raise InvalidArgumentError(f"a snapshot holds at most {MAX_IMPORT} sessions.")
-    exported = snapshot_doc.get("exportedAt")
     records = []
     seen: set[str] = set()
     for index, entry in enumerate(sessions):
-        if isinstance(entry, Mapping) and "exportedAt" not in entry and exported is not None:
-            entry = {**entry, "exportedAt": exported}
-        rec = _record(entry, index)
+        rec = read_entry(entry, index, exported)
         if rec.id in seen:
             raise InvalidArgumentError(f"the snapshot holds session {rec.id} twice.")
         seen.add(rec.id)

@@ -22,14 +22,14 @@ MAX_VALUE: Final = 4096
 MAX_KEYS: Final = 256
 MAX_DESCRIPTION: Final = 4000
 MAX_REASON: Final = 2000
+MAX_ACTIVE_MS: Final = 3_155_760_000_000
+"""A century of active time in ms: more than anyone works, and far inside 64-bit sums."""
 
 #: What a name, tag, project or key may not hold: C0 and C1 controls (U+009B
 #: starts a terminal escape on its own), bidi overrides and isolates (they make
 #: a name read differently from what it is) and zero-width characters (two
 #: names that look the same would differ).
-_INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
-)
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 _NUL = re.compile("\x00")
