@@ -25,15 +25,11 @@ INSTRUCTIONS = (
 )
 
 
-def build(manager: SessionManager, watcher_manager: SessionManager, project: str) -> MCPServer[Any]:
-    """An MCP server on ``manager``'s store for ``project``; call inside an event loop.
-
-    ``watcher_manager`` is a second manager on the same file, used only to
-    notice changes (see :mod:`helix_lsp.mcp.watch`).
-    """
+def build(manager: SessionManager, project: str) -> MCPServer[Any]:
+    """An MCP server on ``manager``'s store for ``project``; call inside an event loop."""
     access = Access(manager, project)
     bus = InMemorySubscriptionBus()
-    watcher = watch.Watcher(access, Access(watcher_manager, project), bus)
+    watcher = watch.Watcher(access, bus)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Any]) -> AsyncIterator[None]:
@@ -62,10 +58,10 @@ def build(manager: SessionManager, watcher_manager: SessionManager, project: str
 
 def serve(db: str | None, project: str) -> int:
     """Serve MCP on stdin/stdout until the client closes it."""
-    with SessionManager(db) as manager, SessionManager(manager.path) as watcher_manager:
+    with SessionManager(db) as manager:
 
         async def main() -> None:
-            await build(manager, watcher_manager, project).run_stdio_async()
+            await build(manager, project).run_stdio_async()
 
         anyio.run(main)
     return 0

@@ -3,13 +3,17 @@
 Any process may change the store (an editor's language server, the CLI,
 this server's own tools), so the watcher looks at the store itself: while
 at least one resource is subscribed, it reads SQLite's ``data_version``
-(``SessionManager.data_version()``, on a connection of its own that never
-writes, so every commit counts) about once a second, and at once after a
-tool of this server changed something. When the version moved, it compares
-each subscribed resource's fingerprint (session id, ``updated_at``, status)
-with the last one seen and sends ``notifications/resources/updated`` for
-those that differ; the passing of time alone is not a change. With no
-subscriber it reads nothing.
+(``SessionManager.data_version()``, which moves when another connection
+commits) about once a second, and checks at once after a tool of this server
+changed something (its own commits do not move its own ``data_version``).
+When something changed, it compares each subscribed resource's fingerprint
+(session id, ``updated_at``, status) with the last one seen and sends
+``notifications/resources/updated`` for those that differ; the passing of time
+alone is not a change. With no subscriber it reads nothing.
+
+The process keeps a single manager (one connection) on the store: opening
+a second one on the same file would make the first miss other processes'
+commits (see the MCP page of the documentation).
 
 Subscriptions arrive in both of the protocol's forms: ``resources/subscribe``
 (protocol versions up to 2025-11-25, what clients use today) and
@@ -46,9 +50,8 @@ POLL_SECONDS: Final = 1.0
 class Watcher:
     """Who is subscribed to what, and the loop that notices changes for them."""
 
-    def __init__(self, served: Access, store: Access, bus: SubscriptionBus) -> None:
-        self._served = served  # the tools' access: its ``changed`` event wakes the loop
-        self._store = store  # a read-only watcher connection on the same file
+    def __init__(self, store: Access, bus: SubscriptionBus) -> None:
+        self._store = store  # shared with the tools: their ``changed`` event wakes the loop
         self._bus = bus
         #: resources/subscribe: uri -> the connection's session (stdio has one connection)
         self._subscribed: dict[str, ServerSession] = {}
@@ -114,11 +117,14 @@ class Watcher:
     async def run(self) -> None:
         """Until cancelled: wait for a tick or a tool's change, then check the store."""
         while True:
+            changed_here = False
             with anyio.move_on_after(POLL_SECONDS):
-                await self._served.changed.wait()
-            await self.check()
+                await self._store.changed.wait()
+                changed_here = True
+            await self.check(changed_here)
 
-    async def check(self) -> None:
+    async def check(self, changed_here: bool = False) -> None:
+        """Notify the subscribers of every resource that differs from when last seen."""
         uris = self.uris()
         for gone in set(self._seen) - uris:
             del self._seen[gone]
@@ -126,7 +132,7 @@ class Watcher:
             self._version = None
             return
         version = await self._store.call(self._store.manager.data_version)
-        if version == self._version:
+        if version == self._version and not changed_here:
             return
         self._version = version
         for uri in sorted(uris):
