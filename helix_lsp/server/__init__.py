@@ -2,14 +2,17 @@
 
 ``run_server`` is what ``helix-lsp`` (and ``python -m helix_lsp``) calls.
 stdout carries the protocol and nothing else: logs go to the client as
-``window/logMessage`` and, with ``log_file``, to that file.
+``window/logMessage`` and, with ``log_file``, to that file (created 0600:
+it names the user's projects and stores).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -35,8 +38,10 @@ class _ClientLogHandler(logging.Handler):
             return
         self._busy = True  # never recurse if sending itself logs
         try:
+            from lsprotocol.types import LogMessageParams, MessageType
+
             kind = next((t for lvl, t in self._TYPES.items() if record.levelno >= lvl), 4)
-            self._server.send("window/logMessage", {"type": kind, "message": self.format(record)})
+            self._server.window_log_message(LogMessageParams(MessageType(kind), self.format(record)))
         except Exception:
             pass
         finally:
@@ -52,6 +57,7 @@ def _setup_logging(server: HelixServer, log_file: str | None) -> None:
     pygls_log.setLevel(logging.WARNING)
     pygls_log.propagate = False
     if log_file:
+        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter(_FORMAT))
         ours.addHandler(handler)
@@ -66,8 +72,9 @@ def run_server(
     tcp: tuple[str, int] | None,
     log_file: str | None,
     stock_transport: bool = False,
+    socket_path: str | None = None,
 ) -> None:
-    """Serve one client over stdio (default) or TCP until it exits.
+    """Serve one client over stdio (default), TCP or a Unix socket until it exits.
 
     ``db`` overrides every other way of choosing the store (``dbPath``,
     ``$HELIX_LSP_DB``, the default path). ``stock_transport`` uses pygls' own
@@ -82,19 +89,20 @@ def run_server(
     thresholds = gc.get_threshold()
     gc.set_threshold(10_000, 1_000, 1_000)
     try:
-        from helix_lsp.server.app import create_server, direct_handler
-        from helix_lsp.server.transport import run_stdio, run_tcp
+        from helix_lsp.server.app import create_server
+        from helix_lsp.server.transport import run_socket, run_stdio, run_tcp
 
         server = create_server(db)
     finally:
         gc.freeze()
         gc.set_threshold(*thresholds)
     _setup_logging(server, log_file)
-    direct = None if stock_transport else direct_handler(server)
-    if tcp is not None:
-        code = run_tcp(server, direct, tcp[0], tcp[1])
+    if socket_path is not None:
+        code = run_socket(server, Path(socket_path).expanduser().absolute())
+    elif tcp is not None:
+        code = run_tcp(server, tcp[0], tcp[1])
     else:
-        code = run_stdio(server, direct, stock=stock_transport)
+        code = run_stdio(server, stock=stock_transport)
     state = server.state
     if state is not None:  # end of input without shutdown/exit: keep the positions
         try:

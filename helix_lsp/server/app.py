@@ -2,69 +2,67 @@
 
 Handlers stay a few lines each: they turn LSP parameters into a call on
 :class:`~helix_lsp.server.state.ServerState` or
-:func:`~helix_lsp.server.commands.execute`. The transport's direct path
-(:func:`direct_handler`) reaches the same functions without pygls' generic
-message objects, so both paths behave identically.
+:func:`~helix_lsp.server.commands.execute`. helix-lsp's own messages reach
+the same functions through the protocol's short path
+(:mod:`helix_lsp.server.protocol`), so both paths behave identically.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 import os
 import threading
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 
+from helix_lsp import __version__
 from helix_lsp.server import commands
+from helix_lsp.server.auth import check_client_store_path
+from helix_lsp.server.errors import error_payload, not_initialized, short
 from helix_lsp.server.options import parse_options
-from helix_lsp.server.params import error_payload, unknown_command
+from helix_lsp.server.protocol import CURSOR_MOVED, HelixProtocol
 from helix_lsp.server.state import ServerState
 from helix_lsp.server.status import STATUS
-from helix_lsp.server.transport import Direct, send_json
-from helix_lsp.session import InvalidArgumentError, SessionError, SessionManager
+from helix_lsp.session import SessionError, SessionManager
 
 log = logging.getLogger("helix_lsp.server")
-
-CURSOR_MOVED = "helix/cursorMoved"
-#: Requests answered with "no results" only to learn where the cursor is.
-FALLBACK_PROVIDERS = (
-    lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT,
-    lsp.TEXT_DOCUMENT_HOVER,
-    lsp.TEXT_DOCUMENT_CODE_ACTION,
-)
-
-try:
-    from importlib.metadata import version as _dist_version
-
-    VERSION = _dist_version("helix-lsp")
-except Exception:  # running from a source tree
-    VERSION = "0.1.0"
 
 
 class HelixServer(LanguageServer):
     """pygls' server plus the session state created on ``initialize``."""
 
+    protocol: HelixProtocol
+
     def __init__(self, db: str | None) -> None:
-        super().__init__("helix-lsp", VERSION)
+        super().__init__(
+            "helix-lsp", __version__, protocol_cls=HelixProtocol,
+            converter_factory=default_converter,
+        )
         self.db = db
         self.state: ServerState | None = None
         self.broken: SessionError | None = None  # why the store could not be opened
-        self.fallbacks = True
+        self.fallbacks = False
+        self.shut_down = False
+        #: a client on a socket: its ``dbPath`` may only use the user's own folders
+        self.remote = False
 
     def send(self, method: str, params: dict[str, Any]) -> None:
         """A server-to-client notification from plain JSON values."""
-        send_json(self.protocol, {"jsonrpc": "2.0", "method": method, "params": params})
+        self.protocol.notify(method, params)
 
     def need_state(self) -> ServerState:
         """The state, for commands; a store that cannot be opened refuses them all."""
         if self.state is None:
             if self.broken is not None:
                 raise type(self.broken)(str(self.broken))
-            raise JsonRpcException("the server is not initialized yet.", -32002)
+            raise not_initialized()
         return self.state
 
     def tracking(self) -> ServerState | None:
@@ -74,72 +72,40 @@ class HelixServer(LanguageServer):
 
     def show(self, kind: int, message: str) -> None:
         """``window/showMessage``: 1 error, 2 warning."""
-        self.send("window/showMessage", {"type": kind, "message": message})
+        self.window_show_message(lsp.ShowMessageParams(lsp.MessageType(kind), message))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls' report of a failure outside a request: logged briefly, not shown."""
+        if source is FeatureRequestError:
+            return  # the request's error reply already says it
+        log.error("%s: %s", type(error).__name__, short(str(error), 200))
 
 
 def _store_path(server: HelixServer, option: str | None) -> str | None:
     """``--db``, then ``dbPath``, then ``$HELIX_LSP_DB``, else the core's default."""
-    return server.db or option or os.environ.get("HELIX_LSP_DB") or None
+    if server.db:
+        return server.db
+    if option:
+        if server.remote:
+            check_client_store_path(option)
+        return option
+    return os.environ.get("HELIX_LSP_DB") or None
 
 
 def run_command(server: HelixServer, name: str, arguments: Any) -> Any:
-    """A workspace command through pygls: errors become JSON-RPC error replies."""
+    """A workspace command through pygls' own path (``--stock-transport``)."""
     try:
-        return commands.execute(server.need_state(), name, arguments)
-    except JsonRpcException:
-        raise
+        result = commands.execute(server.need_state(), name, arguments)
+        if isinstance(result, commands.Streamed):
+            buffer = io.BytesIO()
+            result.produce(buffer)
+            return json.loads(buffer.getvalue())
+        return result
     except Exception as err:
-        if not isinstance(err, SessionError):
+        if not isinstance(err, SessionError | JsonRpcException):
             log.exception("%s failed", name)
         payload = error_payload(err)
         raise JsonRpcException(payload["message"], payload["code"], payload["data"]) from err
-
-
-def direct_handler(server: HelixServer) -> Direct:
-    """The transport's direct path for our notification and commands."""
-
-    features = server.protocol.fm
-
-    def known(method: object) -> bool:
-        return isinstance(method, str) and (
-            method in features.features or method in features.builtin_features
-        )
-
-    def direct(msg: dict[str, Any]) -> bool:
-        state = server.state
-        if server.protocol._shutdown or (state is None and server.broken is None):
-            return False  # let pygls apply its own rules
-        method = msg.get("method")
-        if "id" in msg and "method" in msg and not known(method):
-            send_json(server.protocol, {"jsonrpc": "2.0", "id": msg["id"], "error": {
-                "code": -32601, "message": f"helix-lsp has no method {str(method)[:80]!r}.",
-                "data": {"kind": "invalid_argument"},
-            }})
-            return True
-        if method == CURSOR_MOVED and "id" not in msg:
-            tracking = server.tracking()
-            if tracking is not None:
-                tracking.cursor_params(msg.get("params"))
-            return True
-        if method != lsp.WORKSPACE_EXECUTE_COMMAND or "id" not in msg:
-            return False
-        params = msg.get("params")
-        reply: dict[str, Any] = {"jsonrpc": "2.0", "id": msg["id"]}
-        try:
-            if not isinstance(params, dict):
-                raise InvalidArgumentError("workspace/executeCommand needs {command, arguments}.")
-            name = params.get("command")
-            if name not in commands.COMMANDS:
-                raise unknown_command(name)
-            reply["result"] = commands.execute(server.need_state(), name, params.get("arguments"))
-        except Exception as err:
-            if not isinstance(err, SessionError):
-                log.exception("workspace/executeCommand failed")
-            reply["error"] = error_payload(err)
-        send_json(server.protocol, reply)
-        return True
-
-    return direct
 
 
 def _check_store_in_background(server: HelixServer, state: ServerState) -> None:
@@ -178,10 +144,8 @@ def create_server(db: str | None) -> HelixServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: HelixServer, params: lsp.InitializeParams) -> None:
         options = parse_options(params.initialization_options)
-        ls.fallbacks = not options.cursor_notifications
-        if not ls.fallbacks:  # not advertised: the client keeps its own highlight etc.
-            for method in FALLBACK_PROVIDERS:
-                ls.protocol.fm.features.pop(method, None)
+        if not options.cursor_notifications:  # the cursor is learnt from these requests
+            _register_fallbacks(ls)
         try:
             mgr = SessionManager(_store_path(ls, options.db_path))
         except SessionError as err:  # serve anyway: every command says what is wrong
@@ -206,6 +170,7 @@ def create_server(db: str | None) -> HelixServer:
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: HelixServer, params: None) -> None:
+        ls.shut_down = True
         if ls.state is not None:
             ls.state.close()
 
@@ -243,6 +208,22 @@ def create_server(db: str | None) -> HelixServer:
         else:
             state.activity(uri)
 
+    for name in commands.COMMANDS:
+        _register_command(server, name)
+    return server
+
+
+def _register_fallbacks(server: HelixServer) -> None:
+    """Hover, highlight and code actions that answer "nothing" but tell where the cursor is.
+
+    Registered while ``initialize`` runs, and only for a client that does not
+    send ``helix/cursorMoved``, so pygls advertises them to that client only
+    and another client keeps its own highlight and hover.
+    """
+    if server.fallbacks:  # a second initialize: already there
+        return
+    server.fallbacks = True
+
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: HelixServer, params: lsp.DocumentHighlightParams) -> None:
         if state := ls.tracking():
@@ -260,10 +241,6 @@ def create_server(db: str | None) -> HelixServer:
         if state := ls.tracking():
             state.cursor(params.text_document.uri, params.range.start.line,
                          params.range.start.character)
-
-    for name in commands.COMMANDS:
-        _register_command(server, name)
-    return server
 
 
 def _register_command(server: HelixServer, name: str) -> None:

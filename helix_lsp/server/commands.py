@@ -3,7 +3,7 @@
 Each command is one small function of (state, typed parameters). The table
 ``COMMANDS`` pairs it with its parameter class, so :func:`execute` checks the
 arguments once (``params.parse_arguments``) for every command, whichever
-path (pygls or the transport's direct path) delivered it. Commands that
+path (pygls' or the protocol's short one) delivered it. Commands that
 change the store then write pending cursor positions into the sessions that
 were active when they were taken (a refused command writes nothing at all)
 and schedule a status push.
@@ -11,12 +11,25 @@ and schedule a status push.
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import IO, Any
+
+import attrs
 
 from helix_lsp.server import params as p
 from helix_lsp.server.state import ServerState
-from helix_lsp.session import InvalidArgumentError, NotFoundError, Session, Transition
+from helix_lsp.session import (
+    InvalidArgumentError,
+    NotFoundError,
+    Session,
+    SessionError,
+    SessionManager,
+    Transition,
+)
+
+__all__ = ["COMMANDS", "SessionError", "Streamed", "execute"]
 
 PREFIX = "helix.session."
 
@@ -110,10 +123,41 @@ def delete(st: ServerState, a: p.Delete) -> Any:
     return {"deleted": st.mgr.delete(a.session)}
 
 
+@attrs.frozen
+class Streamed:
+    """A result too large to build in memory.
+
+    ``produce(fp)`` writes the result's JSON into the binary file ``fp``; it
+    runs in a worker thread (with its own connection to the store) while the
+    server goes on answering other messages.
+    """
+
+    produce: Callable[[IO[bytes]], None]
+
+
+def export_store(path: str, fp: IO[bytes]) -> None:
+    """The snapshot of every session in the store at ``path``, as JSON into ``fp``."""
+    with SessionManager(path) as mgr:
+        stream = getattr(mgr, "export_to", None)
+        text = io.TextIOWrapper(fp, encoding="utf-8", write_through=True)
+        try:
+            if stream is not None:
+                stream(text)
+            else:
+                json.dump(mgr.export(None), text, separators=(",", ":"))
+            text.flush()
+        finally:
+            text.detach()
+
+
 def export(st: ServerState, a: p.Export) -> Any:
     if a.all and a.session is not None:
         raise InvalidArgumentError("helix.session.export takes either 'session' or 'all', not both.")
-    ref = None if a.all else a.session or st.mgr.resolve(None, st.project_for(a.project)).id
+    if a.all:
+        st.tracker.flush()  # the latest cursor positions are in the store it reads
+        path = st.mgr.path
+        return Streamed(lambda fp: export_store(path, fp))
+    ref = a.session or st.mgr.resolve(None, st.project_for(a.project)).id
     snapshot = st.mgr.export(ref)
     sessions = snapshot.get("sessions")
     if isinstance(sessions, list):  # the latest cursor position, as get shows it

@@ -1,17 +1,15 @@
-"""Typed parameters of the workspace commands, and JSON-RPC errors.
+"""Typed parameters of the workspace commands.
 
 Every ``helix.session.*`` command takes ``arguments`` that are empty or one
 object of named parameters. This module is the single place where those
 objects are checked: unknown keys, missing required keys and wrong JSON types
 are refused here with an ``invalid_argument`` error before any handler runs,
-so nothing is written for a refused command. It also owns the mapping from the
-core's :class:`SessionError` kinds to JSON-RPC error codes, so that both the
-pygls command path and the transport's direct path answer identically.
+so nothing is written for a refused command (the error reply itself comes
+from :mod:`helix_lsp.server.errors`, like every other refusal).
 """
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -19,11 +17,8 @@ import attrs
 import cattrs
 from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 
-from helix_lsp.session import InvalidArgumentError, SessionError
-
-INVALID_PARAMS = -32602
-REQUEST_FAILED = -32803
-INTERNAL_ERROR = -32603
+from helix_lsp.server.errors import short
+from helix_lsp.session import InvalidArgumentError
 
 T = TypeVar("T")
 
@@ -207,27 +202,8 @@ def _describe(exc: BaseException, command: str) -> str:
     if isinstance(exc, KeyError):
         return f"{command} needs the parameter '{path or exc.args[0]}'."
     if isinstance(exc, _WrongType):
-        return f"{command}: '{path}' must be {exc.expected}, not {_short(exc.value)}."
-    return f"{command}: invalid parameter '{path}': {_short(exc)}."
-
-
-def _short(value: object, limit: int = 60) -> str:
-    """A bounded ``repr`` for messages (values may be huge or deeply nested)."""
-    shortener = reprlib.Repr()
-    shortener.maxlevel, shortener.maxstring, shortener.maxother = 2, limit, limit
-    try:
-        text = shortener.repr(value)
-    except RecursionError:
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def sentence(message: str, limit: int = 400) -> str:
-    """One line, bounded, ending like a sentence."""
-    text = " ".join(message.split()) or "the command was refused."
-    if len(text) > limit:
-        text = text[: limit - 2].rstrip() + "…."
-    return text if text.endswith((".", "?", "!")) else text + "."
+        return f"{command}: '{path}' must be {exc.expected}, not {short(exc.value)}."
+    return f"{command}: invalid parameter '{path}': {short(exc)}."
 
 
 def parse_arguments(command: str, arguments: object, cls: type[T]) -> T:
@@ -256,32 +232,3 @@ def parse_arguments(command: str, arguments: object, cls: type[T]) -> T:
         return _CONVERTER.structure(obj, cls)
     except Exception as exc:
         raise InvalidArgumentError(_describe(exc, command)) from exc
-
-
-# -- errors --------------------------------------------------------------------
-
-_CODES = {
-    "invalid_argument": INVALID_PARAMS,
-    "not_found": INVALID_PARAMS,
-    "invalid_transition": REQUEST_FAILED,
-    "conflict": REQUEST_FAILED,
-    "storage": REQUEST_FAILED,
-}
-
-
-def error_payload(exc: BaseException) -> dict[str, Any]:
-    """The JSON-RPC ``error`` object for an exception raised by a command."""
-    if isinstance(exc, SessionError):
-        kind = exc.kind if exc.kind in _CODES else "invalid_argument"
-        return {"code": _CODES[kind], "message": sentence(str(exc)), "data": {"kind": kind}}
-    return {
-        "code": INTERNAL_ERROR,
-        "message": sentence(f"internal error ({type(exc).__name__}): {_short(exc, 200)}"),
-        "data": {"kind": "internal"},
-    }
-
-
-def unknown_command(name: object) -> InvalidArgumentError:
-    return InvalidArgumentError(
-        f"unknown command {_short(name)}; helix-lsp's commands start with 'helix.session.'."
-    )

@@ -1,162 +1,160 @@
-"""A faster stdio transport for pygls, and the direct path for our own messages.
+"""How bytes reach pygls' message loop: stdio, TCP or a Unix socket.
 
 Stock pygls (``LanguageServer.start_io``) reads stdin with a thread-pool hop
 for every header line and body, which costs about 0.8 ms per message on a
 small machine. Here stdin is an :class:`asyncio.StreamReader` fed by
-``loop.connect_read_pipe``, so reading a message is a plain await on the
-event loop.
+``loop.connect_read_pipe``, handed to pygls' own loop (``run_async``), so
+reading a message is a plain await on the event loop. On a socket, a client
+is served only when it proves to be the server's own user
+(:mod:`helix_lsp.server.auth`); the others are turned away and the server
+keeps waiting for its user.
 
-Messages that only helix-lsp understands (``helix/cursorMoved`` and the
-``helix.session.*`` commands) can skip pygls' generic machinery (building
-attrs objects for the envelope, converting command arguments by type hints)
-through a ``direct`` callable: it receives the parsed JSON object and returns
-True when it has handled it, including writing any reply with
-:func:`send_json`. Everything else goes to pygls unchanged.
-
-The stock transport stays available (``stock=True``) for comparison.
+The stock reader stays available (``stock=True``) for comparison.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
+import socket
 import stat
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import IO, Any, Protocol
+from pathlib import Path
+from typing import IO, Any
 
-from pygls.exceptions import JsonRpcException
-from pygls.io_ import StdinAsyncReader, StdoutWriter
-from pygls.lsp.server import LanguageServer
-from pygls.protocol import JsonRPCProtocol
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+
+from helix_lsp.server import auth
+from helix_lsp.server.app import HelixServer
+from helix_lsp.server.protocol import OrderedWriter
 
 log = logging.getLogger("helix_lsp.server")
 
-Direct = Callable[[dict[str, Any]], bool]
-_HEADER_END = b"\r\n"
-_CONTENT_TYPE = b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+#: the most an unauthenticated peer may send before it is turned away
+FIRST_MESSAGE_LIMIT = 1 << 20
+AUTH_SECONDS = 10.0
+STREAM_LIMIT = 64 * 1024 * 1024
 
 
-class AsyncReader(Protocol):
-    def readline(self) -> Awaitable[bytes]: ...
+class _Prefixed:
+    """A reader that yields ``prefix`` (one message already read) before the stream."""
 
-    def readexactly(self, n: int) -> Awaitable[bytes]: ...
+    def __init__(self, prefix: bytes, reader: asyncio.StreamReader) -> None:
+        self._prefix = prefix
+        self._reader = reader
 
+    async def readline(self) -> bytes:
+        if self._prefix:
+            line, sep, rest = self._prefix.partition(b"\n")
+            if sep:
+                self._prefix = rest
+                return line + sep
+            self._prefix = b""
+            return line + await self._reader.readline()
+        return await self._reader.readline()
 
-def send_json(protocol: JsonRPCProtocol, payload: dict[str, Any]) -> None:
-    """Write one JSON-RPC message built from plain JSON values."""
-    writer = protocol.writer
-    if writer is None:
-        return
-    body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-    header = b"Content-Length: " + str(len(body)).encode("ascii") + _HEADER_END
-    writer.write(header + _CONTENT_TYPE + body)
-
-
-async def read_messages(
-    server: LanguageServer,
-    reader: AsyncReader,
-    stop: threading.Event,
-    direct: Direct | None,
-) -> None:
-    """The message loop: read, parse once, take the direct path or hand to pygls."""
-    protocol = server.protocol
-    while not stop.is_set():
-        length = -1
-        while True:  # headers, up to the blank line
-            line = await reader.readline()
-            if not line:
-                return
-            if line in (b"\r\n", b"\n"):
-                break
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                try:
-                    length = int(value.strip())
-                except ValueError:
-                    length = -1
-        if length < 0:
-            log.error("message without a valid Content-Length header skipped")
-            continue
-        try:
-            body = await reader.readexactly(length)
-        except asyncio.IncompleteReadError:
-            return
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            log.error("message that is not JSON skipped: %.200r", body)
-            continue
-        try:
-            if direct is not None and isinstance(data, dict) and direct(data):
-                continue
-            try:
-                message = protocol.structure_message(data)
-            except Exception:
-                _refuse_malformed(protocol, data)
-                continue
-            protocol.handle_message(message)
-        except (SystemExit, KeyboardInterrupt, BrokenPipeError):
-            raise
-        except Exception as exc:
-            log.exception("unable to handle message")
-            server._report_server_error(exc, JsonRpcException)
+    async def readexactly(self, n: int) -> bytes:
+        if self._prefix:
+            head, self._prefix = self._prefix[:n], self._prefix[n:]
+            if len(head) < n:
+                head += await self._reader.readexactly(n - len(head))
+            return head
+        return await self._reader.readexactly(n)
 
 
-def _refuse_malformed(protocol: JsonRPCProtocol, data: object) -> None:
-    """Answer a request whose parameters do not fit its method (never leave it hanging)."""
-    if not isinstance(data, dict) or "id" not in data or "method" not in data:
-        log.error("malformed message skipped: %.200r", data)
-        return
-    method = data["method"]
-    send_json(protocol, {"jsonrpc": "2.0", "id": data["id"], "error": {
-        "code": -32602,
-        "message": f"the parameters do not fit {str(method)[:80]!r}.",
-        "data": {"kind": "invalid_argument"},
-    }})
+def frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
-async def _pipe_reader(stdin: IO[bytes]) -> AsyncReader | None:
-    """An asyncio reader on stdin, or None when stdin cannot be watched (a file)."""
+async def _first_message(reader: asyncio.StreamReader) -> dict[str, Any] | None:
+    """The first message of an unauthenticated peer, bounded in size; None if not one."""
+    length = -1
+    while True:
+        line = await reader.readline()
+        if not line or len(line) > 200:
+            return None
+        if line in (b"\r\n", b"\n"):
+            break
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    if not 0 <= length <= FIRST_MESSAGE_LIMIT:
+        return None
     try:
-        mode = os.fstat(stdin.fileno()).st_mode
-    except (OSError, ValueError):
+        message = json.loads(await reader.readexactly(length))
+    except ValueError:
         return None
-    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+    return message if isinstance(message, dict) else None
+
+
+def _presented_token(message: dict[str, Any]) -> object:
+    """``params.initializationOptions.token`` of an ``initialize`` request, removed from it."""
+    params = message.get("params")
+    if message.get("method") != "initialize" or not isinstance(params, dict):
         return None
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=64 * 1024 * 1024, loop=loop)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader, loop=loop), stdin)
-    return reader
+    options = params.get("initializationOptions")
+    if not isinstance(options, dict):
+        return None
+    return options.pop(auth.TOKEN_OPTION, None)
 
 
-class _SocketWriter:
-    """pygls' writer interface over an asyncio stream (TCP)."""
-
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
-        self._writer = writer
-
-    def write(self, data: bytes) -> None:
-        self._writer.write(data)
-
-    def close(self) -> None:
-        self._writer.close()
+Streams = tuple[Any, asyncio.StreamWriter]
 
 
-def _run(
-    server: LanguageServer, main: Callable[[threading.Event], Coroutine[Any, Any, None]]
-) -> int:
-    """Run the message loop; ``exit`` (SystemExit) ends it with pygls' exit code."""
-    stop = threading.Event()
-    server._stop_event = stop
+def _gatekeeper(
+    chosen: asyncio.Future[Streams], peer_uid: Callable[[socket.socket], int | None],
+    token: str | None, where: str,
+) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+    """The accept callback: the first connection of the server's own user is served."""
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if chosen.done():
+            writer.close()  # one client per server, as over stdio
+            return
+        uid = peer_uid(writer.get_extra_info("socket"))
+        if auth.same_user(uid):
+            chosen.set_result((reader, writer))
+            return
+        message = None
+        if token is not None:
+            with contextlib.suppress(asyncio.TimeoutError, ConnectionError, ValueError,
+                                     asyncio.IncompleteReadError):
+                message = await asyncio.wait_for(_first_message(reader), AUTH_SECONDS)
+        presented = _presented_token(message) if message is not None else None
+        if token is not None and not chosen.done() and auth.token_matches(token, presented):
+            assert message is not None
+            chosen.set_result((_Prefixed(frame(message), reader), writer))
+            return
+        log.warning("refused a connection on %s from %s", where,
+                    "another user" if uid is not None else "a client without the token")
+        if message is not None and "id" in message:
+            writer.write(frame({"jsonrpc": "2.0", "id": message["id"], "error": {
+                "code": -32600, "data": {"kind": "forbidden"},
+                "message": "this helix-lsp server serves only its own user; present the token "
+                           "from its token file as initializationOptions.token.",
+            }}))
+            with contextlib.suppress(ConnectionError):
+                await writer.drain()
+        writer.close()
+
+    return accept
+
+
+def _serve(server: HelixServer, main: Callable[[], Coroutine[Any, Any, None]]) -> int:
+    """Run until ``exit`` (SystemExit, with pygls' exit code) or the end of input."""
     code = 0
     try:
-        asyncio.run(main(stop))
+        asyncio.run(main())
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except asyncio.IncompleteReadError:
+        log.info("the input ended in the middle of a message")
     except BrokenPipeError:
         log.error("the client closed the connection")
     except KeyboardInterrupt:
@@ -166,7 +164,28 @@ def _run(
     return code
 
 
-def run_stdio(server: LanguageServer, direct: Direct | None, *, stock: bool = False) -> int:
+async def _message_loop(server: HelixServer, reader: Any) -> None:
+    await run_async(
+        stop_event=threading.Event(), reader=reader, protocol=server.protocol,
+        logger=log, error_handler=server.report_server_error,
+    )
+
+
+async def _pipe_reader(stdin: IO[bytes]) -> asyncio.StreamReader | None:
+    """An asyncio reader on stdin, or None when stdin cannot be watched (a file)."""
+    try:
+        mode = os.fstat(stdin.fileno()).st_mode
+    except (OSError, ValueError):
+        return None
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+        return None
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=STREAM_LIMIT, loop=loop)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader, loop=loop), stdin)
+    return reader
+
+
+def run_stdio(server: HelixServer, *, stock: bool = False) -> int:
     """Serve over stdin/stdout until ``exit`` or end of input; returns the exit code.
 
     ``sys.stdout`` is pointed at stderr first, so a stray ``print`` can never
@@ -175,42 +194,82 @@ def run_stdio(server: LanguageServer, direct: Direct | None, *, stock: bool = Fa
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
     if stock:
+        server.protocol.short_path = False
         try:
             server.start_io(stdin, stdout)
         except SystemExit as done:
             return done.code if isinstance(done.code, int) else 0
         return 0
-    server.protocol.set_writer(StdoutWriter(stdout))
+    out = StdoutWriter(stdout)
+    server.protocol.set_writer(OrderedWriter(out.write, out.close))
 
-    async def main(stop: threading.Event) -> None:
-        reader = await _pipe_reader(stdin)
+    async def main() -> None:
+        reader: Any = await _pipe_reader(stdin)
         if reader is None:
             log.info("stdin is not a pipe; reading it through a thread")
             reader = StdinAsyncReader(stdin, server.thread_pool)
-        await read_messages(server, reader, stop, direct)
+        await _message_loop(server, reader)
 
-    return _run(server, main)
+    return _serve(server, main)
 
 
-def run_tcp(server: LanguageServer, direct: Direct | None, host: str, port: int) -> int:
-    """Listen on ``host:port`` and serve the first client that connects."""
-
-    async def main(stop: threading.Event) -> None:
-        loop = asyncio.get_running_loop()
-        client: asyncio.Future[tuple[asyncio.StreamReader, asyncio.StreamWriter]]
-        client = loop.create_future()
-
-        def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            if client.done():
-                writer.close()  # one client per server, as over stdio
-            else:
-                client.set_result((reader, writer))
-
-        listener = await asyncio.start_server(accept, host, port, limit=64 * 1024 * 1024)
-        log.info("listening on %s:%s", host, port)
-        reader, writer = await client
+async def _serve_first(
+    server: HelixServer, listener: asyncio.AbstractServer, chosen: asyncio.Future[Streams]
+) -> None:
+    reader, writer = await chosen
+    server.remote = True
+    server.protocol.set_writer(OrderedWriter(writer.write, writer.close, writer.drain))
+    try:
+        await _message_loop(server, reader)
+    finally:
         listener.close()
-        server.protocol.set_writer(_SocketWriter(writer))
-        await read_messages(server, reader, stop, direct)
 
-    return _run(server, main)
+
+def run_tcp(server: HelixServer, host: str, port: int, token_file: Path | None = None) -> int:
+    """Listen on ``host:port`` and serve the first client of this user that connects."""
+    path = token_file or auth.runtime_folder() / f"tcp-{port}.token"
+    token = auth.write_token(path)
+
+    async def main() -> None:
+        chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
+        accept = _gatekeeper(chosen, auth.tcp_peer_uid, token, f"{host}:{port}")
+        listener = await asyncio.start_server(accept, host, port, limit=STREAM_LIMIT)
+        log.info("listening on %s:%s; token in %s", host, port, path)
+        sys.stderr.write(f"helix-lsp: listening on {host}:{port}; token in {path}\n")
+        await _serve_first(server, listener, chosen)
+
+    try:
+        return _serve(server, main)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def run_socket(server: HelixServer, path: Path) -> int:
+    """Listen on a Unix socket (0600, in a 0700 folder) for this user's first client."""
+    auth.private_folder(path.parent)
+    if path.exists() or path.is_symlink():
+        if not stat.S_ISSOCK(path.lstat().st_mode):
+            raise SystemExit(f"helix-lsp: {path} exists and is not a socket; nothing was changed.")
+        with socket.socket(socket.AF_UNIX) as probe:
+            if probe.connect_ex(str(path)) == 0:
+                raise SystemExit(f"helix-lsp: another server listens on {path}.")
+        path.unlink()  # a socket left behind by a server that is gone
+
+    async def main() -> None:
+        chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
+        accept = _gatekeeper(chosen, auth.unix_peer_uid, None, str(path))
+        old = os.umask(0o177)  # the socket is 0600 from the moment it exists
+        try:
+            listener = await asyncio.start_unix_server(accept, str(path), limit=STREAM_LIMIT)
+        finally:
+            os.umask(old)
+        log.info("listening on %s", path)
+        sys.stderr.write(f"helix-lsp: listening on {path}\n")
+        await _serve_first(server, listener, chosen)
+
+    try:
+        return _serve(server, main)
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()

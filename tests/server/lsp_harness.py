@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
+from cattrs import Converter
 from pygls.exceptions import JsonRpcException
-from pygls.protocol import JsonRPCNotification
-from pytest_lsp.client import LanguageClient, make_test_lsp_client
+from pygls.protocol import JsonRPCNotification, default_converter
+from pytest_lsp.client import LanguageClient, register_lsp_features
 
 SERVER = [sys.executable, "-m", "helix_lsp"]
 STEP = 0.02
@@ -36,6 +37,13 @@ async def eventually(check: Callable[[], Any], timeout: float = 10.0, what: str 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or check}")
         await asyncio.sleep(STEP)
+
+
+def plain_notifications() -> Converter:
+    """pygls' converter, but notification params stay plain JSON (not namedtuples)."""
+    converter = default_converter()
+    converter.register_structure_hook(JsonRPCNotification, lambda obj, cls: cls(**obj))
+    return converter
 
 
 def uri(path: Path) -> str:
@@ -119,11 +127,8 @@ async def start_editor(
     names: list[str] | None = None,
     env: dict[str, str] | None = None,
 ) -> Editor:
-    client = make_test_lsp_client()
-    # Keep notification params as plain JSON (pygls would build namedtuples).
-    client.protocol._converter.register_structure_hook(
-        JsonRPCNotification, lambda obj, cls: cls(**obj)
-    )
+    client = LanguageClient(converter_factory=plain_notifications)
+    register_lsp_features(client)
     editor = Editor(client)
 
     @client.feature("helix/status")

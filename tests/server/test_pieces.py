@@ -9,14 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helix_lsp.server.options import Options, parse_options
-from helix_lsp.server.params import (
-    Create,
-    KeyValue,
-    ListQuery,
-    Target,
-    error_payload,
-    parse_arguments,
-)
+from helix_lsp.server.errors import error_payload
+from helix_lsp.server.params import Create, KeyValue, ListQuery, Target, parse_arguments
 from helix_lsp.server.paths import (
     DEFAULT_EXCLUDES,
     Excludes,
