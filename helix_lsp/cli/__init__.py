@@ -36,5 +36,6 @@ def _serve(args: argparse.Namespace) -> int:
         tcp=(args.host, args.port) if args.tcp else None,
         log_file=args.log_file,
         stock_transport=args.stock_transport,
+        socket_path=args.socket,
     )
     return 0

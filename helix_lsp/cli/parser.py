@@ -37,6 +37,11 @@ def build(*, with_session_verbs: bool = True) -> Parser:
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
     parser.add_argument(
+        "--socket",
+        metavar="PATH",
+        help="listen for one client on a Unix socket created 0600 at PATH instead",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
         help="the session store file (default: $HELIX_LSP_DB, "
