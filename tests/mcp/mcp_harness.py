@@ -46,13 +46,22 @@ def server_env(db: Path) -> dict[str, str]:
 
 @asynccontextmanager
 async def connect(
-    db: Path, cwd: Path, *extra: str, updates: Updates | None = None
+    db: Path,
+    cwd: Path,
+    *extra: str,
+    updates: Updates | None = None,
+    db_flag: bool = True,
+    handshake: bool = True,
 ) -> AsyncIterator[ClientSession]:
-    """An initialized client session with ``helix-lsp mcp --db DB`` started in ``cwd``."""
+    """A connected client of ``helix-lsp mcp --db DB`` started in ``cwd``.
+
+    ``db_flag=False`` leaves the store to ``HELIX_LSP_DB``; ``handshake=False``
+    connects with the 2026-07-28 ``server/discover`` instead of ``initialize``.
+    """
     cwd.mkdir(parents=True, exist_ok=True)
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "helix_lsp", "mcp", "--db", str(db), *extra],
+        args=["-m", "helix_lsp", "mcp", *(["--db", str(db)] if db_flag else []), *extra],
         cwd=cwd,
         env=server_env(db),
     )
@@ -62,7 +71,7 @@ async def connect(
         ClientSession(read, write, message_handler=handler) as session,
     ):
         with anyio.fail_after(WAIT_SECONDS):
-            await session.initialize()
+            await (session.initialize() if handshake else session.discover())
         yield session
 
 

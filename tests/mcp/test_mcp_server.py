@@ -17,8 +17,19 @@ from pathlib import Path
 
 import anyio
 import pytest
+from mcp.client.subscriptions import ResourceUpdated, listen
 from mcp.shared.exceptions import MCPError
-from mcp_harness import Updates, call, cli, connect, ok, prompt_text, read_json, text_of
+from mcp_harness import (
+    WAIT_SECONDS,
+    Updates,
+    call,
+    cli,
+    connect,
+    ok,
+    prompt_text,
+    read_json,
+    text_of,
+)
 
 from helix_lsp.session import Mode, SessionManager, Status
 
@@ -205,6 +216,21 @@ async def test_a_change_made_by_a_tool_notifies_subscribers(
         assert (await read_json(session, CURRENT))["session"]["name"] == "plan-release"
 
 
+async def test_a_listen_stream_hears_changes_from_the_cli(db_path: Path, project_dir: Path) -> None:
+    # the 2026-07-28 revision: subscriptions/listen instead of resources/subscribe
+    async with connect(db_path, project_dir, handshake=False) as session:
+        await ok(session, "create_session", name="ship-it", mode="deployment", start=True)
+        async with listen(session, resource_subscriptions=[CURRENT]) as stream:
+            done = await anyio.to_thread.run_sync(
+                lambda: cli(db_path, project_dir, "mode", "testing")
+            )
+            assert done.returncode == 0, done.stderr
+            with anyio.fail_after(WAIT_SECONDS):
+                event = await stream.__anext__()
+        assert event == ResourceUpdated(uri=CURRENT)
+        assert (await read_json(session, CURRENT))["session"]["mode"] == "testing"
+
+
 async def test_each_mode_prompt_names_the_session_and_its_file(
     db_path: Path, project_dir: Path
 ) -> None:
@@ -266,6 +292,15 @@ async def test_project_option_and_unknown_session_resource(
         assert (await read_json(session, CURRENT))["session"]["name"] == "elsewhere-work"
         with pytest.raises(MCPError, match="no session has the id or name 'ghost'"):
             await read_json(session, "helix://session/ghost")
+
+
+async def test_the_store_comes_from_the_environment_without_db(
+    db_path: Path, project_dir: Path
+) -> None:
+    with SessionManager(db_path) as mgr:
+        mgr.create("from-the-env", project="api-server")
+    async with connect(db_path, project_dir, db_flag=False) as session:
+        assert (await read_json(session, CURRENT))["session"]["name"] == "from-the-env"
 
 
 def test_without_the_extra_one_sentence_says_how_to_install_it(tmp_path: Path) -> None:
