@@ -79,11 +79,52 @@ def locate(path: str, folders: Sequence[Folder], fallback_project: str) -> Locat
     return Location(path=path, folder=best, project=best.project, relative=rel)
 
 
-def hide_name(relative: str) -> str:
-    """What ``hideFileNames`` records instead of a path: a stable short hash."""
-    import hashlib  # only for users who hide names; keeps it out of start-up
+class NameHider:
+    """What ``hideFileNames`` records instead of a path or a branch.
 
-    return "sha256:" + hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16]
+    A keyed hash (HMAC-SHA256) under the store's own secret: the same path
+    gives the same value in every session of one store, so positions and
+    reports still group by file, but nobody holding only the store can check
+    a guess ("src/billing.py"?) against it the way a plain hash allows. Each
+    new name costs one HMAC; the answers are remembered.
+    """
+
+    PREFIX = "sha256:"
+    _CACHE_LIMIT = 4096
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        hidden = self._cache.get(name)
+        if hidden is None:
+            import hmac  # only for users who hide names; keeps it out of start-up
+
+            digest = hmac.new(self._secret, name.encode("utf-8", "surrogatepass"), "sha256")
+            hidden = self.PREFIX + digest.hexdigest()[:16]
+            if len(self._cache) >= self._CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[name] = hidden
+        return hidden
+
+
+_PROCESS_HIDER: NameHider | None = None
+
+
+def hide_name(name: str, secret: bytes | None = None) -> str:
+    """``name`` hidden under ``secret``; without one, under a key of this process.
+
+    The server always passes the store's secret (so values agree across
+    processes); the per-process key only keeps a caller that has none from
+    ever producing a hash that a dictionary could reverse.
+    """
+    global _PROCESS_HIDER
+    if secret is not None:
+        return NameHider(secret)(name)
+    if _PROCESS_HIDER is None:
+        _PROCESS_HIDER = NameHider(os.urandom(32))
+    return _PROCESS_HIDER(name)
 
 
 # -- exclude globs -------------------------------------------------------------
@@ -127,13 +168,48 @@ def _translate(glob: str) -> str:
     return "".join(out)
 
 
+#: What editors add to a file's name for backups, swap, lock and auto-save
+#: files: Emacs ``name~``, ``name.~1~``, ``#name#``, ``.#name``; Vim
+#: ``.name.swp`` (``.swo`` …) and ``.name.un~``; ``name.bak``, ``.orig``,
+#: ``.old``, ``.tmp``, ``.save`` (nano), JetBrains' ``name___jb_tmp___``,
+#: Kate's ``.name.kate-swp``, Chrome's ``name.crswap``. Such a copy holds
+#: what the original holds, so it is excluded whenever the original is.
+_BACKUP_SUFFIX = re.compile(
+    r"(?:~|\.~\d+~|\.(?:bak|backup|orig|old|tmp|save|sw[a-p]|un~|kate-swp|crswap)"
+    r"|___jb_(?:tmp|old)___)\Z",
+    re.IGNORECASE,
+)
+
+
+def backup_originals(name: str) -> list[str]:
+    """The names whose backup, swap or lock file ``name`` may be (none: not one)."""
+    stem = name
+    if stem.startswith(".#") and len(stem) > 2:
+        stem = stem[2:]
+    elif len(stem) > 2 and stem.startswith("#") and stem.endswith("#"):
+        stem = stem[1:-1]
+    while (found := _BACKUP_SUFFIX.search(stem)) is not None and found.start() > 0:
+        stem = stem[: found.start()]
+    if stem == name:
+        return []
+    # Vim and Kate hide their files with a leading dot: ".id_rsa.swp" is id_rsa's.
+    return [stem, stem[1:]] if stem.startswith(".") and len(stem) > 1 else [stem]
+
+
 class Excludes:
     """Matches files against exclude globs.
 
     A glob without a '/' matches the file's name or any folder name on its
     path (``.env``, ``*.pem``); a glob with a '/' matches the whole path
     relative to the workspace folder (``secrets/**``, ``**/.ssh/**``).
+    Matching ignores case (``.ENV`` and ``KEY.PEM`` are the same secrets,
+    and are the same files on macOS and Windows), and an editor's backup,
+    swap or lock file of an excluded file is excluded too (see
+    :func:`backup_originals`). Answers are remembered per path: an editor
+    reports the same few files over and over.
     """
+
+    _CACHE_LIMIT = 4096
 
     def __init__(self, globs: Iterable[str]) -> None:
         names: list[str] = []
@@ -146,17 +222,36 @@ class Excludes:
                 paths.append(_translate(glob.lstrip("/").rstrip("/")) + "(?:/.*)?")
             else:
                 names.append(_translate(glob.rstrip("/")))
-        self._names = re.compile("|".join(f"(?:{p})" for p in names)) if names else None
-        self._paths = re.compile("|".join(f"(?:{p})" for p in paths)) if paths else None
+        flags = re.IGNORECASE | re.DOTALL
+        self._names = re.compile("|".join(f"(?:{p})" for p in names), flags) if names else None
+        self._paths = re.compile("|".join(f"(?:{p})" for p in paths), flags) if paths else None
+        self._cache: dict[str, bool] = {}
 
     def matches(self, relative: str) -> bool:
         """True when the file (relative to its folder, or absolute) is excluded."""
-        rel = relative.lstrip("/")
-        if self._paths is not None and self._paths.fullmatch(rel):
+        known = self._cache.get(relative)
+        if known is None:
+            known = self._match(relative)
+            if len(self._cache) >= self._CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[relative] = known
+        return known
+
+    def _match(self, relative: str) -> bool:
+        parts = [part for part in relative.split("/") if part]
+        if not parts:
+            return False
+        if self._matches_parts(parts):
             return True
-        if self._names is not None:
-            return any(self._names.fullmatch(part) for part in rel.split("/") if part)
-        return False
+        folders = parts[:-1]
+        return any(self._matches_parts([*folders, original])
+                   for original in backup_originals(parts[-1]))
+
+    def _matches_parts(self, parts: list[str]) -> bool:
+        if self._paths is not None and self._paths.fullmatch("/".join(parts)):
+            return True
+        names = self._names
+        return names is not None and any(names.fullmatch(part) for part in parts)
 
 
 # -- git branch ----------------------------------------------------------------

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from lsprotocol import types as lsp
+
 from helix_lsp.server.cursor import CursorTracker
 from helix_lsp.server.options import Options
 from helix_lsp.server.paths import (
@@ -19,11 +21,17 @@ from helix_lsp.server.paths import (
     Excludes,
     Folder,
     Location,
+    NameHider,
     locate,
     make_folder,
     uri_to_path,
 )
-from helix_lsp.server.status import StatusPusher, StorePoller
+from helix_lsp.server.status import (
+    SHOW_MESSAGE,
+    StatusPusher,
+    StorePoller,
+    status_params,
+)
 from helix_lsp.session import Session, SessionManager, default_project
 
 log = logging.getLogger("helix_lsp.server")
@@ -47,7 +55,7 @@ class ServerState:
         self,
         mgr: SessionManager,
         options: Options,
-        send: Callable[[str, dict[str, Any]], None],
+        send: Callable[[str, Any], None],
     ) -> None:
         self.mgr = mgr
         self.options = options
@@ -56,15 +64,18 @@ class ServerState:
         self.folders: list[Folder] = []
         self.current: str | None = None  # project of the most recent document
         self.status = StatusPusher(send, self.status_payload)
+        self._send = send
         self.tracker = CursorTracker(
             mgr,
             Excludes((*DEFAULT_EXCLUDES, *options.exclude)),
-            hide_file_names=options.hide_file_names,
+            hide=NameHider(mgr.secret()) if options.hide_file_names else None,
             auto_pause_minutes=options.auto_pause_minutes,
             on_write=self._on_tracker_write,
         )
         self.poller = StorePoller(mgr.data_version, self.status.changed, self._tick)
         self._closed = False
+        self._warned = 0  # how many of the store's warnings the user has seen
+        self.show_new_warnings()
 
     # -- folders and projects --------------------------------------------------
 
@@ -142,8 +153,16 @@ class ServerState:
             self.status.cursor_moved()
 
     def _tick(self) -> None:
+        self.show_new_warnings()
         if not self.read_only:
             self.tracker.check_idle(self.projects())
+
+    def show_new_warnings(self) -> None:
+        """Show each of the store's warnings (e.g. a store others can read) once."""
+        warnings = self.mgr.warnings
+        for message in warnings[self._warned :]:
+            self._send(SHOW_MESSAGE, lsp.ShowMessageParams(lsp.MessageType.Warning, message))
+        self._warned = len(warnings)
 
     # -- replies -----------------------------------------------------------------
 
@@ -152,12 +171,37 @@ class ServerState:
         return self.tracker.overlay(sess.to_json())
 
     def status_payload(self) -> dict[str, Any]:
-        active = self.mgr.active(self.current_project())
-        sessions = self.mgr.active_sessions(self.projects())
-        return {
-            "active": None if active is None else self.session_json(active),
-            "sessions": [self.session_json(s) for s in sessions],
-        }
+        """``helix/status``: see :mod:`helix_lsp.server.status`."""
+        project = self.current_project()
+        return status_params(
+            active=self._shown(lambda: self.mgr.active(project)),
+            current=self._shown(lambda: self.mgr.current(project)),
+            sessions=self._shown_all(lambda: self.mgr.active_sessions(self.projects())),
+        )
+
+    def _shown(self, read: Callable[[], Session | None]) -> dict[str, Any] | None:
+        """One session for the status, or None when it cannot be read or shown."""
+        try:
+            sess = read()
+            return None if sess is None else self.session_json(sess)
+        except Exception as err:  # one bad row must not stop the whole push
+            self.status.cannot_show(err)
+            return None
+
+    def _shown_all(self, read: Callable[[], list[Session]]) -> list[dict[str, Any]]:
+        """Every session that can be shown; each one that cannot is reported."""
+        try:
+            sessions = read()
+        except Exception as err:
+            self.status.cannot_show(err)
+            return []
+        shown = []
+        for sess in sessions:
+            try:
+                shown.append(self.session_json(sess))
+            except Exception as err:
+                self.status.cannot_show(err, sess.id)
+        return shown
 
     def close(self) -> None:
         """Flush pending positions and stop timers; called on shutdown and exit."""

@@ -1,6 +1,13 @@
 """The ``helix/status`` push: what the editor's status bar shows.
 
-The client never has to poll. The server pushes ``{active, sessions}`` after
+The payload is ``{active, current, sessions}``: the current project's active
+session, its *current* session (the active one, else the most recently paused
+one, else the idle one that ``start`` would take, as the core decides), and
+the active sessions of every project of the workspace. A session that cannot
+be read or shown is left out and reported once in the log; the others still
+go out.
+
+The client never has to poll. The server pushes the status after
 ``initialized``, after every change it makes (20 ms later, so a command's
 reply goes out first and a burst of changes, such as a script driving several
 commands, makes one push instead of one each; a status bar shows no
@@ -23,10 +30,21 @@ from helix_lsp.session import SessionError
 log = logging.getLogger("helix_lsp.server")
 
 STATUS = "helix/status"
+SHOW_MESSAGE = "window/showMessage"
 CURSOR_INTERVAL = 2.0
 POLL_INTERVAL = 1.0
 #: how long after a change the status goes out; later changes ride along
 CHANGE_DELAY = 0.02
+
+
+def status_params(
+    *,
+    active: dict[str, Any] | None = None,
+    current: dict[str, Any] | None = None,
+    sessions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The ``helix/status`` params; with no arguments, "nothing to show"."""
+    return {"active": active, "current": current, "sessions": sessions or []}
 
 
 class StatusPusher:
@@ -42,7 +60,16 @@ class StatusPusher:
         self._soon: asyncio.TimerHandle | None = None
         self._cursor_timer: asyncio.TimerHandle | None = None
         self._last_push = 0.0
+        self._reported: set[str] = set()
         self.pushes = 0
+
+    def cannot_show(self, err: Exception, session_id: str | None = None) -> None:
+        """Report, once per session and problem, a session left out of the status."""
+        what = f"session {session_id}" if session_id else "a session"
+        message = f"{what} cannot be shown in the status and is left out: {err}"
+        if message not in self._reported:
+            self._reported.add(message)
+            log.warning("%s", message)
 
     def changed(self) -> None:
         """A session changed: push shortly, once for every change until then."""
@@ -70,6 +97,9 @@ class StatusPusher:
             payload = self._build()
         except SessionError as err:
             log.warning("status not sent: %s", err)
+            return
+        except Exception:  # a timer callback: nobody else would see it
+            log.exception("status not sent")
             return
         self._last_push = time.monotonic()
         self.pushes += 1

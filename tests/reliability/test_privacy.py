@@ -4,6 +4,7 @@ write-ahead log, not through the API."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
@@ -81,6 +82,80 @@ def test_excluded_files_never_reach_the_store(tmp_path: Path) -> None:
     assert b"visible.py" in stored
     for name in SECRETS:
         assert Path(name).name.encode() not in stored, name
+
+
+#: Another spelling or an editor's copy of a secret holds the same secret.
+SECRET_VARIANTS = [
+    ".ENV",
+    "config/KEY.PEM",
+    "home/.ssh-backup/id_RSA",
+    ".env~",
+    ".env.bak",
+    "deploy/tls.key.orig",
+    "home/.id_ed25519.swp",
+    "config/#credentials.json#",
+    "config/.#secrets.yaml",
+    "keys/server.pem.~1~",
+]
+
+
+def test_any_case_and_editor_backups_of_secrets_are_excluded(tmp_path: Path) -> None:
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    db = tmp_path / "sessions.db"
+    server = Server(db, ws)
+    try:
+        server.initialize([ws], {"cursorNotifications": True})
+        server.command("helix.session.create", name="x", start=True)
+        server.cursor(ws / "src" / "visible.py", 9)
+        for name in SECRET_VARIANTS:
+            server.cursor(ws / name, 100)
+            context = server.command("helix.session.get")["result"]["context"]
+            assert context["current_file"] == "src/visible.py", name
+        server.command("helix.session.pause")
+        server.shutdown()
+    finally:
+        server.close()
+    stored = raw(db)
+    assert b"visible.py" in stored
+    for name in SECRET_VARIANTS:
+        assert Path(name).name.encode() not in stored, name
+
+
+def recorded(db: Path, ws: Path, target: Path) -> dict[str, str]:
+    """The context one server with ``hideFileNames`` records for ``target``."""
+    server = Server(db, ws)
+    try:
+        server.initialize([ws], {"hideFileNames": True, "cursorNotifications": True})
+        server.command("helix.session.create", name="hush", start=True)
+        server.cursor(target, 3)
+        context: dict[str, str] = server.command("helix.session.get")["result"]["context"]
+        server.command("helix.session.complete")
+        server.shutdown()
+    finally:
+        server.close()
+    return context
+
+
+def test_hidden_names_are_keyed_by_the_store_and_hide_the_branch(tmp_path: Path) -> None:
+    ws = tmp_path / "payments"
+    (ws / "src").mkdir(parents=True)
+    (ws / ".git").mkdir()
+    (ws / ".git" / "HEAD").write_text("ref: refs/heads/acquire-rival-corp\n")
+    target = ws / "src" / "main.py"
+    one, other = tmp_path / "one" / "sessions.db", tmp_path / "other" / "sessions.db"
+
+    first = recorded(one, ws, target)
+    again = recorded(one, ws, target)
+    elsewhere = recorded(other, ws, target)
+
+    plain = "sha256:" + hashlib.sha256(b"src/main.py").hexdigest()[:16]
+    assert first["current_file"] != plain  # a dictionary of common paths cannot find it
+    assert first["current_file"] == again["current_file"]  # stable within one store
+    assert elsewhere["current_file"] != first["current_file"]  # keyed per store
+    assert first["branch"] != "acquire-rival-corp"
+    assert first["branch"] == again["branch"] != elsewhere["branch"]
+    assert b"acquire-rival-corp" not in raw(one) and b"main.py" not in raw(one)
 
 
 def test_hidden_file_names_leave_no_path_in_the_store(tmp_path: Path) -> None:

@@ -6,14 +6,31 @@ another: that is what lets Resume bring you back to where *that* session was.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from helix_lsp.session import SessionManager
 from tests.reliability.rpc import Server
 
 
 def context(server: Server, name: str) -> dict[str, str]:
     reply = server.command("helix.session.get", session=name)
     return dict(reply["result"]["context"])
+
+
+def stored(db: Path, name: str) -> dict[str, str]:
+    """The context on disk, as a third process reads it."""
+    with SessionManager(str(db)) as mgr:
+        return mgr.get(name).context
+
+
+def until(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 def test_switching_keeps_each_session_where_it_was(tmp_path: Path) -> None:
@@ -43,3 +60,33 @@ def test_switching_keeps_each_session_where_it_was(tmp_path: Path) -> None:
         server.shutdown()
     finally:
         server.close()
+
+
+def test_a_position_waiting_in_one_window_stays_out_of_a_session_another_started(
+    tmp_path: Path,
+) -> None:
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    db = tmp_path / "sessions.db"
+    window_a, window_b = Server(db, ws), Server(db, ws)
+    try:
+        for window in (window_a, window_b):
+            window.initialize([ws], {"cursorNotifications": True})
+        window_b.command("helix.session.create", name="b-task", start=True)
+        window_b.cursor(ws / "b.py", 1)  # written at once
+        window_b.cursor(ws / "b.py", 55)  # waits up to a second in window B
+        assert context(window_b, "b-task")["current_line"] == "56"  # B has taken it
+
+        started = window_a.command("helix.session.create", name="a-task", start=True)
+        assert started["result"]["status"] == "active"  # b-task is paused meanwhile
+
+        until(lambda: stored(db, "b-task").get("current_line") == "56",
+              "window B's position in the session that was active when it was taken")
+        assert "current_file" not in stored(db, "a-task")
+        assert "current_file" not in context(window_b, "a-task")
+        for window in (window_a, window_b):
+            window.shutdown()
+    finally:
+        window_a.close()
+        window_b.close()
+    assert "current_file" not in stored(db, "a-task")

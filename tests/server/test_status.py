@@ -7,14 +7,21 @@ from typing import Any
 
 from lsp_harness import Editor, start_editor, stop_editor
 
+from helix_lsp.session import SessionManager
+
 
 def active_name(status: dict[str, Any]) -> str | None:
     return None if status["active"] is None else str(status["active"]["name"])
 
 
+def current_of(status: dict[str, Any]) -> tuple[str, str] | None:
+    current = status["current"]
+    return None if current is None else (str(current["name"]), str(current["status"]))
+
+
 async def test_status_follows_every_change(editor: Editor) -> None:
     first = await editor.status_where(lambda s: True)
-    assert first == {"active": None, "sessions": []}
+    assert first == {"active": None, "current": None, "sessions": []}
 
     steps: list[tuple[str, dict[str, Any], Any]] = [
         ("create", {"name": "auth"}, lambda s: s["active"] is None and s["sessions"] == []),
@@ -39,6 +46,29 @@ async def test_status_follows_every_change(editor: Editor) -> None:
     last = await editor.status_after(count, lambda s: active_name(s) == "auth")
     assert last["active"]["tags"] == ["security", "a", "b", "c", "d"]
     assert editor.status_count() - count <= 3
+
+
+async def test_current_shows_the_idle_then_active_then_paused_session(editor: Editor) -> None:
+    """What a status bar shows: an idle session after Create, with Start on offer."""
+    await editor.status_where(lambda s: True)
+    steps: list[tuple[str, dict[str, Any], tuple[str, str] | None]] = [
+        ("create", {"name": "later"}, ("later", "idle")),
+        ("create", {"name": "newest"}, ("newest", "idle")),  # the one start would take
+        ("start", {}, ("newest", "active")),
+        ("pause", {}, ("newest", "paused")),
+        ("resume", {"session": "newest"}, ("newest", "active")),
+        ("complete", {}, ("later", "idle")),  # done: the remaining idle one is current
+        ("fail", {"session": "later", "reason": "dropped"}, None),
+    ]
+    for name, params, want in steps:
+        count = editor.status_count()
+        await editor.command(name, **params)
+        status = await editor.status_after(count, lambda s: True)
+        assert current_of(status) == want, (name, status["current"])
+    idle = await editor.command("create", name="fresh")
+    status = await editor.status_where(lambda s: current_of(s) == ("fresh", "idle"))
+    assert status["current"]["id"] == idle["id"] and status["active"] is None
+    assert "start" in status["current"]["actions"]
 
 
 async def test_read_commands_push_nothing(editor: Editor) -> None:
@@ -114,6 +144,24 @@ async def test_a_paused_session_is_not_resumed_by_activity(db: Path, project: Pa
         ed.cursor(project / "src" / "app.py", 4, 0)
         await ed.command("list")
         assert (await ed.get(session="by-hand"))["status"] == "paused"
+    finally:
+        await stop_editor(ed)
+
+
+async def test_a_pause_by_hand_after_an_auto_pause_is_not_undone(
+    db: Path, project: Path
+) -> None:
+    ed = await start_editor(db, [project], options={"autoPauseMinutes": 0.02})
+    try:
+        await ed.command("create", name="errand", start=True)
+        started = await ed.status_where(lambda s: active_name(s) == "errand")
+        await ed.status_after(ed.statuses.index(started) + 1, lambda s: s["active"] is None)
+        with SessionManager(str(db)) as shell:  # back in the shell: resume, then pause by hand
+            shell.resume("errand")
+            shell.pause("errand")
+        ed.cursor(project / "src" / "app.py", 4, 0)
+        await ed.command("list")  # the move has been handled
+        assert (await ed.get(session="errand"))["status"] == "paused"
     finally:
         await stop_editor(ed)
 
