@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
-
-from helix_lsp import __version__
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 
 class Parser(argparse.ArgumentParser):
@@ -15,6 +14,19 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
         raise SystemExit(1)
+
+
+class _Version(argparse.Action):
+    """``--version``: looks the version up only when asked (see ``helix_lsp.__version__``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import helix_lsp
+
+        sys.stdout.write(f"helix-lsp {helix_lsp.__version__}\n")
+        parser.exit()
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -31,7 +43,7 @@ def build(*, with_session_verbs: bool = True) -> Parser:
         description="Session management for developers. With no command, runs the language "
         "server (stdio by default); `helix-lsp session ...` works on the same store from a shell.",
     )
-    parser.add_argument("--version", action="version", version=f"helix-lsp {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
     parser.add_argument("--tcp", action="store_true", help="listen for one client on TCP instead")
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
@@ -135,7 +147,22 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     mode.add_argument("mode", type=str.lower, choices=modes)
 
     verb("show", "show one session")
-    verbs.add_parser("active", help="the project's active session, if any", parents=[common])
+    active = verbs.add_parser(
+        "active", help="the project's active session, if any", parents=[common]
+    )
+    active.add_argument(
+        "--format",
+        "-f",
+        metavar="TEXT",
+        help="print one line for a shell prompt, e.g. '{icon} {name} {active}' "
+        "(placeholders: {mode} {name} {status} {project} {active} {icon} {id}); "
+        "an empty line when there is no session",
+    )
+    active.add_argument(
+        "--current",
+        action="store_true",
+        help="the current session instead: active, else the last paused, else the idle one",
+    )
     lst = verbs.add_parser("list", help="list sessions, newest first", parents=[common])
     lst.add_argument("--status", action="append", type=str.lower, choices=statuses)
     lst.add_argument("--mode", "-m", action="append", type=str.lower, choices=modes)
@@ -144,8 +171,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     lst.add_argument("--limit", "-n", type=int, default=50)
     lst.add_argument("--offset", type=int, default=0)
     verbs.add_parser("stats", help="counts and active time", parents=[common])
-    delete = verb("delete", "delete a session for good")
-    delete.set_defaults(needs_session=True)
+    verb("delete", "delete a session for good")
     trim = verbs.add_parser(
         "trim",
         help="keep only the newest finished sessions",

@@ -1,17 +1,35 @@
-"""How the command line prints sessions for people: short lines and aligned tables."""
+"""How the command line prints sessions for people: short lines and aligned tables.
+
+Every value a user or a recorded file could have chosen goes through
+:func:`helix_lsp.cli.safe.clean` here, so no session can write terminal
+control sequences. Times are local and always carry their zone, so the two
+``01:30`` of a night when clocks go back print differently.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from helix_lsp.cli.safe import clean
 from helix_lsp.session import Session, Stats
 
 
-def ago(when: datetime | None) -> str:
-    if when is None:
+def when(moment: datetime | None) -> str:
+    """``2026-11-01 01:30 EDT``: local time with the zone's abbreviation.
+
+    Where the zone has no alphabetic abbreviation (``+03``), the UTC offset
+    is shown instead (``2026-11-01 12:00 +03:00``).
+    """
+    if moment is None:
         return "-"
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone()
+    zone = local.tzname() or ""
+    if not zone.isalpha():
+        offset = local.strftime("%z")
+        zone = f"{offset[:3]}:{offset[3:]}" if len(offset) == 5 else "UTC"
+    return f"{local.strftime('%Y-%m-%d %H:%M')} {zone}"
 
 
 def span(delta: timedelta | None) -> str:
@@ -28,16 +46,33 @@ def span(delta: timedelta | None) -> str:
     return f"{seconds}s"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 session``, ``2 sessions``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def one_line(sess: Session) -> str:
-    return f"{sess.name} ({sess.id}) · {sess.status.value} · {sess.mode.value} · {sess.project_id}"
+    return (
+        f"{clean(sess.name)} ({clean(sess.id)}) · {sess.status.value} · {sess.mode.value} · "
+        f"{clean(sess.project_id)}"
+    )
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    """Aligned columns; a cell may hold several lines (continued under its column)."""
+    split = [[cell.split("\n") for cell in row] for row in rows]
+    widths = [max(len(line) for row in split for line in row[i]) for i in range(len(rows[0]))]
+    out = []
+    for row in split:
+        height = max(len(cell) for cell in row)
+        for n in range(height):
+            out.append(
+                "  ".join(
+                    (cell[n] if n < len(cell) else "").ljust(w)
+                    for cell, w in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+    return "\n".join(out)
 
 
 def session_table(sessions: Sequence[Session], total: int) -> str:
@@ -46,14 +81,14 @@ def session_table(sessions: Sequence[Session], total: int) -> str:
     rows = [["ID", "NAME", "STATUS", "MODE", "PROJECT", "ACTIVE", "CREATED", "TAGS"]]
     rows += [
         [
-            s.id,
-            s.name,
+            clean(s.id),
+            clean(s.name),
             s.status.value,
             s.mode.value,
-            s.project_id,
+            clean(s.project_id),
             span(s.active_duration),
-            ago(s.created_at),
-            ",".join(s.tags),
+            when(s.created_at),
+            clean(",".join(s.tags)),
         ]
         for s in sessions
     ]
@@ -63,34 +98,41 @@ def session_table(sessions: Sequence[Session], total: int) -> str:
     return text
 
 
-def details(sess: Session) -> str:
+def _entries(label: str, values: Mapping[str, str]) -> list[list[str]]:
+    return [[f"{label} {clean(k)}", clean(v)] for k, v in values.items()]
+
+
+def details(sess: Session, actions: Sequence[str] = ()) -> str:
+    """Every field of one session, one per line, and what can be done with it next."""
     rows = [
-        ["name", sess.name],
-        ["id", sess.id],
+        ["name", clean(sess.name)],
+        ["id", clean(sess.id)],
         ["status", sess.status.value],
         ["mode", sess.mode.value],
-        ["project", sess.project_id],
+        ["project", clean(sess.project_id)],
     ]
     if sess.description:
-        rows.append(["description", sess.description])
+        rows.append(["description", clean(sess.description, multiline=True)])
     if sess.tags:
-        rows.append(["tags", ", ".join(sess.tags)])
-    rows += [["created", ago(sess.created_at)], ["started", ago(sess.started_at)]]
+        rows.append(["tags", clean(", ".join(sess.tags))])
+    rows += [["created", when(sess.created_at)], ["started", when(sess.started_at)]]
     if sess.last_paused_at:
-        rows.append(["last paused", ago(sess.last_paused_at)])
+        rows.append(["last paused", when(sess.last_paused_at)])
     if sess.ended_at:
-        rows.append(["ended", ago(sess.ended_at)])
+        rows.append(["ended", when(sess.ended_at)])
     if sess.failure_reason:
-        rows.append(["failure", sess.failure_reason])
+        rows.append(["failure", clean(sess.failure_reason, multiline=True)])
     rows += [["duration", span(sess.duration)], ["active", span(sess.active_duration)]]
-    rows += [[f"meta {k}", v] for k, v in sess.metadata.items()]
-    rows += [[f"context {k}", v] for k, v in sess.context.items()]
+    rows += _entries("meta", sess.metadata)
+    rows += _entries("context", sess.context)
+    rows.append(["actions", ", ".join(actions) if actions else "none (the session has ended)"])
     return table(rows)
 
 
 def stats(result: Stats) -> str:
     lines = [
-        f"{result.total} sessions, {span(timedelta(seconds=result.active_seconds))} active "
+        f"{plural(result.total, 'session')}, "
+        f"{span(timedelta(seconds=result.active_seconds))} active "
         f"(average {span(timedelta(seconds=result.average_active_seconds))} per started session)"
     ]
     lines.append("by status: " + ", ".join(f"{k} {v}" for k, v in result.by_status.items()))
@@ -99,7 +141,7 @@ def stats(result: Stats) -> str:
         rows = [["PROJECT", "SESSIONS", "ACTIVE", "AVERAGE"]]
         rows += [
             [
-                name,
+                clean(name),
                 str(sub.total),
                 span(timedelta(seconds=sub.active_seconds)),
                 span(timedelta(seconds=sub.average_active_seconds)),
@@ -108,3 +150,9 @@ def stats(result: Stats) -> str:
         ]
         lines += ["", table(rows)]
     return "\n".join(lines)
+
+
+def actions_of(payload: Mapping[str, Any]) -> list[str]:
+    """The lifecycle actions the core says are legal now (its ``actions`` field)."""
+    found = payload.get("actions")
+    return [str(a) for a in found] if isinstance(found, list) else []

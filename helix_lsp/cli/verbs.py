@@ -1,41 +1,121 @@
-"""``helix-lsp session VERB``: the session core from a shell.
+"""``helix-lsp session VERB``: the session core from a shell, one function per verb.
 
 Every refusal is one line on stderr and exit status 1, with nothing written:
-the core raises before it writes, and this module only prints.
+the core raises before it writes, and this module only prints. Verbs that
+only read open the store with ``create=False``, so a mistyped ``--db`` is
+reported as a store that does not exist instead of becoming a new empty one;
+verbs that write create the store on first use.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
+import functools
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from helix_lsp.cli import render
-from helix_lsp.session import Session, SessionError, SessionManager, Transition, default_project
+from helix_lsp.cli import exchange, output, render
+from helix_lsp.cli.safe import clean
+from helix_lsp.session import (
+    InvalidArgumentError,
+    NotFoundError,
+    Session,
+    SessionError,
+    SessionManager,
+    Status,
+    Transition,
+    default_project,
+)
+
+VerbFunction = Callable[[SessionManager, argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A verb's implementation, and whether it may create the store (it writes)."""
+
+    run: VerbFunction
+    writes: bool
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed session verb; the exit status."""
+    if args.verb == "active" and args.format is not None:
+        from helix_lsp.cli import oneline  # needs no open store when there is none
+
+        return oneline.print_line(args.format, args.db, args.project, current=args.current)
+    verb = VERBS[args.verb]
+    shown: set[str] = set()
     try:
-        with SessionManager(args.db) as mgr:
-            return _session(mgr, args)
+        with SessionManager(args.db, create=verb.writes) as mgr:
+            try:
+                return verb.run(mgr, args)
+            finally:
+                _warn(mgr, shown)
     except SessionError as err:
-        sys.stderr.write(f"helix-lsp: {err}\n")
+        output.problem(str(err))
         return 1
+    except BrokenPipeError:
+        raise
     except OSError as err:
-        sys.stderr.write(
-            f"helix-lsp: {err.strerror or err}: {err.filename or ''}\n".replace(": \n", "\n")
-        )
+        output.problem(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ") + ".")
         return 1
 
 
-def _print(args: argparse.Namespace, text: str, payload: Any) -> None:
-    if args.json:
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-    else:
-        print(text)
+def _warn(mgr: SessionManager, shown: set[str]) -> None:
+    """The store's warnings (e.g. a store others can read), each once, on stderr."""
+    for message in mgr.warnings:
+        if message not in shown:
+            shown.add(message)
+            output.warning(message)
+
+
+def _ref(args: argparse.Namespace) -> str | None:
+    ref: str | None = getattr(args, "session_opt", None) or getattr(args, "session", None)
+    return ref
+
+
+def usage(message: str) -> NoReturn:
+    raise InvalidArgumentError(message + ".")
+
+
+def _again(args: argparse.Namespace, verb: str, *words: str) -> str:
+    """The command line that runs ``verb`` on the same store and project."""
+    parts = ["helix-lsp", "session", verb, *words]
+    if args.project:
+        parts += ["-p", args.project]
+    if args.db:
+        parts += ["--db", args.db]
+    return clean(shlex.join(parts))
+
+
+# -- create and the lifecycle --------------------------------------------------
+
+
+def create(mgr: SessionManager, args: argparse.Namespace) -> int:
+    sess = mgr.create(
+        args.name,
+        args.mode,
+        args.project,
+        description=args.description,
+        tags=args.tags,
+        metadata=dict(args.meta),
+        context=dict(args.context),
+        start=args.start,
+    )
+    output.emit(args.json, f"created {render.one_line(sess)}", sess.to_json())
+    return 0
+
+
+_PAST = {
+    "start": "started",
+    "pause": "paused",
+    "resume": "resumed",
+    "complete": "completed",
+    "fail": "failed",
+}
 
 
 def _transition_payload(result: Transition) -> dict[str, Any]:
@@ -45,122 +125,182 @@ def _transition_payload(result: Transition) -> dict[str, Any]:
     return payload
 
 
-def _session(mgr: SessionManager, args: argparse.Namespace) -> int:
-    verb = args.verb
-    ref = getattr(args, "session_opt", None) or getattr(args, "session", None)
-    project = args.project
-    if verb == "create":
-        sess = mgr.create(
-            args.name,
-            args.mode,
-            project,
-            description=args.description,
-            tags=args.tags,
-            metadata=dict(args.meta),
-            context=dict(args.context),
-            start=args.start,
+def lifecycle(action: str, mgr: SessionManager, args: argparse.Namespace) -> int:
+    """``start``, ``pause``, ``resume``, ``complete`` and ``fail --reason``."""
+    ref, project = _ref(args), args.project
+    if action == "fail":
+        result = mgr.fail(ref, args.reason, project=project)
+    else:
+        result = getattr(mgr, action)(ref, project=project)
+    lines = [f"{_PAST[action]} {render.one_line(result.session)}"]
+    lines += [f"paused {render.one_line(p)}" for p in result.paused]
+    if result.session.status.is_final:
+        lines.append(
+            f"duration {render.span(result.session.duration)}, "
+            f"active {render.span(result.session.active_duration)}"
         )
-        _print(args, f"created {render.one_line(sess)}", sess.to_json())
-    elif verb in ("start", "pause", "resume", "complete", "fail"):
-        action = getattr(mgr, verb)
-        result = (
-            action(ref, args.reason, project=project)
-            if verb == "fail"
-            else action(ref, project=project)
-        )
-        past = {
-            "start": "started",
-            "pause": "paused",
-            "resume": "resumed",
-            "complete": "completed",
-            "fail": "failed",
-        }[verb]
-        lines = [f"{past} {render.one_line(result.session)}"]
-        lines += [f"paused {render.one_line(p)}" for p in result.paused]
-        if verb in ("complete", "fail"):
-            lines.append(
-                f"duration {render.span(result.session.duration)}, "
-                f"active {render.span(result.session.active_duration)}"
-            )
-        _print(args, "\n".join(lines), _transition_payload(result))
-    elif verb in ("tag", "untag"):
-        change = mgr.add_tag if verb == "tag" else mgr.remove_tag
-        sess = mgr.resolve(ref, project)
-        for tag in args.tags:
-            sess = change(sess.id, tag)
-        _print(args, f"tags of {sess.name}: {', '.join(sess.tags) or '(none)'}", sess.to_json())
-    elif verb in ("meta", "context"):
-        if args.value is None and not args.unset:
-            raise_usage(f"{verb} needs a VALUE, or --unset to remove {args.key!r}")
-        setter = mgr.set_metadata if verb == "meta" else mgr.set_context
-        sess = setter(ref, args.key, None if args.unset else args.value, project=project)
-        _print(
-            args,
-            f"{verb} of {sess.name}: {args.key} = {args.value if not args.unset else '(removed)'}",
-            sess.to_json(),
-        )
-    elif verb == "mode":
-        sess = mgr.set_mode(ref, args.mode, project=project)
-        _print(args, f"mode of {sess.name}: {sess.mode.value}", sess.to_json())
-    elif verb == "show":
-        sess = mgr.resolve(ref, project)
-        _print(args, render.details(sess), sess.to_json())
-    elif verb == "active":
-        found = mgr.active(project or default_project())
-        text = "no active session" if found is None else render.details(found)
-        _print(args, text, None if found is None else found.to_json())
-    elif verb == "list":
-        page = mgr.list(
-            status=args.status,
-            mode=args.mode,
-            project=project,
-            tag=args.tag,
-            query=args.query,
-            limit=args.limit,
-            offset=args.offset,
-        )
-        _print(
-            args,
-            render.session_table(page, page.total),
-            {"sessions": [s.to_json() for s in page], "total": page.total},
-        )
-    elif verb == "stats":
-        result = mgr.stats(project)
-        _print(args, render.stats(result), result.to_json())
-    elif verb == "delete":
-        if ref is None:
-            raise_usage("delete needs a SESSION (an id or a name)")
-        deleted = mgr.delete(str(ref))
-        _print(args, f"deleted {deleted}", {"deleted": deleted})
-    elif verb == "trim":
-        removed = mgr.trim_history(args.keep, project)
-        _print(args, f"removed {removed} finished sessions", {"removed": removed})
-    elif verb == "export":
-        snapshot = mgr.export(None if args.all else _target(mgr, ref, project).id)
-        text = json.dumps(snapshot, indent=2, ensure_ascii=False)
-        if args.output:
-            Path(args.output).write_text(text + "\n", encoding="utf-8")
-            print(
-                f"exported {len(snapshot['sessions'])} sessions to {args.output}", file=sys.stderr
-            )
-        else:
-            print(text)
-    elif verb == "import":
-        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-        try:
-            snapshot = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise_usage(f"{args.file} is not JSON ({err.msg} at line {err.lineno})")
-        ids = mgr.import_(snapshot)
-        _print(args, f"imported {len(ids)} sessions", {"imported": ids})
+    output.emit(args.json, "\n".join(lines), _transition_payload(result))
     return 0
 
 
-def _target(mgr: SessionManager, ref: str | None, project: str | None) -> Session:
-    return mgr.resolve(ref, project)
+# -- changes to one session ------------------------------------------------------
 
 
-def raise_usage(message: str) -> NoReturn:
-    from helix_lsp.session import InvalidArgumentError
+def _tags_line(sess: Session) -> str:
+    return f"tags of {clean(sess.name)}: {clean(', '.join(sess.tags)) or '(none)'}"
 
-    raise InvalidArgumentError(message + ".")
+
+def tag(mgr: SessionManager, args: argparse.Namespace) -> int:
+    """Add every tag, or (one of them refused) none."""
+    sess = mgr.add_tags(_ref(args), args.tags, project=args.project)
+    output.emit(args.json, _tags_line(sess), sess.to_json())
+    return 0
+
+
+def untag(mgr: SessionManager, args: argparse.Namespace) -> int:
+    """Remove every tag; each one is checked before any is removed."""
+    from helix_lsp.session import validation
+
+    wanted = [validation.tag(t) for t in args.tags]
+    sess = mgr.resolve(_ref(args), args.project)
+    for name in wanted:
+        sess = mgr.remove_tag(sess.id, name)
+    output.emit(args.json, _tags_line(sess), sess.to_json())
+    return 0
+
+
+def entry(kind: str, mgr: SessionManager, args: argparse.Namespace) -> int:
+    """``meta KEY VALUE`` / ``context KEY VALUE``, or ``KEY --unset``."""
+    if args.value is None and not args.unset:
+        usage(f"{kind} needs a VALUE, or --unset to remove {args.key!r}")
+    if args.value is not None and args.unset:
+        usage(f"give {kind} a VALUE or --unset, not both")
+    setter = mgr.set_metadata if kind == "meta" else mgr.set_context
+    key = args.key.strip()
+    sess = mgr.resolve(_ref(args), args.project)
+    label = f"{kind} of {clean(sess.name)}: {clean(key)}"
+    if args.unset:
+        held: Mapping[str, str] = sess.metadata if kind == "meta" else sess.context
+        if key not in held:
+            output.emit(args.json, f"{label} was not set; nothing changed", sess.to_json())
+            return 0
+        sess = setter(sess.id, key, None)
+        output.emit(args.json, f"{label} removed", sess.to_json())
+        return 0
+    sess = setter(sess.id, args.key, args.value)
+    output.emit(args.json, f"{label} = {clean(args.value)}", sess.to_json())
+    return 0
+
+
+def mode(mgr: SessionManager, args: argparse.Namespace) -> int:
+    sess = mgr.set_mode(_ref(args), args.mode, project=args.project)
+    output.emit(args.json, f"mode of {clean(sess.name)}: {sess.mode.value}", sess.to_json())
+    return 0
+
+
+def delete(mgr: SessionManager, args: argparse.Namespace) -> int:
+    ref = _ref(args)
+    if ref is None:
+        usage("delete needs a SESSION (an id or a name)")
+    deleted = mgr.delete(ref)
+    output.emit(args.json, f"deleted {clean(deleted)}", {"deleted": deleted})
+    return 0
+
+
+def trim(mgr: SessionManager, args: argparse.Namespace) -> int:
+    removed = mgr.trim_history(args.keep, args.project)
+    text = f"removed {render.plural(removed, 'finished session')}"
+    output.emit(args.json, text, {"removed": removed})
+    return 0
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def show(mgr: SessionManager, args: argparse.Namespace) -> int:
+    """One session; without SESSION the project's current one, idle included."""
+    ref = _ref(args)
+    if ref is None:
+        project = args.project or default_project()
+        sess = mgr.current(project)
+        if sess is None:
+            raise NotFoundError(
+                f"project {project!r} has no session yet; create one with "
+                f"{_again(args, 'create', 'NAME')}."
+            )
+    else:
+        sess = mgr.resolve(ref, args.project)
+    payload = sess.to_json()
+    actions = render.actions_of(payload)
+    text = render.details(sess, actions)
+    if sess.status is Status.IDLE and "start" in actions:
+        start = _again(args, "start") if ref is None else _again(args, "start", sess.id)
+        text += f"\n\nnot started yet; start it with: {start}"
+    output.emit(args.json, text, payload)
+    return 0
+
+
+def active(mgr: SessionManager, args: argparse.Namespace) -> int:
+    """The project's active session (``--format`` prints one line: see ``oneline``)."""
+    project = args.project or default_project()
+    found = mgr.current(project) if args.current else mgr.active(project)
+    if found is None:
+        output.emit(args.json, "no active session", None)
+        return 0
+    payload = found.to_json()
+    output.emit(args.json, render.details(found, render.actions_of(payload)), payload)
+    return 0
+
+
+def list_(mgr: SessionManager, args: argparse.Namespace) -> int:
+    page = mgr.list(
+        status=args.status,
+        mode=args.mode,
+        project=args.project,
+        tag=args.tag,
+        query=args.query,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    output.emit(
+        args.json,
+        render.session_table(page, page.total),
+        {"sessions": [s.to_json() for s in page], "total": page.total},
+    )
+    return 0
+
+
+def stats(mgr: SessionManager, args: argparse.Namespace) -> int:
+    result = mgr.stats(args.project)
+    output.emit(args.json, render.stats(result), result.to_json())
+    return 0
+
+
+def export(mgr: SessionManager, args: argparse.Namespace) -> int:
+    return exchange.export(mgr, args, _ref(args))
+
+
+def import_(mgr: SessionManager, args: argparse.Namespace) -> int:
+    return exchange.import_(mgr, args)
+
+
+VERBS: Mapping[str, Verb] = {
+    "create": Verb(create, writes=True),
+    **{
+        action: Verb(functools.partial(lifecycle, action), writes=True)
+        for action in ("start", "pause", "resume", "complete", "fail")
+    },
+    "tag": Verb(tag, writes=True),
+    "untag": Verb(untag, writes=True),
+    "meta": Verb(functools.partial(entry, "meta"), writes=True),
+    "context": Verb(functools.partial(entry, "context"), writes=True),
+    "mode": Verb(mode, writes=True),
+    "delete": Verb(delete, writes=True),
+    "trim": Verb(trim, writes=True),
+    "import": Verb(import_, writes=True),
+    "show": Verb(show, writes=False),
+    "active": Verb(active, writes=False),
+    "list": Verb(list_, writes=False),
+    "stats": Verb(stats, writes=False),
+    "export": Verb(export, writes=False),
+}
