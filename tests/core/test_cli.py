@@ -127,7 +127,11 @@ def test_lifecycle_verbs_and_current_session(project: Path, db_path: Path) -> No
             "helix-lsp: cannot pause 'idle-one': it is idle; pause needs an active session.\n",
         ),
         (["show", "ghost"], "helix-lsp: no session has the id or name 'ghost'.\n"),
-        (["resume"], "helix-lsp: project 'payment-service' has no active or paused session.\n"),
+        (
+            ["resume"],
+            "helix-lsp: project 'payment-service' has no active or paused session; "
+            "'idle-one' is idle: start it first.\n",
+        ),
         (
             ["tag", "two words", "-s", "idle-one"],
             "helix-lsp: the tag 'two words' contains white space; use - or _ instead.\n",
@@ -184,7 +188,7 @@ def test_export_import_between_stores(project: Path, tmp_path: Path) -> None:
     again = cli("import", "-", "--db", second, stdin=out.read_text())
     assert again.returncode == 1 and "already in the store" in again.stderr
     assert cli("import", "-", "--db", second, stdin="{not json").stderr.startswith(
-        "helix-lsp: - is not JSON"
+        "helix-lsp: the snapshot is not JSON"
     )
 
 
