@@ -73,13 +73,21 @@ test('Remove Tag', async () => {
   await waitFor('the tag gone from the store', async () => vs.show('payments').tags.length === 0);
 });
 
-test('Export Sessions writes the snapshot where the save dialog says', async () => {
-  const target = path.join(vs.folderPaths.ws, 'export.json');
+test('Export Sessions proposes the home folder (not the repository) and writes where the dialog says', async () => {
+  const home = path.join(vs.tmp, 'home');
   await vs.palette('Helix: Export Sessions');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const proposed = await waitFor('the proposed file', async () => {
+    const v = await input.inputValue();
+    return /helix-sessions-\d{4}-\d{2}-\d{2}\.json$/.test(v) && v;
+  });
+  assert.ok(proposed.startsWith(home), `${proposed} is in ${home}`);
+  const target = path.join(home, 'export.json');
   await vs.answer('Export Sessions', target, { raw: true });
   const file = await waitFor('the export file', async () => fs.existsSync(target) && fs.readFileSync(target, 'utf8'));
   assert.match(file, /"payments"/);
   JSON.parse(file);
+  assert.ok(!fs.readdirSync(vs.folderPaths.ws).some((f) => f.endsWith('.json')), 'nothing written into the folder');
 });
 
 test('Restart Server: the server comes back with the session', async () => {

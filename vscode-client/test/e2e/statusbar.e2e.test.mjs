@@ -29,7 +29,7 @@ after(async () => {
 });
 
 test('the extension starts its bundled server and shows the quiet Helix item', async () => {
-  await waitFor('the Helix item to report no active session', async () => (await vs.itemLabel()) === 'Helix: no active session');
+  await waitFor('the Helix item to report no session', async () => (await vs.itemLabel()) === 'Helix: no session');
   assert.equal(await vs.itemText(), 'Helix');
 });
 
@@ -43,6 +43,7 @@ test('create "e2e-auth" in building mode and start it from the palette: the stat
   const created = vs.show(SESSION);
   assert.equal(created.mode, 'building');
   assert.equal(created.project, 'shop');
+  await waitFor('the idle session in the indicator', async () => (await vs.itemText()) === `building · ${SESSION} · idle`);
 
   await vs.palette('Helix: Start Session');
   await waitFor('the indicator to show the session', async () => (await vs.itemText()).includes(SESSION));
@@ -143,6 +144,7 @@ test("a refused command shows the server's sentence as an error message", async 
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'longer than 200 characters' });
   await toast.waitFor({ timeout: 60_000 });
   assert.match(await toast.innerText(), /the project is longer than 200 characters/);
+  assert.match(await toast.innerText(), /Edit/);
   assert.ok(!vs.cli('list', '--json').includes('too-long-project'), 'nothing was written');
   await page.keyboard.press('Escape');
 });
