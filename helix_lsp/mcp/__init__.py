@@ -21,7 +21,9 @@ INSTALL_HINT = (
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from helix_lsp.cli.parser import Parser  # a usage mistake: one line, exit status 1
+
+    parser = Parser(
         prog="helix-lsp mcp",
         description="Serve the session store to AI assistants over the Model Context Protocol "
         "(stdio).",

@@ -318,3 +318,26 @@ def test_without_the_extra_one_sentence_says_how_to_install_it(tmp_path: Path) -
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert "pip install 'helix-lsp[mcp]'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--db", "{tmp}"], "is a directory, not a file"),
+        (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_a_bad_start_is_one_line_and_status_1(tmp_path: Path, args: list[str], says: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "mcp", *(a.format(tmp=tmp_path) for a in args)],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert says in done.stderr
