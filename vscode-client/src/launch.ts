@@ -5,7 +5,7 @@
 // `helix.server.pythonPath` setting, else by the interpreter selected in the
 // Python extension, else by `python3` (`python` on Windows) from PATH.
 
-export const MIN_PYTHON: readonly [number, number] = [3, 10];
+const MIN_PYTHON: readonly [number, number] = [3, 10];
 
 /** The interpreter the Python extension has selected for the workspace. */
 export interface SelectedInterpreter {

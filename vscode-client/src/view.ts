@@ -4,7 +4,7 @@
 
 import { Session, StoreState, modeIcon, statusIcon } from './model';
 
-export const SEP = ' · ';
+const SEP = ' · ';
 
 /** "42s", "5m 03s", "1h 05m", "2d 3h". */
 export function formatDuration(totalSeconds: number | null | undefined): string {

@@ -10,7 +10,7 @@ import { sessionDetails } from '../view';
 import { errorMessage } from './errors';
 import { HelixServer } from './server';
 
-export const SESSION_SCHEME = 'helix-session';
+const SESSION_SCHEME = 'helix-session';
 
 export class SessionDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
