@@ -27,6 +27,7 @@ local T = {
       .. tostring(vim.version().patch),
     notifications = {},
     waits = {},
+    failures = {},
     errors = {},
     finished = false,
   },
@@ -87,8 +88,33 @@ function T.sleep(ms)
   coroutine.yield()
 end
 
--- Waits until pred() is true, polling; records the outcome under `name`.
--- Returns true when it became true before timeout_ms.
+-- Checks, recorded next to the action they follow; the Python side asserts
+-- that none failed (a failed check does not stop the scenario).
+function T.ok(what, cond, detail)
+  if not cond then
+    local text = what
+    if detail ~= nil then
+      text = text .. ": " .. (type(detail) == "string" and detail or vim.inspect(detail))
+    end
+    table.insert(results.failures, text)
+  end
+  return cond
+end
+
+function T.eq(what, got, want)
+  return T.ok(what, vim.deep_equal(got, want), { got = got, want = want })
+end
+
+function T.has(what, text, needle)
+  return T.ok(what, type(text) == "string" and text:find(needle, 1, true) ~= nil, { text = text, needle = needle })
+end
+
+function T.lacks(what, text, needle)
+  return T.ok(what, type(text) == "string" and text:find(needle, 1, true) == nil, { text = text, needle = needle })
+end
+
+-- Waits until pred() is true, polling; records the outcome under `name` (a
+-- timeout is a failed check). Returns true when it became true in time.
 function T.wait_for(name, pred, timeout_ms)
   local start = vim.loop.now()
   timeout_ms = timeout_ms or 15000
@@ -100,6 +126,7 @@ function T.wait_for(name, pred, timeout_ms)
     end
     if vim.loop.now() - start > timeout_ms then
       results.waits[name] = false
+      T.ok("never happened: " .. name, false)
       return false
     end
     T.sleep(25)
@@ -181,6 +208,92 @@ function T.execute(command, params, timeout_ms)
     return reply ~= nil
   end, timeout_ms or 10000)
   return reply or { timeout = true }
+end
+
+-- ERROR notifications after `mark`, as their texts.
+function T.errors_since(mark)
+  local out = {}
+  for i = mark + 1, #results.notifications do
+    local n = results.notifications[i]
+    if n.level >= vim.log.levels.ERROR then
+      table.insert(out, n.msg)
+    end
+  end
+  return out
+end
+
+-- Runs a :Helix command that must be refused; returns the one error shown.
+function T.refused(name, command)
+  local m = T.mark()
+  T.cmd(command)
+  T.wait_for(name, function()
+    return #T.errors_since(m) > 0
+  end, 10000)
+  T.sleep(100) -- a second message would show up now
+  local shown = T.errors_since(m)
+  T.eq(name .. ": one error shown", #shown, 1)
+  return shown[1] or ""
+end
+
+-- Replaces vim.ui.select: records each picker (prompt and the items as
+-- shown) in T.selects and picks the first item whose text choose(text)
+-- accepts (none: cancels).
+T.selects = {}
+function T.stub_select(choose)
+  vim.ui.select = function(items, opts, on_choice)
+    local shown = {}
+    for _, item in ipairs(items) do
+      table.insert(shown, opts.format_item and opts.format_item(item) or tostring(item))
+    end
+    table.insert(T.selects, { prompt = opts.prompt, items = shown })
+    for i, text in ipairs(shown) do
+      if choose(text) then
+        vim.schedule(function()
+          on_choice(items[i], i)
+        end)
+        return
+      end
+    end
+    vim.schedule(function()
+      on_choice(nil, nil)
+    end)
+  end
+end
+
+-- Replaces vim.ui.input: answers every prompt with `answer`.
+function T.stub_input(answer)
+  vim.ui.input = function(_, on_confirm)
+    vim.schedule(function()
+      on_confirm(answer)
+    end)
+  end
+end
+
+-- The text of the plugin's lualine component (with the small part of
+-- lualine's component class it uses).
+function T.lualine()
+  package.preload["lualine.component"] = package.preload["lualine.component"] or function()
+    local Base = {}
+    Base.__index = Base
+    function Base:extend()
+      local cls = setmetatable({}, { __index = self })
+      cls.__index = cls
+      cls.super = self
+      return cls
+    end
+    function Base:init(options)
+      self.options = options
+    end
+    return Base
+  end
+  local comp = setmetatable({}, { __index = require("lualine.components.helix_lsp") })
+  comp:init({})
+  return comp:update_status()
+end
+
+-- The statusline as Neovim draws it from the documented expression.
+function T.drawn_statusline()
+  return vim.api.nvim_eval_statusline("%{v:lua.require'helix_lsp'.statusline()}", {}).str
 end
 
 function T.cursor()

@@ -129,6 +129,7 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
         file: str = "src/app.py",
         server: list[str] | None = None,
         setup: dict[str, Any] | None = None,
+        tz: str | None = None,
     ) -> Run:
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
@@ -156,6 +157,8 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
             HELIX_NVIM_PYTHON=sys.executable,
             HELIX_NVIM_SETUP=json.dumps(setup or {}),
         )
+        if tz:
+            env["TZ"] = tz
         argv = [
             *nvim.cmd,
             "--headless",

@@ -1,84 +1,102 @@
--- create -> start -> cursor to line 7 -> pause -> (elsewhere) -> resume ->
--- back at line 7 -> complete, recording what the user and the store see.
-local NAME = "demo-session"
-local INFO = vim.log.levels.INFO
+-- create (a quoted name) -> idle in the statusline -> Start from the :Helix
+-- picker -> cursor to line 7 -> pause -> completion -> show -> (elsewhere)
+-- -> resume back at line 7 -> complete.
+local NAME = "fix login bug"
 
 return function(T)
-  local helix = require("helix_lsp")
-  T.record("start_file", T.cursor().file)
-  T.wait_for("ready", function()
-    return helix.ready()
-  end, 30000)
-
+  local helix = T.wait_ready()
   local client = helix.client()
-  T.record("init_options", client and client.config.init_options or nil)
-  T.record("workspace_folders", client and client.config.workspace_folders or nil)
+  T.eq("the plugin reports the cursor itself", client.config.init_options.cursorNotifications, true)
+  T.eq("the store is db_path", client.config.init_options.dbPath, T.db)
+  T.eq("the workspace folder is the root", client.config.workspace_folders[1].name, "proj")
 
-  local m = T.mark()
-  T.cmd("Helix create " .. NAME .. " testing")
-  T.record("create_note", T.wait_notified("created", m, "created", INFO))
-  T.record("after_create", T.cli("show", NAME))
+  -- A quoted name is one argument, as in the shell and VS Code.
+  local note = T.step("created", [[Helix create "fix login bug" testing]], "created")
+  T.eq("create says how to begin", note and note.msg,
+    "Helix: created 'fix login bug' (testing, project proj); :Helix start begins it")
+  local s = T.cli("show", NAME)
+  T.eq("an idle session in the store", { s.name, s.status, s.mode, s.project },
+    { NAME, "idle", "testing", "proj" })
 
-  m = T.mark()
-  T.cmd("Helix start")
-  T.record("start_note", T.wait_notified("started", m, "started", INFO))
-  T.record("after_start", T.cli("show", NAME))
-  T.wait_for("statusline shows the active session", function()
-    return helix.statusline():find(NAME, 1, true) ~= nil
+  -- The idle session is visible, and :Helix alone offers Start.
+  T.wait_for("statusline shows the idle session", function()
+    return helix.statusline() == "[T] testing: fix login bug [idle]"
   end)
-  T.record("statusline_active", helix.statusline())
+  T.eq("statusline expression", T.drawn_statusline(), "[T] testing: fix login bug [idle]")
+  T.eq("lualine component", T.lualine(), "[T] testing: fix login bug [idle]")
+  T.stub_select(function(text)
+    return text == "start"
+  end)
+  T.step("started from the picker", "Helix", "started")
+  T.eq("the picker: the server's actions for an idle session, then the rest", T.selects[1] and T.selects[1].items,
+    { "start", "fail", "set mode", "add tag", "show", "create a session", "switch session", "list sessions" })
+  T.eq("the picker is titled with the session", T.selects[1] and T.selects[1].prompt, "fix login bug (idle, testing)")
+  T.wait_for("statusline shows the active session", function()
+    return helix.statusline() == "[T] testing: fix login bug"
+  end)
+  s = T.cli("show", NAME)
+  T.eq("active in the store", s.status, "active")
+  T.ok("started_at set", s.startedAt ~= vim.NIL)
 
   -- The user moves to line 7, column 5.
   vim.api.nvim_win_set_cursor(0, { 7, 4 })
   local seen
   T.wait_for("server has line 7", function()
-    local r = T.execute("helix.session.get", {})
-    seen = r.result
-    return type(seen) == "table" and type(seen.context) == "table" and seen.context.current_line == "7"
+    seen = T.execute("helix.session.get", {}).result
+    return type(seen) == "table" and seen.context.current_line == "7"
   end, 20000)
-  T.record("get_after_move", seen)
+  T.eq("the place", seen and { seen.context.current_file, seen.context.current_line, seen.context.current_column },
+    { "src/app.py", "7", "5" })
 
-  m = T.mark()
-  T.cmd("Helix pause")
-  T.record("pause_note", T.wait_notified("paused", m, "paused", INFO))
+  T.step("paused", "Helix pause", "paused")
   T.wait_for("statusline shows paused", function()
-    return helix.statusline():find("paused", 1, true) ~= nil
+    return helix.statusline() == "[T] testing: fix login bug [paused]"
   end)
-  T.record("statusline_paused", helix.statusline())
-  T.record("after_pause", T.cli("show", NAME))
+  s = T.cli("show", NAME)
+  T.eq("paused at its place", { s.status, s.context.current_file, s.context.current_line },
+    { "paused", "src/app.py", "7" })
 
-  -- Completion while paused.
-  T.record("complete_verbs", vim.fn.getcompletion("Helix ", "cmdline"))
-  T.record("complete_modes", vim.fn.getcompletion("Helix mode ", "cmdline"))
-  T.record("complete_resume", vim.fn.getcompletion("Helix resume ", "cmdline"))
-  T.record("complete_create_mode", vim.fn.getcompletion("Helix create x te", "cmdline"))
+  -- Completion while paused: names come escaped, and only where the server
+  -- allows the action.
+  T.eq("verbs", vim.fn.getcompletion("Helix ", "cmdline"), { "create", "start", "pause", "resume", "complete",
+    "fail", "mode", "tag", "untag", "meta", "show", "list", "switch", "stats", "log", "delete" })
+  T.eq("modes", vim.fn.getcompletion("Helix mode ", "cmdline"),
+    { "planning", "building", "testing", "refactoring", "debugging", "deployment" })
+  T.eq("resume offers the paused session", vim.fn.getcompletion("Helix resume ", "cmdline"), { [[fix\ login\ bug]] })
+  T.eq("start offers no paused session", vim.fn.getcompletion("Helix start ", "cmdline"), {})
+  T.eq("a half-typed escaped name", vim.fn.getcompletion([[Helix resume fix\ lo]], "cmdline"),
+    { [[fix\ login\ bug]] })
+  T.eq("create's mode", vim.fn.getcompletion("Helix create x te", "cmdline"), { "testing" })
 
-  -- Somewhere else entirely.
+  -- Readable local times (checked against the store on the Python side).
+  local shown = T.step("shown", [[Helix show fix\ login\ bug]], "created")
+  T.record("show_note", shown and shown.msg)
+  T.ok("no raw ISO timestamp", shown and not shown.msg:find("%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d"), shown)
+  T.has("show names the next steps", shown and shown.msg, "next:     :Helix resume, :Helix complete, :Helix fail")
+  T.record("created_at", s.createdAt)
+
+  -- Somewhere else entirely, then back.
   T.cmd("edit notes.txt")
   vim.api.nvim_win_set_cursor(0, { 2, 0 })
   T.sleep(400)
-  T.record("before_resume", T.cursor())
-
-  m = T.mark()
-  T.cmd("Helix resume")
-  T.record("resume_note", T.wait_notified("resumed", m, "resumed", INFO))
+  note = T.step("resumed", "Helix resume", "resumed")
+  T.eq("resume says where, relative to the current folder", note and note.msg,
+    "Helix: resumed 'fix login bug' at src/app.py:7")
   T.wait_for("back in app.py", function()
-    return T.cursor().file:sub(-#"src/app.py") == "src/app.py"
+    return T.cursor().file:sub(-#"/proj/src/app.py") == "/proj/src/app.py"
   end, 10000)
-  T.record("after_resume_cursor", T.cursor())
+  T.eq("line 7, column 5", { T.cursor().line, T.cursor().col }, { 7, 4 })
   T.wait_for("statusline shows active again", function()
-    local s = helix.statusline()
-    return s:find(NAME, 1, true) ~= nil and s:find("paused", 1, true) == nil
+    return helix.statusline() == "[T] testing: fix login bug"
   end)
-  T.record("statusline_resumed", helix.statusline())
-  T.record("after_resume", T.cli("show", NAME))
 
-  m = T.mark()
-  T.cmd("Helix complete")
-  T.record("complete_note", T.wait_notified("completed", m, "completed", INFO))
-  T.record("after_complete", T.cli("show", NAME))
+  T.step("completed", "Helix complete", "completed")
+  s = T.cli("show", NAME)
+  T.eq("completed at its place", { s.status, s.context.current_file, s.context.current_line },
+    { "completed", "src/app.py", "7" })
+  T.ok("ended_at set", s.endedAt ~= vim.NIL)
   T.wait_for("statusline empty", function()
     return helix.statusline() == ""
   end, 10000)
-  T.record("statusline_completed", helix.statusline())
+  T.eq("no error along the way", T.errors_since(0), {})
 end

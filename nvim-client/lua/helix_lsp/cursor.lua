@@ -48,7 +48,7 @@ function M.send_now(force)
     return true
   end
   last_sent[id] = key
-  hlsp.notify(client, "helix/cursorMoved", {
+  require("helix_lsp.rpc").notify(client, "helix/cursorMoved", {
     textDocument = { uri = uri },
     position = { line = row, character = character },
   })

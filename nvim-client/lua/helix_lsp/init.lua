@@ -77,18 +77,21 @@ function M.ensure_setup()
   end
 end
 
---- The statusline string, e.g. "[B] building: implement-auth" or
---- "[B] building: implement-auth [paused]"; "" without a session.
+--- The statusline string, e.g. "[B] building: implement-auth", with
+--- " [paused]" or " [idle]" when the project's current session is not
+--- active; "" without a session.
 function M.statusline()
   return require("helix_lsp.status").statusline()
 end
 
---- The session the statusline shows, and whether it is paused.
+--- The session the statusline shows (the project's current session, as the
+--- server computed it), and whether it is paused.
 function M.session()
   return require("helix_lsp.status").session()
 end
 
---- Runs a :Helix verb: require("helix_lsp").run("pause") or run("create", "x", "testing").
+--- Runs a :Helix verb with its arguments as they are (no quoting needed):
+--- require("helix_lsp").run("create", "fix login bug", "testing").
 function M.run(...)
   local args = { ... }
   if #args == 1 and type(args[1]) == "table" then
@@ -101,7 +104,7 @@ end
 --- buffer's server; callback(err, result).
 function M.execute(command, params, callback)
   M.ensure_setup()
-  require("helix_lsp.lsp").execute(command, params, function(err, result)
+  require("helix_lsp.rpc").execute(command, params, function(err, result)
     if callback then
       callback(err, result)
     end

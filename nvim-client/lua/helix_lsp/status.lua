@@ -1,19 +1,19 @@
--- The session shown in the statusline, kept up to date from `helix/status`.
--- statusline() only reads a cached string, so it is cheap on every redraw.
+-- What the statusline shows, taken from the server's `helix/status`
+-- notification: `current` is the current project's current session (the
+-- active one, else the most recently paused, else the idle one `start` would
+-- take), computed by the server. statusline() only reads a cached string, so
+-- it is cheap on every redraw.
 local config = require("helix_lsp.config")
-local hlsp = require("helix_lsp.lsp")
 
 local M = {}
 
--- client id -> { active = session|nil, current = session|nil, paused = bool,
---                 text = string, seq = integer, sessions = list }
+-- client id -> { active = session|nil, current = session|nil, text = string,
+--                 sessions = active sessions of the workspace's projects }
 M.state = {}
 M.last_client = nil
 
 local function utf8(cp)
-  if cp < 0x80 then
-    return string.char(cp)
-  elseif cp < 0x800 then
+  if cp < 0x800 then
     return string.char(0xC0 + math.floor(cp / 0x40), 0x80 + cp % 0x40)
   end
   return string.char(0xE0 + math.floor(cp / 0x1000), 0x80 + math.floor(cp / 0x40) % 0x40, 0x80 + cp % 0x40)
@@ -27,6 +27,7 @@ M.ascii = {
   debugging = "D",
   deployment = "S",
   paused = "paused",
+  idle = "idle",
 }
 
 -- Nerd Font (Font Awesome) glyphs.
@@ -38,6 +39,7 @@ M.nerd = {
   debugging = utf8(0xF188), -- bug
   deployment = utf8(0xF135), -- rocket
   paused = utf8(0xF04C), -- pause
+  idle = utf8(0xF017), -- clock
 }
 
 local function icon_table()
@@ -50,12 +52,15 @@ local function icon_table()
   return M.ascii, false
 end
 
-function M.format(session, paused)
+--- "[B] building: name", then " [paused]" or " [idle]" for a session that
+--- is not active; "" without a session.
+function M.format(session)
   if not session then
     return ""
   end
+  local waiting = session.status ~= "active" and tostring(session.status) or nil
   if type(config.options.statusline_format) == "function" then
-    local ok, s = pcall(config.options.statusline_format, session, paused)
+    local ok, s = pcall(config.options.statusline_format, session, session.status == "paused")
     return ok and tostring(s or "") or ""
   end
   local icons, fancy = icon_table()
@@ -66,112 +71,53 @@ function M.format(session, paused)
     name = vim.fn.strcharpart(name, 0, max - 3) .. "..."
   end
   local icon = icons[mode] or "?"
-  local s
-  if fancy then
-    s = string.format("%s %s: %s", icon, mode, name)
-  else
-    s = string.format("[%s] %s: %s", icon, mode, name)
-  end
-  if paused then
-    s = s .. (fancy and (" " .. (icons.paused or "paused")) or " [paused]")
+  local s = fancy and string.format("%s %s: %s", icon, mode, name) or string.format("[%s] %s: %s", icon, mode, name)
+  if waiting then
+    local mark = icons[waiting] or waiting
+    s = s .. (fancy and (" " .. mark) or (" [" .. mark .. "]"))
   end
   return s
 end
 
-local function refresh(client_id)
-  local st = M.state[client_id]
-  if not st then
-    return
-  end
-  local shown = st.active or st.current
-  local text = M.format(shown, shown ~= nil and st.active == nil)
-  if text ~= st.text then
-    st.text = text
-    vim.schedule(function()
-      pcall(vim.cmd, "redrawstatus!")
-      pcall(vim.cmd, "doautocmd <nomodeline> User HelixLspStatus")
-    end)
-  end
+local function session_or_nil(v)
+  return type(v) == "table" and v or nil
 end
 
-local function ensure(client_id)
-  local st = M.state[client_id]
-  if not st then
-    st = { text = "", seq = 0, sessions = {} }
-    M.state[client_id] = st
-  end
-  return st
+local function redraw()
+  vim.schedule(function()
+    pcall(vim.cmd, "redrawstatus!")
+    pcall(vim.cmd, "doautocmd <nomodeline> User HelixLspStatus")
+  end)
 end
 
--- Sets the session that is shown when no session is active (the paused one),
--- e.g. from a command's reply.
-function M.set_current(client_id, session)
-  if not client_id then
-    return
-  end
-  local st = ensure(client_id)
-  if session and (session.status == "completed" or session.status == "failed") then
-    if st.current and st.current.id == session.id then
-      st.current = nil
-    end
-    if st.active and st.active.id == session.id then
-      st.active = nil
-    end
-  elseif session and session.status == "active" then
-    st.active = session
-    st.current = nil
-  elseif session and session.status == "paused" then
-    if st.active and st.active.id == session.id then
-      st.active = nil
-    end
-    if not st.active then
-      st.current = session
-    end
-  end
-  refresh(client_id)
-end
-
--- Handler of the `helix/status` notification.
+--- Handler of the `helix/status` notification.
 function M.on_status(client_id, params)
   if type(params) ~= "table" then
     return
   end
-  local st = ensure(client_id)
+  local completion = package.loaded["helix_lsp.completion"]
+  if completion then
+    completion.invalidate()
+  end
+  local st = M.state[client_id] or { text = "" }
+  M.state[client_id] = st
   M.last_client = client_id
-  st.seq = st.seq + 1
-  local commands = package.loaded["helix_lsp.commands"]
-  if commands then
-    commands.invalidate()
+  st.active = session_or_nil(params.active)
+  st.current = session_or_nil(params.current)
+  if params.current == nil then
+    -- A server older than `current` sends only the active session.
+    st.current = st.active
   end
-  local active = params.active
-  if active == vim.NIL then
-    active = nil
-  end
-  st.active = active
   st.sessions = type(params.sessions) == "table" and params.sessions or {}
-  if active then
-    st.current = nil
-    refresh(client_id)
-    return
+  st.store = session_or_nil(params.store)
+  local text = M.format(st.current)
+  if st.store and st.store.online == false then
+    text = (text == "" and "" or text .. " ") .. "[store offline]"
   end
-  refresh(client_id)
-  -- No active session: show the project's current (most recently paused) one.
-  local seq = st.seq
-  local client = vim.lsp.get_client_by_id(client_id)
-  if not client then
-    return
+  if text ~= st.text then
+    st.text = text
+    redraw()
   end
-  hlsp.request(client, "workspace/executeCommand", { command = "helix.session.get", arguments = {} }, function(err, result)
-    if st.seq ~= seq then
-      return
-    end
-    if err or type(result) ~= "table" or result.status ~= "paused" then
-      st.current = nil
-    else
-      st.current = result
-    end
-    refresh(client_id)
-  end)
 end
 
 function M.forget(client_id)
@@ -179,37 +125,26 @@ function M.forget(client_id)
   if M.last_client == client_id then
     M.last_client = nil
   end
-  vim.schedule(function()
-    pcall(vim.cmd, "redrawstatus!")
-  end)
+  redraw()
 end
 
 local function state_for_current()
-  local id = hlsp.buf_client[vim.api.nvim_get_current_buf()]
-  local st = id and M.state[id]
-  if not st and M.last_client then
-    st = M.state[M.last_client]
-  end
-  return st
+  local id = require("helix_lsp.lsp").buf_client[vim.api.nvim_get_current_buf()]
+  return (id and M.state[id]) or (M.last_client and M.state[M.last_client]) or nil
 end
 
--- The statusline string: "[B] building: implement-auth", with " [paused]"
--- when the project's current session is paused; "" when there is none.
+--- The statusline string of the current buffer's project.
 function M.statusline()
   local st = state_for_current()
   return st and st.text or ""
 end
 
--- The session shown in the statusline and whether it is paused.
+--- The current session of the current buffer's project (nil without one),
+--- and whether it is paused.
 function M.session()
   local st = state_for_current()
-  if not st then
-    return nil, false
-  end
-  if st.active then
-    return st.active, false
-  end
-  return st.current, st.current ~= nil
+  local s = st and st.current or nil
+  return s, s ~= nil and s.status == "paused"
 end
 
 return M
