@@ -52,7 +52,9 @@ class Access:
 
     manager: SessionManager
     project: str
-    #: set after every change made through a tool, so that subscribers hear at once
+    #: how many changes were made through the tools (this connection's own commits do
+    #: not move its ``data_version``), and an event set at each, to wake the watcher
+    changes: int = 0
     changed: anyio.Event = field(default_factory=anyio.Event)
     _lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -62,6 +64,7 @@ class Access:
             return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
 
     def note_change(self) -> None:
-        """Wake the store watcher: a tool just changed the store."""
+        """Count a change made through a tool, and wake the store watcher."""
+        self.changes += 1
         self.changed.set()
         self.changed = anyio.Event()

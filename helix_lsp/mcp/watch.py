@@ -59,6 +59,7 @@ class Watcher:
         self._listening: Counter[str] = Counter()
         self._seen: dict[str, tuple[object, ...]] = {}
         self._version: int | None = None
+        self._changes_seen = 0
 
     # -- subscriptions ------------------------------------------------------------
 
@@ -71,6 +72,11 @@ class Watcher:
             self._seen[uri] = await self._store.call(
                 fingerprint, self._store.manager, uri, self._store.project
             )
+
+    def _forget(self, uri: str) -> None:
+        """Drop what was seen of ``uri`` once nobody listens to it any more."""
+        if uri not in self.uris():
+            self._seen.pop(uri, None)
 
     @staticmethod
     def _check(uri: str) -> None:
@@ -91,6 +97,7 @@ class Watcher:
         self, ctx: ServerRequestContext[Any, Any], params: UnsubscribeRequestParams
     ) -> EmptyResult:
         self._subscribed.pop(params.uri, None)
+        self._forget(params.uri)
         return EmptyResult()
 
     async def listen_middleware(
@@ -111,23 +118,23 @@ class Watcher:
             return await call_next(ctx)
         finally:
             self._listening.subtract(uris)
+            for uri in uris:
+                self._forget(uri)
 
     # -- the loop -------------------------------------------------------------------
 
     async def run(self) -> None:
         """Until cancelled: wait for a tick or a tool's change, then check the store."""
         while True:
-            changed_here = False
             with anyio.move_on_after(POLL_SECONDS):
                 await self._store.changed.wait()
-                changed_here = True
-            await self.check(changed_here)
+            await self.check()
 
-    async def check(self, changed_here: bool = False) -> None:
+    async def check(self) -> None:
         """Notify the subscribers of every resource that differs from when last seen."""
+        changed_here = self._store.changes != self._changes_seen
+        self._changes_seen = self._store.changes
         uris = self.uris()
-        for gone in set(self._seen) - uris:
-            del self._seen[gone]
         if not uris:
             self._version = None
             return
