@@ -36,6 +36,9 @@ from helix_lsp.session import Session, SessionManager, default_project
 
 log = logging.getLogger("helix_lsp.server")
 
+#: documents whose location is remembered (see ``ServerState.locate``)
+LOCATED_LIMIT = 4096
+
 
 def _field(obj: Any, key: str) -> Any:
     """``obj[key]`` for dicts, ``obj.key`` for pygls' namedtuples and attrs objects."""
@@ -62,6 +65,9 @@ class ServerState:
         #: a store this release may only read: positions are not tracked at all
         self.read_only = mgr.read_only_reason is not None
         self.folders: list[Folder] = []
+        #: uri -> location inside a workspace folder; an editor reports the same
+        #: few documents over and over, and parsing the uri is most of a move's cost
+        self._located: dict[str, Location] = {}
         self.current: str | None = None  # project of the most recent document
         self.status = StatusPusher(send, self.status_payload)
         self._send = send
@@ -83,6 +89,7 @@ class ServerState:
         """Workspace folders as (uri, name) pairs; ``root`` when there are none."""
         made = [make_folder(uri, name, self.options.project) for uri, name in folders]
         self.folders = [f for f in made if f is not None]
+        self._located.clear()
         if not self.folders and root:
             folder = make_folder(root, None, self.options.project)
             self.folders = [folder] if folder else []
@@ -105,10 +112,19 @@ class ServerState:
         return sorted(names)
 
     def locate(self, uri: str) -> Location | None:
+        """Where the document ``uri`` lives (None for a uri that is not a file)."""
+        known = self._located.get(uri) if isinstance(uri, str) else None
+        if known is not None:
+            return known
         path = uri_to_path(uri) if isinstance(uri, str) else None
         if path is None:
             return None
-        return locate(path, self.folders, self.current_project())
+        loc = locate(path, self.folders, self.current_project())
+        if loc.folder is not None:  # outside every folder, the project is the current one
+            if len(self._located) >= LOCATED_LIMIT:
+                self._located.clear()
+            self._located[uri] = loc
+        return loc
 
     # -- cursor ------------------------------------------------------------------
 
