@@ -44,17 +44,32 @@ def refuse(record: SessionRecord, action: str, needs: str) -> InvalidTransitionE
     return InvalidTransitionError(f"cannot {action} '{record.name}': it is {status}; {needs}.")
 
 
-def apply(record: SessionRecord, action: str, at: int, reason: str | None = None) -> None:
+def apply(
+    record: SessionRecord,
+    action: str,
+    at: int,
+    reason: str | None = None,
+    *,
+    preceding: int | None = None,
+) -> None:
     """Move ``record`` through ``action`` at time ``at`` (ms), or raise.
 
     Only the fields the lifecycle owns change: status, the timestamps and the
-    active-time accounting. The caller persists the record.
+    active-time accounting. ``preceding`` is a time the session's open active
+    interval certainly began after (the creation of the session stored just
+    before it); with the session's own creation and last pause it corrects an
+    interval begun while the clock was behind, and the first start with it.
+    ``clock`` has the rules. The caller persists the record.
     """
     allowed, target = TRANSITIONS[action]
     if record.status not in allowed:
         raise refuse(record, action, _NEEDS[action])
     if record.status is Status.ACTIVE and record.active_since is not None:
-        record.active_ms += max(0, at - record.active_since)
+        began = record.interval_start(at, preceding)
+        record.active_ms += max(0, at - began)
+        first = record.last_paused_at is None
+        if first and record.started_at is not None and record.started_at < began:
+            record.started_at = began
         record.active_since = None
     if action == "start":
         record.started_at = at
@@ -63,7 +78,8 @@ def apply(record: SessionRecord, action: str, at: int, reason: str | None = None
     if target is Status.ACTIVE:
         record.active_since = at
     if target.is_final:
-        record.ended_at = at
+        started = record.started_at
+        record.ended_at = at if started is None else max(at, started)
         if action == "fail":
             record.failure_reason = reason
     record.status = target

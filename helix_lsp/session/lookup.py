@@ -152,6 +152,25 @@ def one(
         skipped += 1
 
 
+def latest_pause(conn: sqlite3.Connection, project: str) -> int | None:
+    """When the project's most recently paused session was paused."""
+    row = conn.execute(
+        "SELECT max(last_paused_at) FROM sessions WHERE project = ? AND status = 'paused'",
+        [project],
+    ).fetchone()
+    value = row[0] if row else None
+    return value if isinstance(value, int) else None
+
+
+def created_before(conn: sqlite3.Connection, seq: int) -> int | None:
+    """When the session stored just before ``seq`` was created (see ``clock``, rule 3)."""
+    row = conn.execute(
+        "SELECT created_at FROM sessions WHERE seq < ? ORDER BY seq DESC LIMIT 1", [seq]
+    ).fetchone()
+    value = row[0] if row else None
+    return value if isinstance(value, int) else None
+
+
 def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
     """The session an id or a name refers to."""
     if not isinstance(ref, str) or not ref.strip():

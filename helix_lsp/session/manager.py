@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from helix_lsp.session import (
+    clock,
     exporting,
     importing,
     lifecycle,
@@ -170,7 +171,7 @@ class SessionManager:
             rec = lookup.resolve(conn, ref, project, "")
             before = rec.copy()
             fn(rec)
-            rec.updated_at = max(now_ms(), rec.updated_at)
+            rec.updated_at = clock.event_time(now_ms(), rec.updated_at)
             Store.update(conn, rec, before)
         return rec
 
@@ -231,10 +232,26 @@ class SessionManager:
         for row in rows:
             other = lookup.read(row)
             before = other.copy()
-            lifecycle.apply(other, "pause", max(at, other.updated_at))
+            self._apply(conn, other, "pause", at)
             Store.update(conn, other, before)
             paused.append(other)
         return paused
+
+    @staticmethod
+    def _apply(
+        conn: sqlite3.Connection,
+        rec: SessionRecord,
+        action: str,
+        now: int,
+        reason: str | None = None,
+    ) -> int:
+        """Apply ``action`` at the time ``clock``'s rules give for ``now``; that time."""
+        pause = lookup.latest_pause(conn, rec.project) if action == "pause" else None
+        at = clock.event_time(now, rec.updated_at, None if pause is None else pause + 1)
+        active = rec.status is Status.ACTIVE
+        preceding = lookup.created_before(conn, rec.seq) if active else None
+        lifecycle.apply(rec, action, at, reason, preceding=preceding)
+        return at
 
     def _transition(
         self, ref: object, action: str, reason: str | None = None, project: str | None = None
@@ -245,9 +262,8 @@ class SessionManager:
             )
         with self._store.transaction() as conn:
             rec = lookup.resolve(conn, ref, project, action)
-            at = max(now_ms(), rec.updated_at)
             before = rec.copy()
-            lifecycle.apply(rec, action, at, reason)
+            at = self._apply(conn, rec, action, now_ms(), reason)
             paused = self._pause_others(conn, rec, at) if rec.status is Status.ACTIVE else []
             Store.update(conn, rec, before)
         return Transition(self._handle(rec), [self._handle(p) for p in paused])

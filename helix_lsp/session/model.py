@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
+from helix_lsp.session import clock
 from helix_lsp.session.errors import InvalidArgumentError
 
 
@@ -194,18 +195,29 @@ class SessionRecord:
             self, tags=list(self.tags), metadata=dict(self.metadata), context=dict(self.context)
         )
 
+    def interval_start(self, end: int, *preceding: int | None) -> int:
+        """When the open active interval, ending at ``end``, certainly began.
+
+        ``active_since`` raised to the creation (first interval) or the last
+        pause, and to any ``preceding`` time, when that is not after ``end``:
+        see ``clock`` for why.
+        """
+        assert self.active_since is not None
+        previous = self.last_paused_at if self.last_paused_at is not None else self.created_at
+        return clock.interval_start(self.active_since, end, previous, *preceding)
+
     def active_total_ms(self, at: int) -> int:
         """Active time up to ``at``: closed intervals plus the open one."""
         if self.active_since is None:
             return self.active_ms
-        return self.active_ms + max(0, at - self.active_since)
+        return self.active_ms + max(0, at - self.interval_start(at))
 
     def duration_ms(self, at: int) -> int | None:
         """Wall time since the first start, up to the end or ``at``."""
         if self.started_at is None:
             return None
         end = self.ended_at if self.ended_at is not None else at
-        return max(0, end - self.started_at)
+        return max(0, end - clock.interval_start(self.started_at, end, self.created_at))
 
     def to_json(self, at: int | None = None) -> dict[str, Any]:
         """The contract's session object (camelCase keys, ISO timestamps)."""

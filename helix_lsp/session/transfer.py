@@ -81,6 +81,19 @@ def _active_ms(entry: Mapping[str, Any], rec: SessionRecord, where: str) -> int:
     return max(0, total)
 
 
+def _restart_open_interval(rec: SessionRecord, at: int) -> None:
+    """An imported active session: its open interval so far becomes closed time, and
+    the interval goes on from ``at``, the import.
+
+    Its activeSeconds stay the same at every moment; and the sessions already in
+    this store, created before it is, cannot be mistaken for evidence that its
+    interval began later (``clock``, rule 3).
+    """
+    if rec.active_since is not None and rec.active_since < at:
+        rec.active_ms = min(validation.MAX_ACTIVE_MS, rec.active_ms + at - rec.active_since)
+        rec.active_since = at
+
+
 def _record(entry: object, index: int) -> SessionRecord:
     where = f"session {index + 1} of the snapshot"
     if not isinstance(entry, Mapping):
@@ -123,6 +136,7 @@ def _record(entry: object, index: int) -> SessionRecord:
     rec.active_since = _checked(where, from_iso, entry.get("activeSince"), "activeSince")
     rec.active_ms = _active_ms(entry, rec, where)
     _check_consistent(rec, where)
+    _restart_open_interval(rec, now_ms())
     return rec
 
 

@@ -22,6 +22,7 @@ from helix_lsp.session import (
     Status,
     StorageError,
 )
+from helix_lsp.session.model import from_iso
 
 
 def test_handle_stays_in_step_and_setters_persist(mgr: SessionManager) -> None:
@@ -178,12 +179,20 @@ def test_export_import_round_trip_is_lossless(mgr: SessionManager, tmp_path: Pat
         assert sorted(other.import_(snapshot)) == sorted(s["id"] for s in snapshot["sessions"])
         again = other.export()
     for left, right in zip(snapshot["sessions"], again["sessions"], strict=True):
+        left, right = dict(left), dict(right)
         running = {"durationSeconds": ("active", "paused"), "activeSeconds": ("active",)}
         for key, clock_runs in running.items():
             if left["status"] not in clock_runs:  # a running clock moves between exports
                 assert left[key] == right[key]
             left.pop(key)
             right.pop(key)
+        if left["status"] == "active":  # its interval goes on from the import, same total
+            since = {
+                s: from_iso(side.pop("activeSince"), "t") or 0
+                for s, side in (("left", left), ("right", right))
+            }
+            moved = since["right"] - since["left"]
+            assert moved >= 0 and right.pop("activeMs") == left.pop("activeMs") + moved
         assert left == right
     with pytest.raises(ConflictError, match="already in the store"):
         mgr.import_(snapshot)
