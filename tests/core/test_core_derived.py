@@ -41,6 +41,9 @@ def test_current_is_active_else_last_paused_else_the_idle_one_start_takes(
     mgr.start(older.id)
     current = mgr.current("web")
     assert current is not None and current.id == older.id
+    mgr.pause(older.id)  # within the millisecond of the pause of newer, often
+    current = mgr.current("web")
+    assert current is not None and current.id == older.id  # paused last, created first
 
 
 def test_acting_without_a_session_on_an_idle_one_says_to_start_it(mgr: SessionManager) -> None:
