@@ -1,8 +1,8 @@
-"""A small raw JSON-RPC client over a subprocess' stdio pipes.
+"""The benchmark's asyncio face of the shared JSON-RPC client (:mod:`bench.jsonrpc`).
 
 The benchmark drives the stock pygls baseline and helix-lsp with this one
 client so that both pay exactly the same client-side costs. It is deliberately
-thin: one reader task that splits frames with ``readuntil``/``readexactly``,
+thin: one reader task that reads frames with :func:`bench.jsonrpc.read_message_async`,
 futures keyed by request id, and pre-encoded frames for bursts, so that the
 client never becomes the bottleneck of what it measures.
 """
@@ -11,26 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.jsonrpc import encode, read_message_async
+
+__all__ = ["Client", "ServerError", "encode", "read_status"]
+
 #: Every wait on a server is bounded; a server that hangs fails the run.
 DEFAULT_TIMEOUT = 60.0
-_HEADER_END = b"\r\n\r\n"
 
 
 class ServerError(Exception):
     """A JSON-RPC error response, or a server that died or went silent."""
-
-
-def encode(message: dict[str, Any]) -> bytes:
-    """One LSP frame: ``Content-Length`` header and compact JSON body."""
-    body = json.dumps(message, separators=(",", ":")).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
 def read_status(pid: int) -> dict[str, int]:
@@ -93,13 +89,7 @@ class Client:
         stdout = self.proc.stdout
         try:
             while True:
-                header = await stdout.readuntil(_HEADER_END)
-                length = 0
-                for line in header.split(b"\r\n"):
-                    if line[:15].lower() == b"content-length:":
-                        length = int(line[15:])
-                body = await stdout.readexactly(length)
-                self._dispatch(json.loads(body))
+                self._dispatch(await read_message_async(stdout))
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         except (ValueError, asyncio.LimitOverrunError) as exc:  # not LSP framing or JSON

@@ -12,7 +12,6 @@ and schedule a status push.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -136,15 +135,15 @@ class Streamed:
 
 
 def export_store(path: str, fp: IO[bytes]) -> None:
-    """The snapshot of every session in the store at ``path``, as JSON into ``fp``."""
-    with SessionManager(path) as mgr:
-        stream = getattr(mgr, "export_to", None)
+    """The snapshot of every session in the store at ``path``, as JSON into ``fp``.
+
+    Streamed by the core one session at a time, so memory stays that of one
+    session whatever the store holds.
+    """
+    with SessionManager(path, create=False) as mgr:
         text = io.TextIOWrapper(fp, encoding="utf-8", write_through=True)
         try:
-            if stream is not None:
-                stream(text)
-            else:
-                json.dump(mgr.export(None), text, separators=(",", ":"))
+            mgr.export_to(text)
             text.flush()
         finally:
             text.detach()

@@ -35,6 +35,18 @@ from helix_lsp.server.protocol import OrderedWriter
 
 log = logging.getLogger("helix_lsp.server")
 
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    record.exc_info = record.exc_text = None  # the error itself is reported in one line
+    return True
+
+
+#: pygls' message loop logs here: a line per message at DEBUG, a traceback per
+#: unreadable message (whose text the server's error report already gives)
+wire_log = logging.getLogger("helix_lsp.server.wire")
+wire_log.setLevel(logging.INFO)
+wire_log.addFilter(_without_traceback)
+
 #: the most an unauthenticated peer may send before it is turned away
 FIRST_MESSAGE_LIMIT = 1 << 20
 AUTH_SECONDS = 10.0
@@ -167,7 +179,7 @@ def _serve(server: HelixServer, main: Callable[[], Coroutine[Any, Any, None]]) -
 async def _message_loop(server: HelixServer, reader: Any) -> None:
     await run_async(
         stop_event=threading.Event(), reader=reader, protocol=server.protocol,
-        logger=log, error_handler=server.report_server_error,
+        logger=wire_log, error_handler=server.report_server_error,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,28 @@ def test_malformed_frames(
     reply = srv.command("helix.session.get", session="target")  # still serving, still sane
     assert reply["result"]["name"] == "target"
     assert srv.proc.poll() is None
+
+
+def test_malformed_messages_are_logged_without_their_content(tmp_path: Path) -> None:
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    log = tmp_path / "server.log"
+    srv = Server(tmp_path / "sessions.db", ws, "--log-file", str(log))
+    try:
+        srv.initialize([ws])
+        secret_path = "file:///home/alice/clients/acme/merger-plan.txt"
+        document = {"uri": secret_path, "languageId": "text", "version": "one",
+                    "text": "TOP-SECRET-CONTENT"}
+        srv.notify("textDocument/didOpen", {"textDocument": document})
+        reply = srv.request("textDocument/hover", {"textDocument": document, "position": 3})
+        assert reply["error"]["data"] == {"kind": "invalid_argument"}
+        srv.write_raw(frame({"jsonrpc": "2.0", "method": "x", "params": {}})[:-3] + b"TOP")
+        srv.write({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": document})
+        assert srv.command("helix.session.list")["result"]["total"] == 0  # still serving
+        assert srv.shutdown() == 0
+    finally:
+        srv.close()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    text = log.read_text()
+    assert "textDocument/didOpen" in text  # the method is named...
+    assert "TOP-SECRET" not in text and "acme" not in text and "alice" not in text  # ...not more

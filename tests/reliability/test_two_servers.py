@@ -119,3 +119,26 @@ def test_two_servers_lose_nothing(tmp_path: Path) -> None:
     finally:
         for server in servers.values():
             server.close()
+
+
+def test_exporting_every_session_keeps_the_server_answering(tmp_path: Path) -> None:
+    """``export {all: true}`` of a large store is produced beside the message loop."""
+    from bench.store import snapshot
+
+    db = tmp_path / "big.db"
+    with SessionManager(str(db)) as mgr:
+        mgr.import_(snapshot(20_000))
+    ws = tmp_path / "project-00"
+    ws.mkdir()
+    srv = Server(db, ws)
+    try:
+        srv.initialize([ws])
+        export = srv.send("workspace/executeCommand",
+                          {"command": "helix.session.export", "arguments": [{"all": True}]})
+        listed = srv.command("helix.session.list", limit=1)
+        assert listed["result"]["total"] == 20_000
+        assert export not in srv.replies  # answered while the export was still being made
+        sessions = srv.wait(export, timeout=120)["result"]["sessions"]
+        assert len(sessions) == 20_000 and len({s["id"] for s in sessions}) == 20_000
+    finally:
+        srv.close()

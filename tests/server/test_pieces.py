@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helix_lsp.server.options import Options, parse_options
 from helix_lsp.server.errors import error_payload
+from helix_lsp.server.options import Options, parse_options
 from helix_lsp.server.params import Create, KeyValue, ListQuery, Target, parse_arguments
 from helix_lsp.server.paths import (
     DEFAULT_EXCLUDES,
@@ -128,3 +129,57 @@ def test_error_codes_by_kind() -> None:
     for err, code, kind in cases:
         payload = error_payload(err)
         assert payload == {"code": code, "message": str(err), "data": {"kind": kind}}
+
+
+def _pygls_private_names() -> set[str]:
+    """Every ``_name`` pygls defines or assigns: attributes a pygls upgrade may change."""
+    import pygls
+
+    names: set[str] = set()
+    for source in Path(pygls.__file__).parent.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                names.add(node.attr)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def _uses_of_private_pygls_names(tree: ast.Module, private: set[str]) -> list[str]:
+    """``x._name`` where pygls has ``_name``; ``self._name`` counts inside pygls subclasses."""
+    pygls_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("pygls")
+        for alias in node.names
+    }
+    found: list[str] = []
+
+    def visit(node: ast.AST, in_pygls_subclass: bool) -> None:
+        if isinstance(node, ast.ClassDef):
+            in_pygls_subclass = any(
+                isinstance(b, ast.Name) and b.id in pygls_names for b in node.bases
+            )
+        if isinstance(node, ast.Attribute) and node.attr in private:
+            own = isinstance(node.value, ast.Name) and node.value.id == "self"
+            if not own or in_pygls_subclass:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_pygls_subclass)
+
+    visit(tree, False)
+    return found
+
+
+def test_no_private_pygls_names_in_the_code_or_the_tests() -> None:
+    root = Path(__file__).resolve().parents[2]
+    private = _pygls_private_names()
+    assert {"_shutdown", "_converter", "_stop_event", "_report_server_error"} <= private
+    offenders = {}
+    for folder in ("helix_lsp", "tests", "bench"):
+        for source in (root / folder).rglob("*.py"):
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+            if uses := _uses_of_private_pygls_names(tree, private):
+                offenders[str(source.relative_to(root))] = uses
+    assert offenders == {}
