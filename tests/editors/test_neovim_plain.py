@@ -75,6 +75,14 @@ def test_plain_neovim_records_the_cursor_and_runs_commands(tmp_path: Path, versi
     assert events["create"]["name"] == "nvim-task"
     assert events["create"]["status"] == "active"
     assert events["create"]["project"] == "shop"
+    assert events["create"]["actions"] == ["pause", "complete", "fail"]
+
+    # an idle session is the project's current one, with Start among its actions
+    assert events["idle"]["actions"] == ["start", "fail"]
+    status = events["status_idle"]
+    assert status.get("active") is None  # null arrives as nil in Lua
+    assert status["current"]["name"] == "waiting task"
+    assert status["current"]["actions"] == ["start", "fail"]
 
     got = events["get"]
     assert got["context"]["current_file"] == "src/cart.py"

@@ -24,6 +24,7 @@ end
 
 local function scenario()
   local ready = false
+  local statuses = {}
   local start = vim.lsp.start_client
   local id = start({
     name = "helix-lsp",
@@ -31,6 +32,8 @@ local function scenario()
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ":t") } },
     on_init = function() ready = true end,
+    -- what a statusline of the user's own would read: the server's choice
+    handlers = { ["helix/status"] = function(_, params) table.insert(statuses, params) end },
   })
   vim.lsp.buf_attach_client(0, id)
   if not vim.wait(20000, function() return ready end, 20) then
@@ -40,6 +43,14 @@ local function scenario()
   end
   local client = vim.lsp.get_client_by_id(id)
   report("highlightProvider", client.server_capabilities.documentHighlightProvider and true or false)
+
+  local idle, idle_err = execute(client, "helix.session.create", { name = "waiting task" })
+  report("idle", idle or idle_err)
+  vim.wait(5000, function()
+    local last = statuses[#statuses]
+    return last and type(last.current) == "table" and last.current.name == "waiting task"
+  end, 20)
+  report("status_idle", statuses[#statuses])
 
   local created, err = execute(client, "helix.session.create", { name = "nvim-task", start = true })
   report("create", created or err)
