@@ -205,6 +205,24 @@ async def test_a_change_from_the_cli_reaches_the_resource_and_its_subscribers(
         assert (await read_json(session, by_id))["session"]["status"] == "paused"
 
 
+async def test_what_the_assistant_does_is_seen_at_once_from_the_shell(
+    db_path: Path, project_dir: Path
+) -> None:
+    async with connect(db_path, project_dir) as session:
+        await ok(session, "create_session", name="review-api", mode="refactoring", start=True)
+        # turn by turn while the server runs: the shell writes, then the assistant
+        done = await anyio.to_thread.run_sync(
+            lambda: cli(db_path, project_dir, "tag", "from-shell")
+        )
+        assert done.returncode == 0, done.stderr
+        await ok(session, "add_tag", tag="from-assistant")
+        shown = await anyio.to_thread.run_sync(lambda: cli(db_path, project_dir, "show", "--json"))
+        assert shown.returncode == 0, shown.stderr
+        sess = json.loads(shown.stdout)
+        assert (sess["name"], sess["status"]) == ("review-api", "active")
+        assert sess["tags"] == ["from-shell", "from-assistant"]
+
+
 async def test_a_change_made_by_a_tool_notifies_subscribers(
     db_path: Path, project_dir: Path
 ) -> None:
