@@ -187,18 +187,23 @@ class CursorTracker:
     def owner(self, project: str, item: Pending) -> str | None:
         """The id of the session that was active when ``item`` was taken, or None.
 
-        The project's active session, if it became active no later than the
-        position was taken. Otherwise it was started or resumed since (by
-        another window, the shell, a command): the position belongs to the
-        session this tracker last wrote to if that one left the active state
-        (paused, completed, failed) only after the position was taken; else
-        it was taken while no session was active and belongs to none.
+        The project's active session, if it is the one this tracker last
+        wrote to or it became active no later than the position was taken.
+        Otherwise it was started or resumed since (by another window, the
+        shell, a command): the position belongs to the session this tracker
+        last wrote to if that one left the active state (paused, completed,
+        failed) only after the position was taken; else it was taken while no
+        session was active and belongs to none. Timestamps are compared only
+        at such a switch, and one from the future (the clock was set back)
+        is not trusted to decide against the active session.
         """
         sess = self._mgr.active(project)
-        if sess is not None and (sess.record.active_since or 0) <= item.taken_ms:
-            return sess.id
         previous = self._owners.get(project)
-        if previous is None or (sess is not None and previous == sess.id):
+        if sess is not None:
+            since = sess.record.active_since or 0
+            if sess.id == previous or since <= item.taken_ms or since > _now_ms():
+                return sess.id
+        if previous is None:
             return None
         try:
             rec = self._mgr.get(previous).record
@@ -264,14 +269,15 @@ class CursorTracker:
                 context[key] = value
         return {**session, "context": context}
 
-    @staticmethod
-    def _active_before(session: dict[str, Any], item: Pending) -> bool:
-        """Was the (active) ``session`` already active when ``item`` was taken?"""
+    def _active_before(self, session: dict[str, Any], item: Pending) -> bool:
+        """Does ``item`` belong to the (active) ``session``? :meth:`owner`'s rule, from JSON."""
+        if session.get("id") == self._owners.get(str(session.get("project"))):
+            return True
         try:
             since = from_iso(session.get("activeSince"), "activeSince")
         except SessionError:
             return False
-        return since is None or since <= item.taken_ms
+        return since is None or since <= item.taken_ms or since > _now_ms()
 
     # -- auto-pause --------------------------------------------------------------
 

@@ -6,9 +6,14 @@ another: that is what lets Resume bring you back to where *that* session was.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from helix_lsp.session import SessionManager
 from tests.reliability.rpc import Server
@@ -90,3 +95,24 @@ def test_a_position_waiting_in_one_window_stays_out_of_a_session_another_started
         window_a.close()
         window_b.close()
     assert "current_file" not in stored(db, "a-task")
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+def test_a_session_started_with_a_clock_ahead_still_gets_the_positions(tmp_path: Path) -> None:
+    """Which session a position belongs to must not hinge on clocks agreeing."""
+    ws = tmp_path / "proj"
+    ws.mkdir()
+    db = tmp_path / "sessions.db"
+    subprocess.run(
+        ["faketime", "-f", "+1d", sys.executable, "-m", "helix_lsp", "session", "create",
+         "--db", str(db), "--project", "proj", "--start", "tomorrow"],
+        check=True, capture_output=True, cwd=ws,
+    )
+    server = Server(db, ws)
+    try:
+        server.initialize([ws], {"cursorNotifications": True})
+        server.cursor(ws / "today.py", 11)
+        server.shutdown()
+    finally:
+        server.close()
+    assert stored(db, "tomorrow").get("current_line") == "12"
