@@ -9,30 +9,22 @@ before any grammar is built, because a shell runs it on every prompt.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the prompt's fast path starts here: no typing at run time
     import argparse
-
-
-def _wants_oneline(argv: Sequence[str]) -> bool:
-    """``session active ... --format TEXT`` (and no request for help)."""
-    rest = argv[2:]
-    return (
-        list(argv[:2]) == ["session", "active"]
-        and any(a in ("--format", "-f") or a.startswith(("--format=", "-f")) for a in rest)
-        and not any(a in ("-h", "--help") for a in rest)
-    )
+    from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if _wants_oneline(argv):
+    if argv[:2] == ["session", "active"]:  # a shell prompt's line: see oneline
         from helix_lsp.cli import oneline
         from helix_lsp.cli.output import quiet_broken_pipe
 
-        return quiet_broken_pipe(lambda: oneline.main(argv[2:]))
+        status = quiet_broken_pipe(lambda: oneline.main(argv[2:]))
+        if status is not None:
+            return status
     if argv and argv[0] == "mcp":  # the MCP server has its own options and optional extra
         from helix_lsp.mcp import main as mcp_main
 
@@ -46,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from helix_lsp.cli.output import quiet_broken_pipe
     from helix_lsp.cli.verbs import run
 
-    return quiet_broken_pipe(lambda: run(args))
+    status = quiet_broken_pipe(lambda: run(args))
+    return 0 if status is None else status
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -1,31 +1,35 @@
 """``helix-lsp session active --format '{mode} {name}'``: one line for a shell prompt.
 
-A prompt runs this on every command, so the path is kept short: the entry
-point comes here before building the grammar of every verb, the session core
-is imported only once the format has been checked and the store found, and
-nothing of the language server is loaded. ``bench/oneline.py`` measures it
-against a bare ``python3 -c pass``.
+A prompt runs this before every command, so its start-up is all that
+matters. The entry point comes here before building any grammar, and the
+common case (the active session of the project, from a store of ours) is one
+read-only query with nothing but ``sqlite3`` imported: no argparse, no
+``typing``, no session core, nothing of the language server. Anything
+unusual (``--current``, a store the quick look does not recognise, an older
+schema, a busy or damaged file) goes through the session core, which gives
+the same answer or the same one-sentence refusal as every other verb.
+``bench/oneline.py`` measures the path against a bare ``python3 -c pass``.
 
 The line shows the project's *active* session (the time being tracked now);
 ``--current`` shows the current one instead (active, else the most recently
-paused, else the idle one ``start`` would take), for prompts that want to
-remind of a paused session. No session, or no store yet, prints an empty
-line and exits 0, so a prompt never shows an error for "nothing going on".
+paused, else the idle one ``start`` would take). No session, or no store
+yet, prints an empty line and exits 0, so a prompt never shows an error for
+"nothing going on".
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from string import Formatter
-from typing import TYPE_CHECKING, Final
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing would cost the prompt
+    from collections.abc import Mapping, Sequence
+
     from helix_lsp.session import Session
 
 #: One symbol per mode, for ``{icon}``.
-ICONS: Final[Mapping[str, str]] = {
+ICONS: Mapping[str, str] = {
     "planning": "📝",
     "building": "🔨",
     "testing": "🧪",
@@ -33,6 +37,25 @@ ICONS: Final[Mapping[str, str]] = {
     "debugging": "🐛",
     "deployment": "🚀",
 }
+
+PLACEHOLDERS = ("mode", "name", "status", "project", "active", "icon", "id")
+
+#: The store's SQLite ``application_id`` (``helix_lsp.session.storefile.APPLICATION_ID``,
+#: kept equal by a test): the quick look reads only files that carry it.
+STORE_APPLICATION_ID = 0x48584C53
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_ACTIVE_QUERY = (
+    "SELECT id, name, mode, status, project, active_ms, active_since FROM sessions "
+    "WHERE project = ? AND status = 'active' LIMIT 1"
+)
+
+
+class FormatError(ValueError):
+    """The ``--format`` text cannot be used; the message is one sentence."""
+
+
+class _NotHere(Exception):
+    """The quick look cannot answer; the session core will."""
 
 
 def compact_span(ms: int) -> str:
@@ -44,112 +67,164 @@ def compact_span(ms: int) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
 
 
-def fields(sess: Session) -> dict[str, str]:
-    """The value of every placeholder for ``sess``, raw (the caller cleans them)."""
-    rec = sess.record
+def _fields(
+    sid: str, name: str, mode: str, status: str, project: str, active_ms: int
+) -> dict[str, str]:
     return {
-        "mode": rec.mode.value,
-        "name": rec.name,
-        "status": rec.status.value,
-        "project": rec.project,
-        "active": compact_span(int(sess.active_duration.total_seconds() * 1000)),
-        "icon": ICONS.get(rec.mode.value, "•"),
-        "id": rec.id,
+        "mode": mode,
+        "name": name,
+        "status": status,
+        "project": project,
+        "active": compact_span(active_ms),
+        "icon": ICONS.get(mode, "•"),
+        "id": sid,
     }
 
 
-PLACEHOLDERS: Final = ("mode", "name", "status", "project", "active", "icon", "id")
+def fields(sess: Session) -> dict[str, str]:
+    """The value of every placeholder for ``sess``, raw (the caller cleans them)."""
+    rec = sess.record
+    active_ms = int(sess.active_duration.total_seconds() * 1000)
+    return _fields(rec.id, rec.name, rec.mode.value, rec.status.value, rec.project, active_ms)
 
 
-class FormatError(ValueError):
-    """The ``--format`` text cannot be used; the message is one sentence."""
+def _parse_format(fmt: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """``string.Formatter().parse`` without importing ``string`` (and with it ``re``)."""
+    try:
+        from _string import formatter_parser  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - an interpreter without CPython's helper
+        from string import Formatter
+
+        return list(Formatter().parse(fmt))
+    parts: list[tuple[str, str | None, str | None, str | None]] = list(formatter_parser(fmt))
+    return parts
 
 
-def check_format(fmt: str) -> list[str]:
-    """The placeholders ``fmt`` uses, or :class:`FormatError` naming the bad one."""
+def check_format(fmt: str) -> None:
+    """Refuse a ``--format`` text with an unknown placeholder, in one sentence."""
     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     try:
-        parts = list(Formatter().parse(fmt))
+        parts = _parse_format(fmt)
     except ValueError as err:
         raise FormatError(
             f"the --format text is malformed ({err}); write {{{{ and }}}} for literal braces."
         ) from None
-    used = []
     for _literal, field, spec, _conversion in parts:
         if field is None:
             continue
         if field not in PLACEHOLDERS:
             raise FormatError(f"unknown placeholder {{{field}}} in --format; use {known}.")
-        if spec and ("{" in spec):
-            raise FormatError(f"placeholder {{{field}}} has a nested field in --format.")
-        used.append(field)
-    return used
+        if spec and "{" in spec:
+            raise FormatError(f"the placeholder {{{field}}} in --format nests another one.")
 
 
-def line(fmt: str, sess: Session | None) -> str:
-    """``fmt`` filled in for ``sess`` (the empty string without a session)."""
+def fill(fmt: str, values: Mapping[str, str] | None) -> str:
+    """``fmt`` filled in with ``values``, cleaned for the terminal (empty without a session)."""
     check_format(fmt)
-    if sess is None:
+    if values is None:
         return ""
     from helix_lsp.cli.safe import clean
 
-    values = {key: clean(value) for key, value in fields(sess).items()}
     try:
-        text = fmt.format_map(values)
+        text = fmt.format_map({key: clean(value) for key, value in values.items()})
     except (ValueError, TypeError) as err:
         raise FormatError(f"the --format text cannot be applied ({err}).") from None
     return text.replace("\n", " ").replace("\r", " ")
 
 
-def render(
-    fmt: str, db: str | None, project: str | None, *, current: bool = False
-) -> tuple[int, str]:
-    """Exit status and the line for ``session active --format FMT``."""
-    check_format(fmt)
-    from helix_lsp.session.store import default_db_path
+def store_path(db: str | None) -> str:
+    """``--db``, else ``$HELIX_LSP_DB``, else the user data folder (the core's rule)."""
+    if db:
+        return db
+    env = os.environ.get("HELIX_LSP_DB")
+    if env:
+        return os.path.expanduser(env)
+    import platformdirs  # only when no path is given at all
 
-    path = db if db else str(default_db_path())
-    if path != ":memory:" and not os.path.exists(path):
-        return 0, ""  # no store yet: nothing is going on
-    from helix_lsp.session import SessionManager, default_project
+    return os.path.join(platformdirs.user_data_dir("helix-lsp"), "sessions.db")
 
-    proj = project or default_project()
+
+def project_name(project: str | None) -> str:
+    """``--project``, else the current folder's name (the core's rule)."""
+    return project or os.path.basename(os.getcwd()) or "default"
+
+
+def quick_active(path: str, project: str) -> dict[str, str] | None:
+    """The project's active session read straight from a store of ours, or ``_NotHere``."""
+    import sqlite3
+
+    try:
+        with open(path, "rb") as fp:
+            header = fp.read(100)
+    except OSError:
+        raise _NotHere from None
+    if (
+        len(header) < 100
+        or header[:16] != _SQLITE_MAGIC
+        or int.from_bytes(header[68:72], "big") != STORE_APPLICATION_ID
+        or path.startswith("//")
+    ):
+        raise _NotHere
+    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=5)
+        try:
+            row = conn.execute(_ACTIVE_QUERY, [project]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise _NotHere from None
+    if row is None:
+        return None
+    import time
+
+    sid, name, mode, status, proj, active_ms, active_since = row
+    if active_since is not None:
+        active_ms += max(0, time.time_ns() // 1_000_000 - active_since)
+    return _fields(sid, name, mode, status, proj, active_ms)
+
+
+def _core_values(path: str, project: str, current: bool) -> dict[str, str] | None:
+    from helix_lsp.session import SessionManager
+
     with SessionManager(path, create=False) as mgr:
-        sess = mgr.current(proj) if current else mgr.active(proj)
-    return 0, line(fmt, sess)
+        sess = mgr.current(project) if current else mgr.active(project)
+        return None if sess is None else fields(sess)
 
 
-def _parse(argv: Sequence[str]) -> tuple[str, str | None, str | None, bool]:
-    """The options of ``session active --format``: the fast path's own small grammar."""
-    from helix_lsp.cli.parser import Parser
-
-    grammar = Parser(prog="helix-lsp session active", add_help=False)
-    grammar.add_argument("--format", "-f", required=True)
-    grammar.add_argument("--db")
-    grammar.add_argument("--project", "-p")
-    grammar.add_argument("--current", action="store_true")
-    args = grammar.parse_args(list(argv))
-    return args.format, args.db, args.project, args.current
-
-
-def main(argv: Sequence[str]) -> int:
-    """Entry point of the fast path (``argv`` is what follows ``session active``)."""
-    fmt, db, project, current = _parse(argv)
-    return print_line(fmt, db, project, current=current)
+def values_for(
+    db: str | None, project: str | None, *, current: bool = False
+) -> dict[str, str] | None:
+    """The placeholders' values for the session the line shows (None: no session)."""
+    path = store_path(db)
+    if path != ":memory:" and not os.path.exists(path):
+        return None  # no store yet: nothing is going on
+    proj = project_name(project)
+    if not current:
+        try:
+            return quick_active(path, proj)
+        except _NotHere:
+            pass
+    return _core_values(path, proj, current)
 
 
 def print_line(fmt: str, db: str | None, project: str | None, *, current: bool = False) -> int:
     """Print the line, or one sentence on stderr; the exit status."""
-    from helix_lsp.session import SessionError
-
     try:
-        status, text = render(fmt, db, project, current=current)
-    except (FormatError, SessionError) as err:
+        check_format(fmt)
+        text = fill(fmt, values_for(db, project, current=current))
+    except FormatError as err:
         return _fail(str(err))
     except OSError as err:
         return _fail(f"{err.strerror or err}: {err.filename or db}.")
+    except Exception as err:
+        from helix_lsp.session import SessionError
+
+        if isinstance(err, SessionError):
+            return _fail(str(err))
+        raise
     sys.stdout.write(text + "\n")
-    return status
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -157,3 +232,46 @@ def _fail(message: str) -> int:
 
     sys.stderr.write(f"helix-lsp: {clean(message)}\n")
     return 1
+
+
+_VALUED = {
+    "--format": "format",
+    "-f": "format",
+    "--db": "db",
+    "--project": "project",
+    "-p": "project",
+}
+
+
+def parse(argv: Sequence[str]) -> dict[str, str | bool] | None:
+    """The options after ``session active``, or None when the full grammar must read them."""
+    found: dict[str, str | bool] = {"current": False}
+    words = list(argv)
+    while words:
+        word = words.pop(0)
+        name, eq, value = word.partition("=")
+        if word == "--current":
+            found["current"] = True
+        elif name in _VALUED and name.startswith("--") and eq:
+            found[_VALUED[name]] = value
+        elif word in _VALUED and words:
+            found[_VALUED[word]] = words.pop(0)
+        elif word[:2] in ("-f", "-p") and len(word) > 2:
+            found[_VALUED[word[:2]]] = word[2:]
+        else:
+            return None  # help, --json, a typo: the full grammar explains
+    return found if "format" in found else None
+
+
+def main(argv: Sequence[str]) -> int | None:
+    """The fast path: the exit status, or None when ``argv`` needs the full grammar."""
+    options = parse(argv)
+    if options is None:
+        return None
+    db, project = options.get("db"), options.get("project")
+    return print_line(
+        str(options["format"]),
+        db if isinstance(db, str) else None,
+        project if isinstance(project, str) else None,
+        current=bool(options["current"]),
+    )

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from helix_lsp.cli.safe import clean, json_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the prompt's fast path imports this module: no typing at run time
+    from collections.abc import Callable
+    from typing import Any
 
 #: The exit status of a command whose reader went away (128 + SIGPIPE).
 BROKEN_PIPE_STATUS = 141
@@ -34,7 +37,7 @@ def warning(message: str) -> None:
     sys.stderr.write(f"helix-lsp: warning: {clean(message)}\n")
 
 
-def quiet_broken_pipe(command: Callable[[], int]) -> int:
+def quiet_broken_pipe(command: Callable[[], int | None]) -> int | None:
     """Run ``command``; a closed stdout ends it silently with status 141."""
     try:
         status = command()

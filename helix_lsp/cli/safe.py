@@ -17,31 +17,31 @@ with JSON's own ``\\uXXXX``, which a JSON reader turns back into the original.
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from typing import Any
-
-#: Candidates only: every character outside printable ASCII. Which of them
-#: are dangerous is decided per character by :func:`_visible`.
-_SUSPECT = re.compile(r"[^\x20-\x7e]")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the prompt's fast path imports this module: no typing at run time
+    from typing import Any
 
 #: Unicode categories that never belong on a terminal raw: controls (Cc),
 #: format characters (Cf: bidi overrides and isolates, zero-width space and
 #: joiners, the BOM, tag characters), line and paragraph separators,
-#: surrogates.
+#: surrogates. Every one of them is also not ``str.isprintable()``.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
-def _visible(ch: str, keep_newlines: bool) -> str:
-    if ch == "\n" and keep_newlines:
-        return ch
+def _hidden(ch: str) -> bool:
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return True
+    import unicodedata
+
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def _visible(ch: str) -> str:
     code = ord(ch)
     if code < 0x20 or 0x7F <= code <= 0x9F:
         return f"\\x{code:02x}"
-    if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
-        return f"<U+{code:04X}>"
-    return ch
+    return f"<U+{code:04X}>"
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
@@ -50,16 +50,12 @@ def clean(text: str, *, multiline: bool = False) -> str:
     ``multiline`` keeps newlines (for a description or failure reason shown
     on lines of its own); everywhere else a newline is shown as ``\\x0a``.
     """
-    if not _SUSPECT.search(text):
+    if text.isprintable():  # the common case, and no hidden character is printable
         return text
-    return _SUSPECT.sub(lambda m: _visible(m.group(), multiline), text)
-
-
-def _json_escape(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x20 or 0x7F <= code <= 0x9F or unicodedata.category(ch) in _HIDDEN_CATEGORIES:
-        return f"\\u{code:04x}"
-    return ch
+    return "".join(
+        ch if ch.isprintable() or (multiline and ch == "\n") or not _hidden(ch) else _visible(ch)
+        for ch in text
+    )
 
 
 def json_escape(text: str) -> str:
@@ -69,13 +65,19 @@ def json_escape(text: str) -> str:
     ASCII and white space that this leaves alone (the characters escaped here
     can only occur inside strings, where ``\\uXXXX`` means the same thing).
     """
-    if not _SUSPECT.search(text):
+    if text.isascii() and "\x7f" not in text:  # json.dumps escaped the other ASCII controls
         return text
-    return _SUSPECT.sub(
-        lambda m: m.group() if m.group() in "\n\t\r" else _json_escape(m.group()), text
+    import re
+
+    return re.sub(
+        r"[^\x20-\x7e\n\t\r]",
+        lambda m: f"\\u{ord(m.group()):04x}" if _hidden(m.group()) else m.group(),
+        text,
     )
 
 
 def json_text(payload: Any) -> str:
     """``payload`` as indented JSON that reads back exactly and is safe to print."""
+    import json
+
     return json_escape(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -131,4 +131,38 @@ def test_the_fast_path_loads_neither_the_server_nor_every_verb(
     loaded = eval(out_lines[1])
     assert not [m for m in loaded if m.startswith(("pygls", "lsprotocol", "platformdirs"))]
     assert "helix_lsp.server" not in loaded and "helix_lsp.cli.verbs" not in loaded
+    assert "helix_lsp.session" not in loaded and "helix_lsp.cli.parser" not in loaded
     assert "importlib.metadata" not in loaded  # the version is looked up only when printed
+
+
+def test_the_quick_look_follows_the_cores_rules(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helix_lsp.cli import oneline
+    from helix_lsp.session import default_db_path, default_project, storefile
+
+    assert oneline.STORE_APPLICATION_ID == storefile.APPLICATION_ID
+    monkeypatch.chdir(project)
+    assert oneline.project_name(None) == default_project()
+    monkeypatch.setenv("HELIX_LSP_DB", "~/x/sessions.db")
+    assert oneline.store_path(None) == str(default_db_path())
+    monkeypatch.delenv("HELIX_LSP_DB")
+    assert oneline.store_path(None) == str(default_db_path())
+
+
+def test_a_store_the_quick_look_does_not_know_gets_the_cores_answer(
+    project: Path, db_path: Path
+) -> None:
+    db = str(db_path)
+    cli("create", "s", "-m", "testing", "--start", "--db", db, cwd=project)
+    quick = cli("active", "-f", "{icon} {name}", "--db", db, cwd=project).stdout
+    poke(db_path, "PRAGMA application_id = 0")  # as a store from before the id was set
+    slow = cli("active", "-f", "{icon} {name}", "--db", db, cwd=project).stdout
+    assert quick == slow == "🧪 s\n"
+    foreign = project / "other-app.db"
+    poke(foreign, "CREATE TABLE things (x)")
+    before = foreign.read_bytes()
+    refused = cli("active", "-f", "{name}", "--db", str(foreign), cwd=project)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "not a helix-lsp" in refused.stderr and refused.stderr.count("\n") == 1
+    assert foreign.read_bytes() == before

@@ -74,7 +74,6 @@ def assert_safe(text: str) -> None:
     [
         ["show", "gone"],
         ["list"],
-        ["list", "--status", "failed"],
         ["stats"],
         ["export", "--all"],
         ["show", "--json", "gone"],
