@@ -21,8 +21,10 @@ class Options:
     """The recognised ``initializationOptions`` (all optional).
 
     ``exclude`` holds the client's extra globs; the secret-file defaults in
-    ``cursor.DEFAULT_EXCLUDES`` always apply on top of them so that adding one
-    pattern never re-enables recording of keys or ``.env`` files.
+    ``paths.DEFAULT_EXCLUDES`` always apply on top of them so that adding one
+    pattern never re-enables recording of keys or ``.env`` files. Every glob
+    ignores case and covers editors' backup copies (see ``paths.Excludes``).
+    ``hide_file_names`` records keyed hashes of paths and branches instead.
     """
 
     db_path: str | None = None
