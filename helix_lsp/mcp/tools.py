@@ -19,7 +19,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, WithJsonSchema
 
 from helix_lsp.mcp.access import Access, session_json
-from helix_lsp.session import Mode, Session, SessionError, Status, Transition
+from helix_lsp.session import Mode, SessionError, Status, Transition
 
 ModeArg = Annotated[
     Mode,
@@ -78,9 +78,6 @@ def register(server: MCPServer[Any], access: Access) -> None:
             access.note_change()
         return _ok(payload)
 
-    def one(sess: Session) -> dict[str, Any]:
-        return session_json(sess)
-
     @server.tool(annotations=CHANGE)
     async def create_session(
         name: Annotated[str, Field(description="a descriptive name, e.g. implement-user-auth")],
@@ -95,7 +92,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
         """Create a session (idle, or active with start=true; starting pauses the project's
         active session)."""
         return await run(
-            lambda: one(
+            lambda: session_json(
                 mgr.create(
                     name,
                     mode,
@@ -141,14 +138,14 @@ def register(server: MCPServer[Any], access: Access) -> None:
     @server.tool(annotations=CHANGE)
     async def set_mode(mode: ModeArg, session: SessionArg = None) -> CallToolResult:
         """Change a session's mode (the kind of work it is for)."""
-        return await run(lambda: one(mgr.set_mode(session, mode, project=project)))
+        return await run(lambda: session_json(mgr.set_mode(session, mode, project=project)))
 
     @server.tool(annotations=CHANGE)
     async def add_tag(
         tag: Annotated[str, Field(description="the tag to add")], session: SessionArg = None
     ) -> CallToolResult:
         """Add a tag to a session."""
-        return await run(lambda: one(mgr.add_tag(session, tag, project=project)))
+        return await run(lambda: session_json(mgr.add_tag(session, tag, project=project)))
 
     @server.tool(annotations=CHANGE)
     async def set_context(
@@ -157,7 +154,9 @@ def register(server: MCPServer[Any], access: Access) -> None:
         session: SessionArg = None,
     ) -> CallToolResult:
         """Set (or with a null value remove) one entry of a session's working context."""
-        return await run(lambda: one(mgr.set_context(session, key, value, project=project)))
+        return await run(
+            lambda: session_json(mgr.set_context(session, key, value, project=project))
+        )
 
     @server.tool(annotations=READ)
     async def list_sessions(
@@ -181,7 +180,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
                 limit=limit,
                 offset=offset,
             )
-            return {"sessions": [one(s) for s in page], "total": page.total}
+            return {"sessions": [session_json(s) for s in page], "total": page.total}
 
         return await run(work, changes=False)
 
