@@ -79,3 +79,7 @@ def test_resume_can_leave_the_cursor_alone(nvim: Nvim, run_scenario: RunScenario
     # the place where the user resumed is what the session now holds
     ctx = cli(run.db, "show", "stay-here")["context"]
     assert (ctx["current_file"], ctx["current_line"]) == ("notes.txt", "3")
+
+
+def test_argument_splitting_escaping_and_local_times(nvim: Nvim, run_scenario: RunScenario) -> None:
+    check_run(run_scenario("scenario_pieces", tz="America/St_Johns"), nvim)  # -03:30

@@ -39,11 +39,12 @@ M.defaults = {
   -- Show an info message after each successful lifecycle command.
   notify_success = true,
   -- Statusline: icons = false uses ASCII letters; true uses Nerd Font icons; a
-  -- table maps modes (and "paused") to strings.
+  -- table maps modes (and "paused", "idle") to strings.
   icons = false,
   -- Longest session name shown in the statusline (longer names end in "...").
   statusline_max_name = 40,
-  -- Function(session, paused) -> string replacing the statusline format.
+  -- Function(session, paused) -> string replacing the statusline format
+  -- (session.status tells idle from paused and active).
   statusline_format = nil,
   -- Extra settings merged into the LSP client configuration.
   lsp = {},

@@ -1,0 +1,40 @@
+-- The pieces with no server in them: splitting :Helix arguments, escaping
+-- completed names, and local times.
+
+return function(T)
+  local args = require("helix_lsp.args")
+  local function split(text)
+    return { args.split(text) }
+  end
+  T.eq("double quotes", split([[create "fix login bug" debugging]]), { { "create", "fix login bug", "debugging" }, false })
+  T.eq("single quotes keep backslashes", split([[tag 'a\b']]), { { "tag", [[a\b]] }, false })
+  T.eq("escaped quote inside double quotes", split([[create "say \"hi\""]]), { { "create", [[say "hi"]] }, false })
+  T.eq("backslash-escaped spaces", split([[resume fix\ login\ bug]]), { { "resume", "fix login bug" }, false })
+  T.eq("an empty quoted word is a word", split([[create ""]]), { { "create", "" }, false })
+  T.eq("trailing space: a new word comes next", split("resume "), { { "resume" }, true })
+  T.eq("nothing at all", split(""), { {}, true })
+  T.eq("an open quote", split([[create "fix]]), { nil, [[the quote " is not closed]] })
+  for _, name in ipairs({ "fix login bug", [[a\b]], [[it's "x"]], "tab\there" }) do
+    T.eq("escape round-trips " .. name, split(args.escape(name)), { { name }, false })
+  end
+
+  local format = require("helix_lsp.format")
+  local now = os.time({ year = 2026, month = 11, day = 24, hour = 12, min = 0, sec = 0 })
+  local function local_iso(t)
+    -- the same moment written in UTC, as the server sends it
+    return os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+  end
+  T.eq("today", format.when(local_iso(now - 3600), now), "today 11:00")
+  T.eq("yesterday", format.when(local_iso(now - 86400), now), "yesterday 12:00")
+  T.eq("older", format.when(local_iso(now - 3 * 86400), now), "2026-11-21 12:00")
+  T.eq("fractions and an explicit offset", format.epoch("2026-11-24T18:00:00.250+01:30"),
+    format.epoch("2026-11-24T16:30:00Z"))
+  T.eq("absent", format.when(vim.NIL), "-")
+  T.eq("unreadable text is shown as it is", format.when("soon"), "soon")
+
+  local commands = require("helix_lsp.commands")
+  for _, record in ipairs(commands.verbs) do
+    T.ok(record.name .. " has its usage, about and run", type(record.about) == "string"
+      and type(record.run) == "function" and commands.usage(record):sub(1, 14) == "usage: :Helix ")
+  end
+end
