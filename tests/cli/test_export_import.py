@@ -135,3 +135,61 @@ def test_export_file_mode_does_not_follow_the_umask(store: Path, tmp_path: Path)
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def _snapshot(count: int) -> str:
+    sessions = [
+        {
+            "id": f"s{n:05d}",
+            "name": f"task-{n}",
+            "mode": "building",
+            "status": "idle",
+            "project": "bulk",
+            "createdAt": "2026-11-01T10:00:00.000Z",
+        }
+        for n in range(count)
+    ]
+    return json.dumps({"format": "helix-lsp/sessions", "version": 1, "sessions": sessions})
+
+
+def _stderr_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run the CLI with stderr on a pseudo-terminal; its status and what the terminal got."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "helix_lsp", "session", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal has no writer left
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    return done.returncode, b"".join(chunks).decode()
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    snap = tmp_path / "bulk.json"
+    snap.write_text(_snapshot(2000))
+    db = str(tmp_path / "bulk.db")
+    status, seen = _stderr_on_a_terminal("import", str(snap), "--db", db)
+    assert status == 0
+    assert "\rimporting " in seen and "/2000 sessions" in seen
+    assert seen.endswith("\r\x1b[K")  # the line is wiped when done
+    status, seen = _stderr_on_a_terminal("export", "--all", "--db", db)
+    assert status == 0 and "\rexporting " in seen and seen.endswith("\r\x1b[K")
+    quiet = cli("export", "--all", "-o", str(tmp_path / "out.json"), "--db", db)
+    assert quiet.stderr == f"exported 2000 sessions to {tmp_path / 'out.json'}\n"

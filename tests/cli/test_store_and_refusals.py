@@ -95,3 +95,16 @@ def test_version_is_the_installed_distributions() -> None:
     import helix_lsp
 
     assert helix_lsp.__version__ == version("helix-lsp")
+
+
+def test_a_store_others_can_read_is_reported_once_on_stderr(db_path: Path) -> None:
+    db = str(db_path)
+    cli("create", "s", "-p", "x", "--db", db)
+    db_path.chmod(0o644)
+    listing = cli("list", "--json", "--db", db)
+    assert listing.returncode == 0 and json.loads(listing.stdout)["total"] == 1
+    assert listing.stderr.count("\n") == 1
+    assert listing.stderr.startswith("helix-lsp: warning: the session store ")
+    assert "0644" in listing.stderr
+    prompt = cli("active", "--format", "{name}", "-p", "x", "--db", db)
+    assert prompt.stderr == ""  # a prompt line stays quiet
