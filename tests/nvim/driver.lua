@@ -236,8 +236,8 @@ function T.refused(name, command)
 end
 
 -- Replaces vim.ui.select: records each picker (prompt and the items as
--- shown) in T.selects and picks the first item whose text choose(text)
--- accepts (none: cancels).
+-- shown) in T.selects and picks the first item whose text
+-- choose(text, prompt) accepts (none: cancels).
 T.selects = {}
 function T.stub_select(choose)
   vim.ui.select = function(items, opts, on_choice)
@@ -247,7 +247,7 @@ function T.stub_select(choose)
     end
     table.insert(T.selects, { prompt = opts.prompt, items = shown })
     for i, text in ipairs(shown) do
-      if choose(text) then
+      if choose(text, opts.prompt) then
         vim.schedule(function()
           on_choice(items[i], i)
         end)

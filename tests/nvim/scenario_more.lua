@@ -100,5 +100,34 @@ return function(T)
   T.wait_for("statusline sees the outside pause", function()
     return helix.statusline() == "[R] refactoring: alpha [paused]"
   end, 15000)
+
+  -- The pickers: fail beta from the list, create gamma from :Helix alone.
+  T.stub_input("tests keep failing")
+  T.stub_select(function(text)
+    return text:match("^beta ") or text == "fail"
+  end)
+  note = step("failed through the picker", "Helix list", "failed")
+  T.eq("fail asks for the reason", note and note.msg, "Helix: failed 'beta': tests keep failing")
+  T.eq("the actions of a paused session", T.selects[#T.selects].items,
+    { "resume", "complete", "fail", "set mode", "add tag", "show", "delete" })
+  T.stub_input("gamma")
+  T.stub_select(function(text, prompt)
+    return text == "create a session" or (prompt == "Mode of gamma" and text == "testing")
+  end)
+  note = step("created through the picker", "Helix", "created")
+  T.eq("created from the picker", note and note.msg,
+    "Helix: created 'gamma' (testing, project proj); :Helix start begins it")
+  T.eq("a finished session: only show and delete", (function()
+    T.stub_select(function(text)
+      return text:match("^beta ")
+    end)
+    T.cmd("Helix list failed")
+    T.wait_for("the failed session's actions", function()
+      return #T.selects >= 2 and T.selects[#T.selects].prompt:match("^beta") ~= nil
+    end, 10000)
+    return T.selects[#T.selects].items
+  end)(), { "show", "delete" })
+  note = step("deleted", "Helix delete beta", "deleted")
+  T.has("delete names the session", note and note.msg, "deleted 'beta' (")
   T.eq("no error along the way", T.errors_since(0), {})
 end

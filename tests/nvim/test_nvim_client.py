@@ -60,6 +60,7 @@ def test_tags_meta_switch_show_stats_log(nvim: Nvim, run_scenario: RunScenario) 
     assert alpha["tags"] == ["auth"]
     assert alpha["metadata"] == {"sprint": "23"}
     assert alpha["context"]["current_line"] == "3"
+    assert [s["name"] for s in cli(run.db, "list")["sessions"]] == ["gamma", "alpha"]
 
 
 def test_a_server_that_cannot_start_is_reported(nvim: Nvim, run_scenario: RunScenario) -> None:
