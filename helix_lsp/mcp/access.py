@@ -10,40 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 
-from helix_lsp.session import NotFoundError, Session, SessionManager, legal_actions
+from helix_lsp.session import Session, SessionManager
 
 T = TypeVar("T")
 
 
 def current_session(mgr: SessionManager, project: str) -> Session | None:
-    """The project's current session: active, else most recently paused, else the idle one
-    that ``start`` would take; None when the project has none of these.
-
-    Uses the core's ``SessionManager.current`` where the core has it; otherwise
-    asks the core's own lookup rules (``resolve`` with no session, then with
-    the ``start`` action), which are the same rules.
-    """
-    finder = getattr(mgr, "current", None)
-    if callable(finder):
-        return cast("Session | None", finder(project))
-    for action in ("", "start"):
-        try:
-            return mgr.resolve(None, project, action)
-        except NotFoundError:
-            continue
-    return None
+    """The project's current session (the core's rule: active, else most recently paused,
+    else the idle one ``start`` would take); None when the project has none of these."""
+    return mgr.current(project)
 
 
 def session_json(sess: Session) -> dict[str, Any]:
-    """The contract's session object, with the lifecycle actions legal now."""
-    payload = sess.to_json()
-    payload.setdefault("actions", legal_actions(sess.status))
-    return payload
+    """The contract's session object (with ``actions``, the lifecycle actions legal now)."""
+    return sess.to_json()
 
 
 @dataclass
