@@ -100,9 +100,10 @@ function findFiles(dir, re) {
 /**
  * Starts code-server with the extension and opens `folders` (name -> files)
  * in Chromium: one folder opens as is, several as a multi-root workspace.
- * `settings` go to the user settings, `machineSettings` to the remote ones.
+ * `settings` go to the user settings, `machineSettings` to the remote ones;
+ * `extensions`: more .vsix files to install.
  */
-export async function launch({ name, folders, settings = {}, machineSettings }) {
+export async function launch({ name, folders, settings = {}, machineSettings, extensions: more = [] }) {
   assert.ok(fs.existsSync(vsix), `${vsix} exists (run npm run package first)`);
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `helix-e2e-${name}-`));
@@ -168,7 +169,7 @@ export async function launch({ name, folders, settings = {}, machineSettings }) 
 
   const bin = codeServerBin();
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
-  execFileSync(bin, [...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const x of [vsix, ...more]) execFileSync(bin, [...common, '--install-extension', x], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await freePort();
   log(`${name}: code-server on port ${port}, opening ${target}`);
   let serverLog = '';
