@@ -32,6 +32,11 @@ return function(T)
   T.eq("absent", format.when(vim.NIL), "-")
   T.eq("unreadable text is shown as it is", format.when("soon"), "soon")
 
+  local help = T.step("help", "Helix help", ":Helix create {name} [mode] [project]")
+  T.has("help has the usage and what it does", help and help.msg,
+    ":Helix fail {reason}                       mark the current session failed, with the reason")
+  T.eq("help has a line per verb", help and select(2, help.msg:gsub("\n", "")) + 1, 17)
+
   local commands = require("helix_lsp.commands")
   for _, record in ipairs(commands.verbs) do
     T.ok(record.name .. " has its usage, about and run", type(record.about) == "string"

@@ -15,10 +15,13 @@ local M = {}
 
 M.verbs = {} -- in the order :Helix <Tab> offers them
 M.by_name = {}
+local function add(record)
+  table.insert(M.verbs, record)
+  M.by_name[record.name] = record
+end
 for _, module in ipairs({ "lifecycle", "edit", "browse" }) do
   for _, record in ipairs(require("helix_lsp.verbs." .. module).verbs) do
-    table.insert(M.verbs, record)
-    M.by_name[record.name] = record
+    add(record)
   end
 end
 
@@ -38,6 +41,20 @@ function M.usage(record)
   end
   return text
 end
+
+add({
+  name = "help",
+  args = {},
+  about = "these lines",
+  run = function()
+    local lines = {}
+    for _, record in ipairs(M.verbs) do
+      local usage = M.usage(record):sub(#"usage: " + 1)
+      table.insert(lines, string.format("%-42s %s", usage, record.about))
+    end
+    vim.notify(table.concat(lines, "\n"), vim.log.levels.INFO)
+  end,
+})
 
 local function required(record)
   local n = 0

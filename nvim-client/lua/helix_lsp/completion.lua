@@ -25,14 +25,7 @@ local function sessions()
   return cache.sessions
 end
 
-local function can(s, action)
-  for _, a in ipairs(type(s.actions) == "table" and s.actions or {}) do
-    if a == action then
-      return true
-    end
-  end
-  return false
-end
+local can = format.allows
 
 local function unique(values)
   local out, seen = {}, {}

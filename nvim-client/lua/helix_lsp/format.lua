@@ -70,6 +70,16 @@ function M.when(iso, now)
   return os.date("%Y-%m-%d %H:%M", t)
 end
 
+--- "'fix login bug'": a session's name as messages quote it.
+function M.quoted(s)
+  return "'" .. tostring(type(s) == "table" and s.name or "?") .. "'"
+end
+
+--- Whether the server lists `action` among the session's actions now.
+function M.allows(s, action)
+  return type(s) == "table" and type(s.actions) == "table" and vim.tbl_contains(s.actions, action)
+end
+
 local function sorted_keys(t)
   local keys = {}
   if type(t) == "table" then

@@ -79,7 +79,7 @@ end
 -- Makes `s` the project's active session: starts or resumes it (the server
 -- says whether it may), or only goes to its place when it is active already.
 local function switch_to(s)
-  if lifecycle.can(s, "start") then
+  if format.allows(s, "start") then
     lifecycle.transition("start", s.id)
   elseif s.status == "active" then
     local client = lsp.current_client()
@@ -103,7 +103,7 @@ function M.switch(ref)
   rpc.run("helix.session.list", { limit = 200, project = current_project() }, function(result)
     local choices = {}
     for _, s in ipairs(type(result) == "table" and result.sessions or {}) do
-      if lifecycle.can(s, "start") or lifecycle.can(s, "resume") then
+      if format.allows(s, "start") or format.allows(s, "resume") then
         table.insert(choices, s)
       end
     end

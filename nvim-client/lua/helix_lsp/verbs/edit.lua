@@ -7,9 +7,7 @@ local rpc = require("helix_lsp.rpc")
 
 local M = {}
 
-local function q(s)
-  return "'" .. tostring(type(s) == "table" and s.name or "?") .. "'"
-end
+local q = format.quoted
 
 local function target(params, ref)
   if ref then

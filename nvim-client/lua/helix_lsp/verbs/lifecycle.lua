@@ -3,18 +3,12 @@
 -- with one sentence, shown as it comes.
 local complete = require("helix_lsp.completion")
 local config = require("helix_lsp.config")
+local format = require("helix_lsp.format")
 local rpc = require("helix_lsp.rpc")
 
 local M = {}
 
-local function q(s)
-  return "'" .. tostring(type(s) == "table" and s.name or "?") .. "'"
-end
-
-local function can(s, action)
-  return type(s) == "table" and type(s.actions) == "table" and vim.tbl_contains(s.actions, action)
-end
-M.can = can
+local q = format.quoted
 
 local function paused_note(result)
   local names = {}
@@ -67,7 +61,7 @@ end
 --- Creates a session; says how to start it when it is idle.
 function M.create(name, mode, project)
   rpc.run("helix.session.create", { name = name, mode = mode, project = project }, function(s)
-    local hint = can(s, "start") and "; :Helix start begins it" or ""
+    local hint = format.allows(s, "start") and "; :Helix start begins it" or ""
     rpc.info(string.format("created %s (%s, project %s)%s", q(s), tostring(s and s.mode),
       tostring(s and s.project), hint))
   end)
