@@ -32,6 +32,17 @@ return function(T)
   T.eq("absent", format.when(vim.NIL), "-")
   T.eq("unreadable text is shown as it is", format.when("soon"), "soon")
 
+  -- The statusline text of a status push (client id 999: no real client).
+  local status = require("helix_lsp.status")
+  local idle = { name = "x", mode = "building", status = "idle", actions = { "start", "fail" } }
+  status.on_status(999, { active = vim.NIL, current = idle, sessions = {} })
+  T.eq("an idle current session", status.state[999].text, "[B] building: x [idle]")
+  status.on_status(999, { active = vim.NIL, current = idle, sessions = {}, store = { online = false, message = "down" } })
+  T.eq("an offline store", status.state[999].text, "[B] building: x [idle] [store offline]")
+  status.on_status(999, { active = vim.NIL, current = vim.NIL, sessions = {} })
+  T.eq("no session", status.state[999].text, "")
+  status.forget(999)
+
   local help = T.step("help", "Helix help", ":Helix create {name} [mode] [project]")
   T.has("help has the usage and what it does", help and help.msg,
     ":Helix fail {reason}                       mark the current session failed, with the reason")
