@@ -23,7 +23,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import IO, TypeVar, cast
 
 from helix_lsp.cli import output, render
 from helix_lsp.cli.safe import clean, json_escape
@@ -120,16 +120,6 @@ def write_private(target: str, store: str, write: Callable[[IO[str]], T]) -> T:
     return result
 
 
-def _count(result: Any) -> int | None:
-    if isinstance(result, bool):
-        return None
-    if isinstance(result, int):
-        return result
-    if isinstance(result, (list, tuple)):
-        return len(result)
-    return None
-
-
 def export(mgr: SessionManager, args: argparse.Namespace, ref: str | None) -> int:
     """``export [SESSION | --all] [-o FILE]``."""
     if args.all and ref is not None:
@@ -137,18 +127,16 @@ def export(mgr: SessionManager, args: argparse.Namespace, ref: str | None) -> in
     session_id = None if args.all else mgr.resolve(ref, args.project).id
     with _progress("exporting") as bar:
         if args.output:
-            result = write_private(
+            written = write_private(
                 args.output,
                 mgr.path,
                 lambda fp: mgr.export_to(SafeWriter.around(fp), session_id, progress=bar),
             )
         else:
-            result = mgr.export_to(SafeWriter.around(sys.stdout), session_id, progress=bar)
+            mgr.export_to(SafeWriter.around(sys.stdout), session_id, progress=bar)
             sys.stdout.flush()
     if args.output:
-        count = _count(result)
-        what = "the snapshot" if count is None else render.plural(count, "session")
-        sys.stderr.write(f"exported {what} to {clean(args.output)}\n")
+        sys.stderr.write(f"exported {render.plural(written, 'session')} to {clean(args.output)}\n")
     return 0
 
 
@@ -181,9 +169,7 @@ def import_(mgr: SessionManager, args: argparse.Namespace) -> int:
         raise InvalidArgumentError(_describe_unreadable(name, err)) from None
     except IsADirectoryError:
         raise InvalidArgumentError(f"{name} is a folder, not a snapshot file.") from None
-    count = _count(ids) or 0
-    imported = list(ids) if isinstance(ids, (list, tuple)) else []
-    output.emit(args.json, f"imported {render.plural(count, 'session')}", {"imported": imported})
+    output.emit(args.json, f"imported {render.plural(len(ids), 'session')}", {"imported": ids})
     return 0
 
 
