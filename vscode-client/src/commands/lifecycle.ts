@@ -15,8 +15,8 @@ import { Refused } from '../common/server';
 import { Shown } from '../common/errors';
 import { reopenWhereLeft } from '../common/reopen';
 
-/** Runs `action`; returns the session as the server left it. */
-export async function transition(helix: Helix, action: LifecycleAction, given?: Session): Promise<Session | undefined> {
+/** Runs `action` on the given session, the one shown, or the server's choice. */
+export async function transition(helix: Helix, action: LifecycleAction, given?: Session): Promise<void> {
   const shown = helix.statusBar.current;
   const target = given?.id ? given : allows(shown, action) ? shown : undefined;
   let reason: string | undefined;
@@ -27,7 +27,7 @@ export async function transition(helix: Helix, action: LifecycleAction, given?: 
       placeHolder: 'Tests failed, need to redesign',
       ignoreFocusOut: true,
     });
-    if (reason === undefined) return undefined;
+    if (reason === undefined) return;
   }
   let result: TransitionResult;
   try {
@@ -52,5 +52,4 @@ export async function transition(helix: Helix, action: LifecycleAction, given?: 
     void vscode.window.showInformationMessage(`Marked '${session.name}' as failed.`);
   }
   if (action === 'resume') await reopenWhereLeft(session);
-  return session;
 }
