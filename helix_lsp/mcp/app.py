@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -59,6 +60,8 @@ def build(manager: SessionManager, project: str) -> MCPServer[Any]:
 def serve(db: str | None, project: str) -> int:
     """Serve MCP on stdin/stdout until the client closes it."""
     with SessionManager(db) as manager:
+        for message in manager.warnings:  # e.g. others can read the store: said once
+            sys.stderr.write(f"helix-lsp: {message}\n")
 
         async def main() -> None:
             await build(manager, project).run_stdio_async()
