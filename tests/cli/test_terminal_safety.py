@@ -145,3 +145,15 @@ def test_confirmations_and_errors_are_safe(evil_store: tuple[Path, Path]) -> Non
         assert result.stdout or result.stderr
     refused = cli("pause", demo, "--db", str(db))
     assert refused.returncode == 1 and "<U+202E>" in refused.stderr
+
+
+def test_ordinary_text_in_any_script_prints_as_it_is(db_path: Path, tmp_path: Path) -> None:
+    db = str(db_path)
+    name = "café-日本語-ñandú"
+    made = cli("create", name, "-p", "проект", "-d", "Grüße, 世界 🚀\nzweite Zeile", "--db", db)
+    assert made.returncode == 0, made.stderr
+    shown = cli("show", name, "--db", db).stdout
+    assert name in shown and "проект" in shown and "Grüße, 世界 🚀" in shown
+    assert name in cli("list", "--db", db).stdout
+    as_json = cli("show", name, "--json", "--db", db).stdout
+    assert name in as_json and "\\u" not in as_json  # no needless escapes in JSON either
