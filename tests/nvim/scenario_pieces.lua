@@ -43,6 +43,25 @@ return function(T)
   T.eq("no session", status.state[999].text, "")
   status.forget(999)
 
+  -- The store :checkhealth names, and what is sent as dbPath.
+  local config = require("helix_lsp.config")
+  local health = require("helix_lsp.health")
+  local saved = config.options.db_path
+  config.options.db_path = "postgresql://me@db.example:5432/sessions"
+  T.eq("a PostgreSQL URL is sent as it is", config.init_options().dbPath, "postgresql://me@db.example:5432/sessions")
+  T.eq("and named as the store", { health.store() }, { "postgresql://me@db.example:5432/sessions", "db_path" })
+  config.options.db_path = "postgresql://me:secret@db.example:5432/sessions"
+  T.cmd("checkhealth helix_lsp")
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  T.has("health names the URL", report, "session store: postgresql://me@db.example:5432/sessions (db_path")
+  T.lacks("but never its password", report, "secret")
+  T.cmd("bwipeout")
+  config.options.db_path = saved
+  local cmd = config.options.cmd
+  config.options.cmd = { "helix-lsp", "--db", "/srv/sessions.db" }
+  T.eq("--db in the server command wins", { health.store() }, { "/srv/sessions.db", "--db in the server command" })
+  config.options.cmd = cmd
+
   local help = T.step("help", "Helix help", ":Helix create {name} [mode] [project]")
   T.has("help has the usage and what it does", help and help.msg,
     ":Helix fail {reason}                       mark the current session failed, with the reason")

@@ -5,8 +5,8 @@ M.defaults = {
   -- Command that starts the language server (a list). nil: `helix-lsp` when it
   -- is on PATH, else `python3 -m helix_lsp`.
   cmd = nil,
-  -- Session store (SQLite file). nil: the server's default ($HELIX_LSP_DB, else
-  -- the user data directory).
+  -- Session store: a SQLite file, or a postgresql:// URL. nil: the server's
+  -- default ($HELIX_LSP_DB, else the user data directory).
   db_path = nil,
   -- Globs of files whose position is never recorded. nil: the server's default
   -- (.env files, keys and certificates).
@@ -81,7 +81,11 @@ function M.init_options()
   local o = M.options
   local init = { cursorNotifications = true }
   if o.db_path and o.db_path ~= "" then
-    init.dbPath = vim.fn.fnamemodify(vim.fn.expand(o.db_path), ":p")
+    if o.db_path:match("^%a[%w+.-]*://") then
+      init.dbPath = o.db_path -- a PostgreSQL URL, not a file
+    else
+      init.dbPath = vim.fn.fnamemodify(vim.fn.expand(o.db_path), ":p")
+    end
   end
   if o.exclude ~= nil then
     init.exclude = o.exclude

@@ -27,7 +27,7 @@ local function default_store()
     return home .. "/Library/Application Support/helix-lsp/sessions.db"
   end
   local data = vim.env.XDG_DATA_HOME
-  if not data or not data:match("^/") then
+  if not data or vim.trim(data) == "" then
     data = home .. "/.local/share"
   end
   return data .. "/helix-lsp/sessions.db"
