@@ -3,7 +3,7 @@
 A prompt runs this before every command, so its start-up is all that
 matters. The entry point comes here before building any grammar, and the
 common case (the active session of the project, from a store of ours) is one
-read-only query with nothing but ``sqlite3`` imported: no argparse, no
+query, on a connection that may only read, with nothing but ``sqlite3`` imported: no argparse, no
 ``typing``, no session core, nothing of the language server. Anything
 unusual (``--current``, a store the quick look does not recognise, an older
 schema, a busy or damaged file) goes through the session core, which gives
@@ -167,8 +167,12 @@ def quick_active(path: str, project: str) -> dict[str, str] | None:
         raise _NotHere
     uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     try:
-        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=5)
+        # mode=rw (never create), and statements may only read; unlike mode=ro,
+        # the last connection to close removes the -wal and -shm files as every
+        # other face's connections do, instead of leaving them behind.
+        conn = sqlite3.connect(uri + "?mode=rw", uri=True, timeout=5)
         try:
+            conn.execute("PRAGMA query_only = 1")
             row = conn.execute(_ACTIVE_QUERY, [project]).fetchone()
         finally:
             conn.close()

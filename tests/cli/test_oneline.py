@@ -166,3 +166,13 @@ def test_a_store_the_quick_look_does_not_know_gets_the_cores_answer(
     assert refused.returncode == 1 and refused.stdout == ""
     assert "not a helix-lsp" in refused.stderr and refused.stderr.count("\n") == 1
     assert foreign.read_bytes() == before
+
+
+def test_the_prompt_line_leaves_the_store_folder_as_it_found_it(
+    project: Path, db_path: Path
+) -> None:
+    db = str(db_path)
+    cli("create", "s", "--start", "--db", db, cwd=project)
+    before = sorted(p.name for p in db_path.parent.iterdir())
+    assert cli("active", "-f", "{name}", "--db", db, cwd=project).stdout == "s\n"
+    assert sorted(p.name for p in db_path.parent.iterdir()) == before == ["sessions.db"]
