@@ -47,13 +47,12 @@ def run(args: argparse.Namespace) -> int:
 
         return oneline.print_line(args.format, args.db, args.project, current=args.current)
     verb = VERBS[args.verb]
-    shown: set[str] = set()
     try:
         with SessionManager(args.db, create=verb.writes) as mgr:
             try:
                 return verb.run(mgr, args)
             finally:
-                _warn(mgr, shown)
+                _warn(mgr)
     except SessionError as err:
         output.problem(str(err))
         return 1
@@ -64,12 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _warn(mgr: SessionManager, shown: set[str]) -> None:
+def _warn(mgr: SessionManager) -> None:
     """The store's warnings (e.g. a store others can read), each once, on stderr."""
-    for message in mgr.warnings:
-        if message not in shown:
-            shown.add(message)
-            output.warning(message)
+    for message in dict.fromkeys(mgr.warnings):
+        output.warning(message)
 
 
 def _ref(args: argparse.Namespace) -> str | None:
