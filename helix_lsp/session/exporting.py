@@ -24,8 +24,8 @@ from helix_lsp.session.transfer import FORMAT, FORMAT_VERSION
 
 Progress = Callable[[int, "int | None"], None]
 BATCH: Final = 500
-#: After an unreadable row, how far ahead (in ``seq``) readable rows are looked
-#: for when the store cannot even say its highest ``seq``.
+#: After an unreadable row, how far ahead (in ``seq``) rows are looked up one by
+#: one when the store cannot even say its highest ``seq``.
 _PROBE_WINDOW: Final = 1_000_000
 _CREATED: Final = FIELDS.index("created_at")
 _SEQ: Final = FIELDS.index("seq")
@@ -89,8 +89,8 @@ def readable_records(
                 if rec is not None:
                     yield rec
         return
-    except sqlite3.DatabaseError as err:
-        on_skip(f"the store could not be read in order ({err}); reading what remains row by row")
+    except sqlite3.DatabaseError:
+        pass  # a damaged page (of the table or of the index on created_at)
     yield from _salvage(conn, last, on_skip)
 
 
@@ -105,7 +105,12 @@ def _decoded(row: tuple[object, ...], on_skip: Callable[[str], None]) -> Session
 def _salvage(
     conn: sqlite3.Connection, done: tuple[int, int] | None, on_skip: Callable[[str], None]
 ) -> Iterator[SessionRecord]:
-    """Rows in ``seq`` order past the damage, except those already given out (``done``)."""
+    """Rows in ``seq`` order past the damage, except those already given out (``done``).
+
+    A range scan runs until SQLite fails; then rows are looked up one by one
+    (a lookup reads only the pages on the way to its row) until the damaged
+    ones are behind, and the scan resumes there.
+    """
     try:
         highest = conn.execute("SELECT max(seq) FROM sessions").fetchone()[0] or 0
     except sqlite3.DatabaseError:
@@ -116,44 +121,47 @@ def _salvage(
             for row in conn.execute(
                 f"SELECT {COLUMNS} FROM sessions WHERE seq > ? ORDER BY seq", [pos]
             ):
+                if not isinstance(row[_SEQ], int) or row[_SEQ] <= pos:
+                    raise sqlite3.DatabaseError("rows out of order")  # a page of garbage
                 pos = row[_SEQ]
-                if done is not None and (row[_CREATED], row[_SEQ]) <= done:
-                    continue
-                rec = _decoded(row, on_skip)
-                if rec is not None:
-                    yield rec
+                if done is None or (row[_CREATED], row[_SEQ]) > done:
+                    if (rec := _decoded(row, on_skip)) is not None:
+                        yield rec
             return
         except sqlite3.DatabaseError:
-            resume = _next_readable(conn, pos + 1, highest)
-            on_skip(_gap_sentence(conn, pos, resume))
-            if resume is None:
-                return
-            pos = resume - 1
+            pass
+        end = highest if highest is not None else pos + _PROBE_WINDOW
+        lost: list[int] = []
+        resumed = False
+        for seq in range(pos + 1, end + 1):
+            try:
+                row = conn.execute(f"SELECT {COLUMNS} FROM sessions WHERE seq = ?", [seq]).fetchone()
+            except sqlite3.DatabaseError:
+                lost.append(seq)
+                continue
+            pos = seq
+            if row is not None:
+                if done is None or (row[_CREATED], row[_SEQ]) > done:
+                    if (rec := _decoded(row, on_skip)) is not None:
+                        yield rec
+                if lost:
+                    resumed = True
+                    break
+        if lost:
+            on_skip(_gap_sentence(conn, lost[0], lost[-1]))
+        if not resumed:
+            return
 
 
-def _next_readable(conn: sqlite3.Connection, start: int, highest: int | None) -> int | None:
-    """The first ``seq`` from ``start`` on whose row SQLite can look up (None: none)."""
-    end = highest if highest is not None else start + _PROBE_WINDOW
-    for seq in range(start, end + 1):
-        try:
-            found = conn.execute("SELECT seq FROM sessions WHERE seq = ?", [seq]).fetchone()
-        except sqlite3.DatabaseError:
-            continue
-        if found is not None:
-            return seq
-    return None
-
-
-def _gap_sentence(conn: sqlite3.Connection, after: int, resume: int | None) -> str:
+def _gap_sentence(conn: sqlite3.Connection, first: int, last: int) -> str:
     """Which sessions were stepped over, named by id when the id index still says."""
-    upper = resume if resume is not None else 2**63 - 1
     try:
         ids = [
             row[0]
             for row in conn.execute(
                 "SELECT id FROM sessions INDEXED BY sqlite_autoindex_sessions_1 "
-                "WHERE seq > ? AND seq < ? ORDER BY id",
-                [after, upper],
+                "WHERE seq BETWEEN ? AND ? ORDER BY id",
+                [first, last],
             )
         ]
     except sqlite3.DatabaseError:

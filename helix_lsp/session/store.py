@@ -272,7 +272,11 @@ class Store:
             try:
                 yield self.conn
             finally:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error:  # after a read of a damaged page: nothing to keep
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
         except sqlite3.Error as err:
             raise describe_sqlite_error(err, self.path) from err
 

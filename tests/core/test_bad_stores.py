@@ -104,3 +104,28 @@ def test_a_torn_page_is_found_and_writes_can_be_refused(tmp_path: Path) -> None:
         with pytest.raises(StorageError, match=r"damaged .*; nothing was changed"):
             mgr.create("new", project="p")
     assert db.read_bytes() == bytes(raw)
+
+
+def test_the_cli_never_writes_into_a_damaged_store(tmp_path: Path) -> None:
+    from tests.core.test_store_damage import tear_a_page
+
+    db = tmp_path / "sessions.db"
+    with SessionManager(db) as mgr:
+        for i in range(300):
+            mgr.create(f"s{i:03d}", project="p", metadata={"notes": "n" * 300})
+    tear_a_page(db)
+    before = db.read_bytes()
+    for verb in (["create", "new"], ["start", "s001"], ["tag", "s001", "more"]):
+        refused = run_cli(*verb, "--db", str(db))
+        assert refused.returncode == 1
+        assert refused.stderr.startswith(f"helix-lsp: the session store {db} is damaged (")
+        assert refused.stderr.count("\n") == 1
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sessions.db"]
+    saved = tmp_path / "saved.json"
+    exported = run_cli("export", "--all", "-o", str(saved), "--db", str(db))
+    assert exported.returncode == 0, exported.stderr
+    sessions = json.loads(saved.read_text())["sessions"]
+    assert 260 < len(sessions) < 300
+    assert "could not be read" in exported.stderr
+    assert db.read_bytes() == before
