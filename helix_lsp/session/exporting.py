@@ -124,9 +124,8 @@ def _salvage(
                 if not isinstance(row[_SEQ], int) or row[_SEQ] <= pos:
                     raise sqlite3.DatabaseError("rows out of order")  # a page of garbage
                 pos = row[_SEQ]
-                if done is None or (row[_CREATED], row[_SEQ]) > done:
-                    if (rec := _decoded(row, on_skip)) is not None:
-                        yield rec
+                if (rec := _fresh(row, done, on_skip)) is not None:
+                    yield rec
             return
         except sqlite3.DatabaseError:
             pass
@@ -141,9 +140,8 @@ def _salvage(
                 continue
             pos = seq
             if row is not None:
-                if done is None or (row[_CREATED], row[_SEQ]) > done:
-                    if (rec := _decoded(row, on_skip)) is not None:
-                        yield rec
+                if (rec := _fresh(row, done, on_skip)) is not None:
+                    yield rec
                 if lost:
                     resumed = True
                     break
@@ -151,6 +149,15 @@ def _salvage(
             on_skip(_gap_sentence(conn, lost[0], lost[-1]))
         if not resumed:
             return
+
+
+def _fresh(
+    row: tuple[object, ...], done: tuple[int, int] | None, on_skip: Callable[[str], None]
+) -> SessionRecord | None:
+    """The row's record unless it was given out before the damage (or cannot be read)."""
+    if done is not None and (row[_CREATED], row[_SEQ]) <= done:
+        return None
+    return _decoded(row, on_skip)
 
 
 def _gap_sentence(conn: sqlite3.Connection, first: int, last: int) -> str:
