@@ -126,17 +126,16 @@ def export(mgr: SessionManager, args: argparse.Namespace, ref: str | None) -> in
         raise InvalidArgumentError("give a SESSION or --all, not both.")
     session_id = None if args.all else mgr.resolve(ref, args.project).id
     with _progress("exporting") as bar:
-        if args.output:
-            written = write_private(
-                args.output,
-                mgr.path,
-                lambda fp: mgr.export_to(SafeWriter.around(fp), session_id, progress=bar),
-            )
-        else:
+        if args.output in (None, "-"):
             mgr.export_to(SafeWriter.around(sys.stdout), session_id, progress=bar)
             sys.stdout.flush()
-    if args.output:
-        sys.stderr.write(f"exported {render.plural(written, 'session')} to {clean(args.output)}\n")
+            return 0
+        written = write_private(
+            args.output,
+            mgr.path,
+            lambda fp: mgr.export_to(SafeWriter.around(fp), session_id, progress=bar),
+        )
+    sys.stderr.write(f"exported {render.plural(written, 'session')} to {clean(args.output)}\n")
     return 0
 
 

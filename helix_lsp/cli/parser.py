@@ -146,7 +146,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     mode = verb("mode", "change the mode", positional=False)
     mode.add_argument("mode", type=str.lower, choices=modes)
 
-    verb("show", "show one session")
+    verb("show", "show one session and what can be done with it now")
     active = verbs.add_parser(
         "active", help="the project's active session, if any", parents=[common]
     )
@@ -182,6 +182,13 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     trim.add_argument("--keep", type=int, required=True, metavar="N")
     export = verb("export", "print a JSON snapshot (one session, or --all)")
     export.add_argument("--all", action="store_true", help="every session in the store")
-    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
-    imp = verbs.add_parser("import", help="add the sessions of a snapshot", parents=[common])
+    export.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE (a new private file, mode 0600) instead of stdout; - is stdout",
+    )
+    imp = verbs.add_parser(
+        "import", help="add the sessions of a snapshot, all or none", parents=[common]
+    )
     imp.add_argument("file", metavar="FILE", help="snapshot file, or - for stdin")

@@ -68,6 +68,11 @@ def test_export_without_o_writes_to_stdout_and_nothing_into_the_folder(
     assert json.loads(done.stdout)["sessions"][1]["name"] == "two"
     assert done.stderr == ""  # no progress line: stderr is not a terminal
     assert list(here.iterdir()) == []
+    dash = cli("export", "--all", "-o", "-", "--db", str(store), cwd=here)
+    assert [s["id"] for s in json.loads(dash.stdout)["sessions"]] == [
+        s["id"] for s in json.loads(done.stdout)["sessions"]
+    ]
+    assert list(here.iterdir()) == []
     one = json.loads(cli("export", "one", "--db", str(store)).stdout)
     assert [s["name"] for s in one["sessions"]] == ["one"]
     both = cli("export", "one", "--all", "--db", str(store))
