@@ -9,6 +9,7 @@ positions and trigger the same status pushes.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,7 +33,7 @@ from helix_lsp.server.status import (
     StorePoller,
     status_params,
 )
-from helix_lsp.session import Session, SessionManager, default_project
+from helix_lsp.session import Session, SessionError, SessionManager, default_project
 
 log = logging.getLogger("helix_lsp.server")
 
@@ -45,6 +46,19 @@ def _field(obj: Any, key: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(key)
     return getattr(obj, key, None)
+
+
+def _name_hider(mgr: SessionManager) -> NameHider:
+    """``hideFileNames``' hasher, keyed by the store's secret.
+
+    A store whose secret cannot be read now still hides every name, under a
+    key of this process (the values then differ from other processes').
+    """
+    try:
+        return NameHider(mgr.secret())
+    except SessionError as err:
+        log.warning("file names are hidden under a key of this server only: %s", err)
+        return NameHider(os.urandom(32))
 
 
 def _position(value: Any) -> int | None:
@@ -74,7 +88,7 @@ class ServerState:
         self.tracker = CursorTracker(
             mgr,
             Excludes((*DEFAULT_EXCLUDES, *options.exclude)),
-            hide=NameHider(mgr.secret()) if options.hide_file_names else None,
+            hide=_name_hider(mgr) if options.hide_file_names else None,
             auto_pause_minutes=options.auto_pause_minutes,
             on_write=self._on_tracker_write,
         )
