@@ -98,7 +98,7 @@ class CursorTracker:
     def moved(self, location: Location, line: int | None, character: int | None) -> None:
         """Record a position (0-based) or, with ``line`` None, an opened file."""
         self.activity(location.project)
-        if self._excludes.matches(location.relative):
+        if self._excludes.excludes(location):
             return
         self._pending[location.project] = Pending(location, line, character, _now_ms())
         self._schedule(location.project)

@@ -231,11 +231,32 @@ class Excludes:
         """True when the file (relative to its folder, or absolute) is excluded."""
         known = self._cache.get(relative)
         if known is None:
-            known = self._match(relative)
-            if len(self._cache) >= self._CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[relative] = known
+            known = self._remember(relative, self._match(relative))
         return known
+
+    def excludes(self, location: Location) -> bool:
+        """True when the document at ``location`` must not be recorded.
+
+        Besides its path from the workspace folder, a ``**/``-anchored glob
+        such as ``**/.ssh/**`` is also tried on the absolute path, so that
+        opening ``~/.ssh`` or ``~/.aws`` itself as the workspace folder does
+        not record what is inside.
+        """
+        key = location.path
+        known = self._cache.get(key)
+        if known is None:
+            found = self._match(location.relative)
+            if not found and location.folder is not None and self._paths is not None:
+                absolute = location.path.replace(os.sep, "/").lstrip("/")
+                found = self._paths.fullmatch(absolute) is not None
+            known = self._remember(key, found)
+        return known
+
+    def _remember(self, key: str, verdict: bool) -> bool:
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = verdict
+        return verdict
 
     def _match(self, relative: str) -> bool:
         parts = [part for part in relative.split("/") if part]

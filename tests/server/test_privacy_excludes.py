@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
-from helix_lsp.server.paths import DEFAULT_EXCLUDES, Excludes, NameHider, backup_originals
+from helix_lsp.server.paths import (
+    DEFAULT_EXCLUDES,
+    Excludes,
+    NameHider,
+    backup_originals,
+    locate,
+    make_folder,
+)
 
 DEFAULTS = Excludes(DEFAULT_EXCLUDES)
 
@@ -41,6 +49,17 @@ def test_the_clients_globs_cover_case_and_backups_too() -> None:
     assert ex.matches("Private/plan.md") and ex.matches("private/plan.md~")
     assert ex.matches("data/App.SQLITE") and ex.matches("data/.app.sqlite.swp")
     assert not ex.matches("public/plan.md~")
+
+
+def test_a_secret_folder_opened_as_the_workspace_is_not_recorded(tmp_path: Path) -> None:
+    ex = Excludes([*DEFAULT_EXCLUDES, "secrets/**"])
+    for name, inside in ((".ssh", "config"), (".aws", "credentials"), (".gnupg", "gpg.conf")):
+        folder = make_folder(str(tmp_path / "home" / name), None, None)
+        assert folder is not None
+        assert ex.excludes(locate(str(tmp_path / "home" / name / inside), [folder], "p"))
+    work = make_folder(str(tmp_path / "secrets" / "app"), None, None)  # "secrets/**" is relative
+    assert work is not None
+    assert not ex.excludes(locate(str(tmp_path / "secrets" / "app" / "main.py"), [work], "p"))
 
 
 def test_backup_originals() -> None:
