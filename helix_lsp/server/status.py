@@ -42,9 +42,17 @@ def status_params(
     active: dict[str, Any] | None = None,
     current: dict[str, Any] | None = None,
     sessions: list[dict[str, Any]] | None = None,
+    store: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``helix/status`` params; with no arguments, "nothing to show"."""
-    return {"active": active, "current": current, "sessions": sessions or []}
+    """The ``helix/status`` params; with no arguments, "nothing to show".
+
+    ``store`` (``{online, message}``) is sent only when there is something to
+    say about the store's connection.
+    """
+    params = {"active": active, "current": current, "sessions": sessions or []}
+    if store is not None:
+        params["store"] = store
+    return params
 
 
 class StatusPusher:
