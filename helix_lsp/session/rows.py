@@ -79,6 +79,11 @@ def to_record(row: Sequence[Any]) -> SessionRecord:
     return SessionRecord(**values)
 
 
+def encode(rec: SessionRecord) -> list[Any]:
+    """The record as stored: one value per name of ``FIELDS`` (``to_record`` reads it back)."""
+    return [_ENCODE[name](getattr(rec, name)) if name in _ENCODE else rec.seq for name in FIELDS]
+
+
 def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
     """Add ``rec`` and its tag index; ``rec.seq`` becomes the new row's."""
     cur = conn.execute(_INSERT, [encode(getattr(rec, name)) for name, encode in _ENCODE.items()])
