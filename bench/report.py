@@ -61,6 +61,12 @@ def targets(fig: dict[str, Any]) -> list[Target]:
         )
     out.append(_check(f"stats, {n} sessions", "p50 <= 50 ms", sc["stats"]["helix"]["p50"], 50.0))
     out.append(_check(f"peak RSS, {n} sessions", "ratio <= 1.3", sc["rss"]["ratio"], 1.3))
+    if "export" in sc:
+        ex = sc["export"]
+        out.append(_check(f"export all, {n} sessions: longest wait of another request",
+                          "<= 100 ms", ex["longest_wait_ms"], 100.0, ex["requests_meanwhile"] > 0))
+        out.append(_check(f"export all, {n} sessions: peak RSS", "ratio <= 1.3",
+                          ex["rss_ratio"], 1.3))
     return out
 
 
@@ -93,6 +99,18 @@ def _row(label: str, figure: dict[str, Any], unit: str) -> list[str]:
         _num(figure["ratio_p50"], 2) + "x",
         _num(figure["ratio_p99"], 2) + "x",
         str(h["n"]),
+    ]
+
+
+def _export_line(sc: dict[str, Any]) -> list[str]:
+    ex = sc.get("export")
+    if ex is None:
+        return []
+    return [
+        f"export all {sc['sessions']} sessions: {_num(ex['seconds'])} s; meanwhile "
+        f"{ex['requests_meanwhile']} list requests answered, longest wait "
+        f"{_num(ex['longest_wait_ms'])} ms; peak RSS after it {ex['peak_rss_kib']} KiB "
+        f"({_num(ex['rss_ratio'], 2)}x the baseline)"
     ]
 
 
@@ -157,6 +175,7 @@ def table(doc: dict[str, Any]) -> str:
         f"cold first calls with {n} sessions: "
         + ", ".join(f"list[{k}] {_num(v['cold_ms'])} ms" for k, v in sc["list"].items())
         + f", stats {_num(sc['stats']['cold_ms'])} ms",
+        *_export_line(sc),
         "",
         "targets:",
     ]

@@ -1,4 +1,4 @@
-"""helix-lsp over a store of many sessions: start-up, filtered lists, stats, memory.
+"""helix-lsp over a store of many sessions: start-up, filtered lists, stats, memory, export.
 
 The store is the cached generated one (see ``store.py``), copied for this run
 so that nothing the server does can change the cache. The first call of each
@@ -8,6 +8,8 @@ the editor, before SQLite's page cache is warm.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from bench.store import LIST_FILTERS
 
 LIST = "helix.session.list"
 STATS = "helix.session.stats"
+EXPORT = "helix.session.export"
 
 
 async def timed_command(
@@ -92,6 +95,36 @@ async def run(
             "helix": hwm,
             "ratio": figures.ratio(hwm, base_hwm),
         }
+        result["export"] = await export_all(helix, sessions, base_hwm)
     finally:
         await helix.close()
     return result
+
+
+async def export_all(helix: Client, sessions: int, base_hwm: int) -> dict[str, Any]:
+    """``export {all: true}``: how long it takes, how long other requests wait meanwhile.
+
+    While the export is on its way, ``list {limit: 1}`` is sent again and
+    again; the longest of those waits is what a user would notice as a
+    frozen status bar or command. Peak RSS is read after the export.
+    """
+    rid, frame = helix.request_frame(scenarios.EXECUTE, scenarios.command(EXPORT, {"all": True}))
+    start = time.perf_counter()
+    export = asyncio.ensure_future(helix.send_frame(rid, frame, timeout=600))
+    waits: list[float] = []
+    while not export.done():
+        seconds, _ = await timed_command(helix, LIST, {"limit": 1})
+        waits.append(seconds)
+    snapshot = await export
+    seconds = time.perf_counter() - start
+    count = len(snapshot.get("sessions", [])) if isinstance(snapshot, dict) else -1
+    if count != sessions:
+        raise AssertionError(f"{EXPORT} returned {count} sessions, not {sessions}")
+    hwm = helix.memory().get("VmHWM", 0)
+    return {
+        "seconds": seconds,
+        "requests_meanwhile": len(waits),
+        "longest_wait_ms": max(waits, default=0.0) * 1000,
+        "peak_rss_kib": hwm,
+        "rss_ratio": figures.ratio(hwm, base_hwm),
+    }

@@ -24,7 +24,6 @@ from pygls.protocol import default_converter
 
 from helix_lsp import __version__
 from helix_lsp.server import commands
-from helix_lsp.server.auth import check_client_store_path
 from helix_lsp.server.errors import error_payload, not_initialized, short
 from helix_lsp.server.options import parse_options
 from helix_lsp.server.protocol import CURSOR_MOVED, HelixProtocol
@@ -87,6 +86,8 @@ def _store_path(server: HelixServer, option: str | None) -> str | None:
         return server.db
     if option:
         if server.remote:
+            from helix_lsp.server.auth import check_client_store_path
+
             check_client_store_path(option)
         return option
     return os.environ.get("HELIX_LSP_DB") or None

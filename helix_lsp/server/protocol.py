@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -77,23 +76,22 @@ class HelixProtocol(LanguageServerProtocol):
     # -- parsing -----------------------------------------------------------------
 
     def structure_message(self, data: dict[str, Any]) -> Any:
-        """The JSON object hook: our messages stay plain JSON, others become pygls' objects."""
-        if "jsonrpc" not in data:
-            return data  # an object inside a message (pygls does the same)
-        if not self.short_path:
-            return super().structure_message(data)
+        """The top-level object of a message: ours stay plain JSON, others become pygls' objects."""
         method = data.get("method")
-        if not isinstance(method, str) or "error" in data:
-            return super().structure_message(data)  # responses, and what pygls rejects itself
         has_id = "id" in data
-        if data["jsonrpc"] == "2.0":
-            if method == CURSOR_MOVED and not has_id:
+        if self.short_path and data.get("jsonrpc") == "2.0":
+            if method == CURSOR_MOVED and not has_id:  # the hot one: checked first
                 return OwnMessage(OwnMessage.CURSOR, None, data.get("params"))
             if method == lsp.WORKSPACE_EXECUTE_COMMAND and has_id:
                 return OwnMessage(OwnMessage.COMMAND, data["id"], data.get("params"))
             fm = self.fm
-            if has_id and method not in fm.features and method not in fm.builtin_features:
+            if (has_id and isinstance(method, str) and "error" not in data
+                    and method not in fm.features and method not in fm.builtin_features):
                 return OwnMessage(OwnMessage.UNKNOWN, data["id"], method)  # one sentence
+        if "jsonrpc" not in data:
+            return data  # an object inside a message (pygls' loop asks about those too)
+        if not self.short_path or not isinstance(method, str) or "error" in data:
+            return super().structure_message(data)  # responses, and what pygls rejects itself
         kind = self.get_message_type(method) or (
             JsonRPCRequestMessage if has_id else JsonRPCNotification
         )
@@ -181,6 +179,8 @@ class HelixProtocol(LanguageServerProtocol):
         produced; memory stays bounded because the result never exists as one
         Python object or one bytes value.
         """
+        import tempfile
+
         loop = asyncio.get_running_loop()
         with tempfile.TemporaryFile() as spool:  # 0600 and already unlinked
             try:

@@ -89,6 +89,10 @@ def test_commits_memory_and_checks(doc: dict[str, Any]) -> None:
     assert isinstance(figures["mutating_command"]["durable"], bool)
     assert isinstance(figures["cursor_notification"]["latest_position_returned"], bool)
     assert figures["scale"]["sessions"] > 0
+    export = figures["scale"]["export"]
+    for key in ("seconds", "longest_wait_ms", "rss_ratio"):
+        _number(export[key], f"scale.export.{key}")
+    assert export["peak_rss_kib"] > 0
 
 
 def test_targets_and_machine(doc: dict[str, Any]) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsprotocol import types as lsp
 from cattrs import Converter
+from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import JsonRPCNotification, default_converter
 from pytest_lsp.client import LanguageClient, register_lsp_features
