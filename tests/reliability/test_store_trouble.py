@@ -157,3 +157,52 @@ def test_a_full_disk(tmp_path: Path) -> None:
     with SessionManager(db) as mgr:
         assert [s.name for s in mgr.list()] == ["kept"]
         assert mgr.get("kept").status.value == "paused"
+
+
+IMPORT_REPORTING = """
+import sys
+from helix_lsp.session import SessionManager
+
+def progress(done, total):
+    if total is not None and done <= 500:
+        print("writing", flush=True)  # the check pass is over: batches follow
+
+with SessionManager(sys.argv[1]) as mgr, open(sys.argv[2], "rb") as fp:
+    print(len(mgr.import_from(fp, progress=progress)), flush=True)
+"""
+
+
+def test_a_large_import_lets_another_writer_in(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from bench.store import snapshot
+
+    db, source = tmp_path / "s.db", tmp_path / "big.json"
+    source.write_text(json.dumps(snapshot(100_000)), encoding="utf-8")
+    SessionManager(db).close()
+    importer = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_REPORTING, str(db), str(source)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert importer.stdout is not None
+        assert importer.stdout.readline() == "writing\n"
+        written = 0
+        with SessionManager(db) as mgr:  # waits up to the 5 s busy timeout, like a server
+            while importer.poll() is None:
+                mgr.create(f"beside-{written}", project="elsewhere")  # never "store is busy"
+                written += 1
+                time.sleep(0.05)
+        assert importer.wait() == 0
+        assert importer.stdout.read().strip() == "100000"
+    finally:
+        importer.kill()
+        importer.wait()
+    assert written >= 10
+    with SessionManager(db) as mgr:
+        assert mgr.list().total == 100_000 + written
+        assert mgr.list(project="elsewhere").total == written
