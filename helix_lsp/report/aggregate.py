@@ -68,7 +68,8 @@ def aggregate(
     """The report of ``period``: the activities' time inside it, by every breakdown.
 
     Activities of another project than ``project`` (when given) are left
-    out; sessions with no time inside the range are not listed.
+    out; sessions with no time inside the range are not listed. The
+    timeline holds the activities cut at local midnight, by start.
     """
     days = period.days
     cuts = period.boundaries()
@@ -86,13 +87,13 @@ def aggregate(
         if start >= end:
             continue
         total = end - start
-        timeline.append(Interval(act.session_id, start, end, act.mode))
         index = bisect.bisect_right(cuts, start)
         piece_start = start
         while piece_start < end:
             piece_end = cuts[index] if index < len(cuts) and cuts[index] < end else end
             counts = day_mode[index]
             counts[act.mode] = counts.get(act.mode, 0) + piece_end - piece_start
+            timeline.append(Interval(act.session_id, piece_start, piece_end, act.mode))
             piece_start, index = piece_end, index + 1
         by_mode[act.mode] = by_mode.get(act.mode, 0) + total
         by_project[act.project] += total

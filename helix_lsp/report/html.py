@@ -15,16 +15,18 @@ list every day and the top entries of the rest.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from helix_lsp.report import fmt
 from helix_lsp.report.model import Report
+from helix_lsp.report.period import midnight_ms
 
 #: Entries shown in the charts (ranked lists) and in the tables below them.
 CHART_TOP = 15
@@ -32,8 +34,9 @@ TABLE_TOP = 50
 #: The timeline shows at most this many of the range's last days, and this many bars.
 TIMELINE_DAYS = 14
 TIMELINE_BARS = 2500
-#: Intervals of one mode closer than this (seconds) are drawn as one bar.
-TIMELINE_JOIN = 60
+#: Intervals of one mode closer than this (a minute, in hours) are drawn as one bar.
+JOIN_HOURS = 1 / 60
+DAY_MS = 25 * 3_600_000
 
 
 @cache
@@ -49,49 +52,53 @@ def _hours(seconds: float) -> float:
     return round(seconds / 3600, 4)
 
 
-def _timeline(report: Report, names: dict[str, str]) -> dict[str, Any]:
-    """The last days' active intervals as bars: day row, local start and end hour, mode."""
+def _clock_hours(ms: int, zone: tzinfo) -> float:
+    """The local time of day of ``ms`` in hours (09:30 is 9.5)."""
+    moment = datetime.fromtimestamp(ms / 1000, zone)
+    return round(moment.hour + moment.minute / 60 + moment.second / 3600, 3)
+
+
+def _names(report: Report, ids: set[str]) -> dict[str, str]:
+    return {s.id: s.name for s in report.sessions if s.id in ids}
+
+
+def _timeline(report: Report) -> dict[str, Any]:
+    """The last days' active intervals as bars: ``[day row, from hour, to hour, mode, name]``.
+
+    Intervals are cut at local midnight; touching intervals of one mode
+    become one bar, so a busy day stays a few dozen bars.
+    """
     zone = fmt.zone_of(report)
-    days = [d.date for d in report.by_day][-TIMELINE_DAYS:]
-    row_of = {day: n for n, day in enumerate(days)}
+    days = [date.fromisoformat(d.date) for d in report.by_day][-TIMELINE_DAYS:]
+    if not days:
+        return {"days": [], "bars": []}
+    edges = [midnight_ms(d, zone) for d in days]
+    edges.append(midnight_ms(days[-1] + timedelta(days=1), zone))
     bars: list[list[Any]] = []
-    for iv in report.timeline:
-        start = datetime.fromtimestamp(iv.start_ms / 1000, zone)
-        end = datetime.fromtimestamp(iv.end_ms / 1000, zone)
-        while start < end:
-            midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), zone)
-            piece_end = min(end, midnight)
-            row = row_of.get(start.date().isoformat())
-            if row is not None:
-                begin = start.hour + start.minute / 60 + start.second / 3600
-                stop = (
-                    24.0
-                    if piece_end == midnight
-                    else (piece_end.hour + piece_end.minute / 60 + piece_end.second / 3600)
-                )
-                last = bars[-1] if bars else None
-                if (
-                    last
-                    and last[0] == row
-                    and last[3] == iv.mode
-                    and begin - last[2] <= TIMELINE_JOIN / 3600
-                ):
-                    last[2] = max(last[2], round(stop, 3))
-                else:
-                    bars.append(
-                        [
-                            row,
-                            round(begin, 3),
-                            round(stop, 3),
-                            iv.mode,
-                            names.get(iv.session_id, iv.session_id),
-                        ]
-                    )
-            start = piece_end
+    # intervals lie within one day (25 hours at most): look no further back than that
+    first = bisect.bisect_left(report.timeline, edges[0] - DAY_MS, key=lambda i: i.start_ms)
+    for iv in report.timeline[first:]:
+        if iv.end_ms <= edges[0]:
+            continue
+        row = max(0, bisect.bisect_right(edges, iv.start_ms) - 1)
+        start = max(iv.start_ms, edges[0])
+        while start < iv.end_ms and row < len(days):
+            stop = min(iv.end_ms, edges[row + 1])
+            begin = _clock_hours(start, zone)
+            end = 24.0 if stop == edges[row + 1] else _clock_hours(stop, zone)
+            last = bars[-1] if bars else None
+            if last and last[0] == row and last[3] == iv.mode and begin - last[2] <= JOIN_HOURS:
+                last[2] = max(last[2], end)
+            else:
+                bars.append([row, begin, end, iv.mode, iv.session_id])
+            start, row = stop, row + 1
     while len(bars) > TIMELINE_BARS and len(days) > 1:  # keep the newest days
         days = days[1:]
         bars = [[b[0] - 1, *b[1:]] for b in bars if b[0] > 0]
-    return {"days": [fmt.weekday(d) for d in days], "bars": bars}
+    names = _names(report, {b[4] for b in bars})
+    for b in bars:
+        b[4] = names.get(b[4], b[4])
+    return {"days": [fmt.weekday(d.isoformat()) for d in days], "bars": bars}
 
 
 def _day_label(day: str, days: int) -> str:
@@ -105,7 +112,6 @@ def chart_data(report: Report) -> dict[str, Any]:
     modes = [m for m in fmt.modes_of(report) if report.by_mode.get(m, 0) > 0] or list(
         fmt.MODE_LETTERS
     )
-    names = {s.id: s.name for s in report.sessions}
     projects = list(report.by_project.items())
     several = len({f.project for f in report.files[:CHART_TOP]}) > 1
     return {
@@ -130,7 +136,7 @@ def chart_data(report: Report) -> dict[str, Any]:
             ],
             "values": [_hours(f.seconds) for f in report.files[:CHART_TOP]],
         },
-        "timeline": _timeline(report, names),
+        "timeline": _timeline(report),
     }
 
 
@@ -292,8 +298,8 @@ def _sections(report: Report) -> str:
 
 
 def _timeline_table(report: Report) -> str:
-    names = {s.id: s.name for s in report.sessions}
     shown = report.timeline[-TABLE_TOP:]
+    names = _names(report, {i.session_id for i in shown})
     rows = [
         [
             names.get(i.session_id, i.session_id),

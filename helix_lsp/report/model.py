@@ -116,6 +116,7 @@ class Report:
     files: list[PlaceTotal] = field(default_factory=list)
     branches: list[PlaceTotal] = field(default_factory=list)
     timeline: list[Interval] = field(default_factory=list)
+    """Active intervals by start, each within one local day (cut at midnight)."""
 
     def to_json(self) -> dict[str, Any]:
         """The contract's report object (plus ``tz``, ``project`` and ``timeline``)."""

@@ -111,6 +111,19 @@ def _weeks(days: Sequence[DayTotal]) -> list[DayTotal]:
     return [DayTotal(k, sum(v.values()), v) for k, v in weeks.items()]
 
 
+def _legend(modes: Sequence[str], width: int, p: _Painter) -> list[str]:
+    """``B building  D debugging`` on as few lines of ``width`` as they fit."""
+    lines: list[tuple[str, int]] = []
+    for mode in modes:
+        key = p.mode(mode, "█" if p.color else fmt.letter(mode)) + " " + clean(mode)
+        size = 2 + len(mode)
+        if lines and lines[-1][1] + 2 + size <= width:
+            lines[-1] = (lines[-1][0] + "  " + key, lines[-1][1] + 2 + size)
+        else:
+            lines.append((key, size))
+    return [text for text, _ in lines]
+
+
 def _days(report: Report, width: int, p: _Painter) -> list[str]:
     modes = fmt.modes_of(report)
     weekly = len(report.by_day) > MAX_DAY_ROWS
@@ -120,12 +133,11 @@ def _days(report: Report, width: int, p: _Painter) -> list[str]:
     label_w, time_w = max(map(len, labels), default=0), max(map(len, times), default=0)
     cells = max(10, width - label_w - time_w - 4)
     largest = max((r.seconds for r in rows), default=0.0)
-    legend = "  ".join(
-        p.mode(m, "█" if p.color else fmt.letter(m)) + " " + m
-        for m in modes
-        if report.by_mode.get(m, 0) > 0 or m in fmt.MODE_LETTERS
-    )
-    out = [p.heading("Per week, by mode" if weekly else "Per day, by mode"), legend]
+    used = [m for m in modes if report.by_mode.get(m, 0) > 0]
+    out = [
+        p.heading("Per week, by mode" if weekly else "Per day, by mode"),
+        *_legend(used, width, p),
+    ]
     for label, time, row in zip(labels, times, rows, strict=True):
         line = f"{label:<{label_w}}  {time:>{time_w}}  {stacked(row.by_mode, modes, largest, cells, p)}"
         out.append(line.rstrip())

@@ -138,12 +138,21 @@ def test_every_figure_of_a_range_across_midnight_and_a_25_hour_day(
         ],
         "branches": [{"project": "api", "branch": "fix/pool-leak", "seconds": 5 * H}],
     }
-    assert {
-        "sessionId": ids["overnight-debug"],
-        "start": "2026-11-01T03:00:00.000Z",
-        "end": "2026-11-01T08:00:00.000Z",
-        "mode": "debugging",
-    } in timeline
+    night = [i for i in timeline if i["sessionId"] == ids["overnight-debug"]]
+    assert night == [  # cut at local midnight (04:00 UTC while on summer time)
+        {
+            "sessionId": ids["overnight-debug"],
+            "start": "2026-11-01T03:00:00.000Z",
+            "end": "2026-11-01T04:00:00.000Z",
+            "mode": "debugging",
+        },
+        {
+            "sessionId": ids["overnight-debug"],
+            "start": "2026-11-01T04:00:00.000Z",
+            "end": "2026-11-01T08:00:00.000Z",
+            "mode": "debugging",
+        },
+    ]
     assert {
         "sessionId": ids["plan-release"],
         "start": "2026-11-02T20:00:00.000Z",

@@ -148,10 +148,16 @@ def test_a_session_across_midnight_counts_on_both_days_in_its_mode_and_once_in_t
             {"project": "api", "branch": "main", "seconds": 4500.0},
             {"project": "web", "branch": "main", "seconds": 1200.0},
         ],
-        "timeline": [
+        "timeline": [  # cut at local midnight
             {
                 "sessionId": "a",
                 "start": "2026-11-24T22:30:00.000Z",
+                "end": "2026-11-24T23:00:00.000Z",
+                "mode": "debugging",
+            },
+            {
+                "sessionId": "a",
+                "start": "2026-11-24T23:00:00.000Z",
                 "end": "2026-11-24T23:45:00.000Z",
                 "mode": "debugging",
             },
