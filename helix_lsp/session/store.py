@@ -143,7 +143,9 @@ class Store:
                 timeout=BUSY_TIMEOUT_MS / 1000,
             )
         try:
-            self._view = storefile.ReadOnlyView(Path(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+            self._view = storefile.ReadOnlyView(
+                Path(self.path), timeout=BUSY_TIMEOUT_MS / 1000, live=True
+            )
             self._view.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except OSError:  # no room for a private copy: the file alone, said to be stale
             self._close_view()

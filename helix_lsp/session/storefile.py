@@ -167,12 +167,28 @@ class ReadOnlyView:
       in a temporary folder, removed again by ``close``, so that the changes
       in the ``-wal`` are read rather than silently ignored;
     * ``wal=False``: the file alone, ignoring any ``-wal`` (when no copy fits).
+
+    ``live`` (for a store known to be ours) prefers ``mode=ro`` when there is
+    no ``-wal`` yet, so that commits other processes make later are seen; in a
+    folder SQLite can write, that leaves ``-wal``/``-shm`` beside the store.
     """
 
-    def __init__(self, path: Path, *, timeout: float = 5.0, wal: bool = True) -> None:
+    def __init__(
+        self, path: Path, *, timeout: float = 5.0, wal: bool = True, live: bool = False
+    ) -> None:
         self.path = path
         self._copy: Path | None = None
         has_wal, has_shm = sidecars(path)
+        if live and not has_wal and wal:
+            with contextlib.suppress(sqlite3.OperationalError):
+                conn = _connect_ro(path, "?mode=ro", timeout)
+                try:  # a WAL store in a folder SQLite cannot write fails here
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except sqlite3.OperationalError:
+                    conn.close()
+                    raise
+                self.conn = conn
+                return
         if not has_wal or not wal:
             self.conn = _connect_ro(path, "?mode=ro&immutable=1", timeout)
         elif has_shm:
