@@ -30,7 +30,7 @@ from typing import IO, Any, Final
 from helix_lsp.session import rows, transfer
 from helix_lsp.session.errors import ConflictError, InvalidArgumentError, StorageError
 from helix_lsp.session.jsonstream import SnapshotReader
-from helix_lsp.session.model import Status
+from helix_lsp.session.model import SessionRecord, Status
 from helix_lsp.session.store import Store
 
 Progress = Callable[[int, "int | None"], None]
@@ -61,6 +61,23 @@ def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -
         checked.seek(0)
         _write(store, checked, check, done, progress)
         return check.ids[done:]
+
+
+def import_records(store: Store, records: list[SessionRecord]) -> list[str]:
+    """Add checked records in one transaction, all or nothing (small snapshots)."""
+    with store.transaction() as conn:
+        for rec in records:
+            found = conn.execute("SELECT 1 FROM sessions WHERE id = ?", [rec.id]).fetchone()
+            if found is not None:
+                raise ConflictError(f"session {rec.id} ('{rec.name}') is already in the store.")
+            try:
+                rows.insert(conn, rec)
+            except sqlite3.IntegrityError:
+                raise ConflictError(
+                    f"the snapshot would leave two active sessions in project "
+                    f"'{rec.project}'; nothing was imported."
+                ) from None
+    return [r.id for r in records]
 
 
 def _spool() -> IO[str]:

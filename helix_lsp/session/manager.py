@@ -26,7 +26,6 @@ from helix_lsp.session import (
     validation,
 )
 from helix_lsp.session.errors import (
-    ConflictError,
     InvalidTransitionError,
 )
 from helix_lsp.session.handle import Session, SessionList, Transition
@@ -425,20 +424,7 @@ class SessionManager:
 
     def import_(self, snapshot: Mapping[str, Any]) -> builtins.list[str]:
         """Add every session of a snapshot, all or nothing, in one transaction."""
-        records = transfer.parse(snapshot)
-        with self._store.transaction() as conn:
-            for rec in records:
-                found = conn.execute("SELECT 1 FROM sessions WHERE id = ?", [rec.id]).fetchone()
-                if found is not None:
-                    raise ConflictError(f"session {rec.id} ('{rec.name}') is already in the store.")
-                try:
-                    Store.insert(conn, rec)
-                except sqlite3.IntegrityError:
-                    raise ConflictError(
-                        f"the snapshot would leave two active sessions in project "
-                        f"'{rec.project}'; nothing was imported."
-                    ) from None
-        return [r.id for r in records]
+        return importing.import_records(self._store, transfer.parse(snapshot))
 
     # -- store-level services ----------------------------------------------------
 
