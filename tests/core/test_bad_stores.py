@@ -129,3 +129,26 @@ def test_the_cli_never_writes_into_a_damaged_store(tmp_path: Path) -> None:
     assert 260 < len(sessions) < 300
     assert "could not be read" in exported.stderr
     assert db.read_bytes() == before
+
+
+def test_a_read_with_a_mistyped_path_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "tpyo" / "sessions.db"
+    for verb in (["list"], ["show", "x"], ["export", "--all"]):
+        result = run_cli(*verb, "--db", str(db))
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"helix-lsp: the session store {db} does not exist; it is created by the first change.\n"
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("target", ["folder", "/dev/null"])
+def test_a_path_that_is_not_a_file_is_refused_by_every_verb(tmp_path: Path, target: str) -> None:
+    path = tmp_path if target == "folder" else Path(target)
+    before = sorted(os.listdir(path.parent))
+    for verb in (["list"], ["create", "x"]):
+        result = run_cli(*verb, "--db", str(path))
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"helix-lsp: the session store {path} is a ")
+        assert result.stderr.count("\n") == 1
+    assert sorted(os.listdir(path.parent)) == before
