@@ -30,7 +30,7 @@ from helix_lsp.report.period import midnight_ms
 
 #: Entries shown in the charts (ranked lists) and in the tables below them.
 CHART_TOP = 15
-TABLE_TOP = 50
+TABLE_TOP = 25
 #: The timeline shows at most this many of the range's last days, and this many bars.
 TIMELINE_DAYS = 14
 TIMELINE_BARS = 2500

@@ -35,7 +35,7 @@
     return {
       beginAtZero: true,
       title: { display: true, text: title },
-      ticks: { callback: tick }
+      ticks: { callback: tick, maxRotation: 0, autoSkipPadding: 12 }
     };
   }
   function tooltipTime(ctx) {
@@ -47,7 +47,7 @@
     var axis = hoursAxis("active time");
     return {
       type: "bar",
-      data: { labels: labels, datasets: [{ data: values, backgroundColor: colours, borderRadius: 3 }] },
+      data: { labels: labels, datasets: [{ data: values, backgroundColor: colours, borderRadius: 3, maxBarThickness: 28 }] },
       options: {
         indexAxis: horizontal ? "y" : "x",
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: tooltipTime } } },
@@ -70,7 +70,10 @@
         },
         options: {
           plugins: { tooltip: { mode: "index", callbacks: { label: tooltipTime } } },
-          scales: { x: { stacked: true }, y: Object.assign(hoursAxis("active time"), { stacked: true }) }
+          scales: {
+            x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+            y: Object.assign(hoursAxis("active time"), { stacked: true })
+          }
         }
       };
     },
