@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helix_lsp.report.aggregate import Activity, SessionInfo, aggregate
-from helix_lsp.report.period import Period, resolve
+from helix_lsp.report.period import Period, local_zone, resolve
 from helix_lsp.session import InvalidArgumentError
 
 H = 3600.0
@@ -242,3 +242,10 @@ def test_bad_ranges_are_refused_in_one_sentence(kwargs: dict[str, str], message:
     text = str(caught.value)
     assert message in text
     assert text.endswith(".") and text.count(". ") == 0
+
+
+def test_the_default_zone_is_the_computers_with_its_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    assert local_zone().key == NEW_YORK
+    p = resolve(from_="2026-11-01", to="2026-11-01", now_ms=0)
+    assert p.end_ms - p.start_ms == 25 * 3_600_000

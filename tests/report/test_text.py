@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from helix_lsp.report import render_text
+from helix_lsp.report.aggregate import Activity, SessionInfo, aggregate
 from helix_lsp.report.model import Report
+from helix_lsp.report.period import resolve
 from tests.report.samples import three_days, weeks
 
 THREE_DAYS_AT_60 = """\
@@ -100,3 +104,23 @@ def test_an_empty_range_says_so() -> None:
     text = render_text(empty)
     assert text.startswith("Helix report  1970-01-01  (UTC, all projects)\nTotal 0s in 0 sessions")
     assert text.count("nothing recorded") == 5
+
+
+def test_a_dst_range_prints_the_23_hour_day_and_the_night_split_at_midnight() -> None:
+    def at(local: str) -> int:
+        moment = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Europe/Berlin"))
+        return int(moment.timestamp() * 1000)
+
+    info = {"a": SessionInfo("a", "night-shift", "api", "debugging", "completed")}
+    acts = [Activity("a", at("2026-03-28T22:00"), at("2026-03-30T02:00"), "debugging", "api")]
+    period = resolve(from_="2026-03-28", to="2026-03-30", tz="Europe/Berlin", now_ms=0)
+    lines = render_text(aggregate(acts, info, period), width=60).splitlines()
+    assert lines[:2] == [
+        "Helix report  2026-03-28 to 2026-03-30  (Europe/Berlin, all projects)",
+        "Total 27h 00m in 1 session, on 3 of 3 days",
+    ]
+    assert lines[5:8] == [
+        "Sat 2026-03-28   2h 00m  " + "D" * 3,
+        "Sun 2026-03-29  23h 00m  " + "D" * 35,
+        "Mon 2026-03-30   2h 00m  " + "D" * 3,
+    ]
