@@ -39,6 +39,7 @@ BATCH: Final = 500
 #: handler (which retries every few to 100 ms) to take the lock.
 PAUSE_SECONDS: Final = 0.02
 _ID_QUERY: Final = 500
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
 
 
 def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -> list[str]:
@@ -136,7 +137,7 @@ class _Check:
             self.active[rec.project] = index
         self.seen.add(rec.id)
         self.ids.append(rec.id)
-        self.out.write(json.dumps(rows.encode(rec), ensure_ascii=False) + "\n")
+        self.out.write(_ENCODER.encode(rows.encode(rec)) + "\n")
         if self.progress is not None and len(self.ids) % BATCH == 0:
             self.progress(len(self.ids), None)
 
@@ -193,15 +194,15 @@ def _write(
         checked.readline()
     written = done
     while True:
-        batch = [rows.to_record(json.loads(line)) for line in _lines(checked, BATCH)]
+        batch = [json.loads(line) for line in _lines(checked, BATCH)]
         last = written + len(batch) >= total
         if not batch and written == 0:
             return  # an empty snapshot: nothing to write, no note to remove
         try:
             with store.transaction() as conn:
                 try:
-                    for rec in batch:
-                        rows.insert(conn, rec)
+                    for values in batch:
+                        rows.insert_encoded(conn, values)
                 except sqlite3.IntegrityError as err:
                     what = f"another writer got in the way ({err})"
                     raise ConflictError(_partial(what, written - done)) from None

@@ -14,9 +14,11 @@ from typing import Any, Final
 
 from helix_lsp.session.model import Mode, SessionRecord, Status
 
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _same(value: object) -> object:
@@ -82,6 +84,17 @@ def to_record(row: Sequence[Any]) -> SessionRecord:
 def encode(rec: SessionRecord) -> list[Any]:
     """The record as stored: one value per name of ``FIELDS`` (``to_record`` reads it back)."""
     return [_ENCODE[name](getattr(rec, name)) if name in _ENCODE else rec.seq for name in FIELDS]
+
+
+def insert_encoded(conn: sqlite3.Connection, values: Sequence[Any]) -> int:
+    """Add a row given as ``encode`` gave it (its ``seq`` is ignored); the new ``seq``."""
+    stored = dict(zip(FIELDS, values, strict=True))
+    cur = conn.execute(_INSERT, [stored[name] for name in _ENCODE])
+    assert cur.lastrowid is not None
+    created = stored["created_at"]
+    tags = json.loads(stored["tags"])
+    conn.executemany(_INSERT_TAG, [(t, cur.lastrowid, created) for t in tags])
+    return cur.lastrowid
 
 
 def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
