@@ -194,8 +194,10 @@ def _summary(report: Report) -> str:
         ("Top mode", top_mode[0] if top_mode[1] > 0 else "-"),
         ("Top project", top_project),
     ]
+    nothing = report.total_seconds <= 0
     return (
-        '<dl class="totals">'
+        ('<p class="empty">No active time was recorded in this range.</p>' if nothing else "")
+        + '<dl class="totals">'
         + "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in facts)
         + "</dl>"
     )

@@ -138,6 +138,8 @@ def _days(report: Report, width: int, p: _Painter) -> list[str]:
         p.heading("Per week, by mode" if weekly else "Per day, by mode"),
         *_legend(used, width, p),
     ]
+    if not rows:
+        out.append("nothing recorded")
     for label, time, row in zip(labels, times, rows, strict=True):
         line = f"{label:<{label_w}}  {time:>{time_w}}  {stacked(row.by_mode, modes, largest, cells, p)}"
         out.append(line.rstrip())

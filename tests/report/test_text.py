@@ -103,7 +103,7 @@ def test_an_empty_range_says_so() -> None:
     empty = Report(from_ms=0, to_ms=86_400_000, tz="UTC")
     text = render_text(empty)
     assert text.startswith("Helix report  1970-01-01  (UTC, all projects)\nTotal 0s in 0 sessions")
-    assert text.count("nothing recorded") == 5
+    assert text.count("nothing recorded") == 6
 
 
 def test_a_dst_range_prints_the_23_hour_day_and_the_night_split_at_midnight() -> None:
