@@ -153,3 +153,9 @@ def test_dark_theme_draws_too(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(render_html(three_days()), encoding="utf-8")
     assert 'data-charts="6"' in chromium.load(page, tmp_path, dark=True).dom
+
+
+def test_an_empty_range_says_so_on_the_page() -> None:
+    empty = Report(from_ms=0, to_ms=86_400_000, tz="UTC")
+    assert "No active time was recorded in this range." in " ".join(parse(render_html(empty)).text)
+    assert "No active time" not in render_html(three_days())
