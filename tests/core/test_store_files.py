@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helix_lsp.session import SessionManager, StorageError
-from tests.conditions import AS_A_USER
+from tests.conditions import AS_A_USER, small_disk
 
 
 def listing(folder: Path) -> dict[str, bytes]:
@@ -183,7 +183,10 @@ os._exit(0)  # no close: the changes stay in the -wal
 """
 
 
-def test_a_read_only_folder_with_a_wal_but_no_shm_shows_every_session(tmp_path: Path) -> None:
+@pytest.mark.parametrize("room_for_a_copy", [True, False])
+def test_a_read_only_folder_with_a_wal_but_no_shm_shows_every_session(
+    tmp_path: Path, room_for_a_copy: bool
+) -> None:
     folder = tmp_path / "ro"
     db = folder / "sessions.db"
     with SessionManager(db) as mgr:
@@ -199,8 +202,12 @@ def test_a_read_only_folder_with_a_wal_but_no_shm_shows_every_session(tmp_path: 
             capture_output=True,
             text=True,
             check=True,
+            preexec_fn=None if room_for_a_copy else small_disk(1000),
         )
     finally:
         os.chmod(folder, 0o700)
-    assert shown.stdout.split() == ["3", "True", "0"]
+    if room_for_a_copy:
+        assert shown.stdout.split() == ["3", "True", "0"]
+    else:  # no private copy possible: the file alone, and a warning that it may be stale
+        assert shown.stdout.split() == ["1", "True", "1"]
     assert listing(folder) == before
