@@ -41,7 +41,11 @@ DAY_MS = 25 * 3_600_000
 
 @cache
 def _asset(name: str) -> str:
-    return resources.files("helix_lsp.report").joinpath("assets").joinpath(name).read_text("utf-8")
+    """A file of ``assets/``, checked to be safe to inline in a script or style element."""
+    text = resources.files("helix_lsp.report").joinpath("assets").joinpath(name).read_text("utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise RuntimeError(f"assets/{name} cannot be inlined: it would end its element.")
+    return text
 
 
 def _e(text: object) -> str:
