@@ -4,7 +4,10 @@ One file, WAL mode, a busy timeout so that two processes wait for each other
 instead of failing, one ``BEGIN IMMEDIATE`` transaction per change (so a
 read-check-write never works on a stale row), and a schema version kept in
 ``PRAGMA user_version`` with a migration per step. A store written by a newer
-helix-lsp is refused, never rewritten.
+helix-lsp is refused, never rewritten. Before SQLite opens the file for
+writing, ``storefile`` makes sure it is ours (someone else's database is
+refused untouched) and creates only what is missing; before the first write,
+the file is checked once, so a damaged store is never written.
 """
 
 from __future__ import annotations
