@@ -166,7 +166,11 @@ class SnapshotReader:
         but ``sessions``, and ``"sessions": True`` when that was an array.
         """
         header = self.header
-        self._expect("{", "an object")
+        first = self._skip_space()
+        if first != "{":
+            what = "is empty" if not first else "must be an object"
+            raise InvalidArgumentError(f"the snapshot {what}; nothing was imported.")
+        self._pos += 1
         if self._skip_space() == "}":
             self._pos += 1
         else:

@@ -145,6 +145,8 @@ def test_input_that_is_not_a_snapshot_is_refused_in_one_sentence(mgr: SessionMan
     assert refused(mgr, text_of(snapshot(2)) + "{}").startswith(
         "the snapshot is not JSON (text after the document at line"
     )
+    assert refused(mgr, "  \n") == "the snapshot is empty; nothing was imported."
+    assert refused(mgr, "[]") == "the snapshot must be an object; nothing was imported."
     assert refused(mgr, '{"format": "other", "sessions": []}') == (
         "the snapshot's format is not 'helix-lsp/sessions'."
     )
