@@ -18,7 +18,7 @@ import codecs
 import hashlib
 import json
 from collections.abc import Callable
-from typing import IO, Any, Final
+from typing import IO, Any, Final, NoReturn
 
 from helix_lsp.session.errors import InvalidArgumentError
 
@@ -120,7 +120,7 @@ class SnapshotReader:
     def _line(self) -> int:
         return self._lines_before + self._buf.count("\n", 0, self._pos) + 1
 
-    def _fail(self, what: str) -> None:
+    def _fail(self, what: str) -> NoReturn:
         raise InvalidArgumentError(
             f"the snapshot is not JSON ({what} at line {self._line()}); nothing was imported."
         )
@@ -132,7 +132,7 @@ class SnapshotReader:
             try:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as err:
-                if self._eof:
+                if self._eof or not self._cut_short(err):
                     self._fail(err.msg)
                 self._grow()
                 continue
@@ -146,6 +146,10 @@ class SnapshotReader:
                 continue
             self._pos = end
             return value
+
+    def _cut_short(self, err: json.JSONDecodeError) -> bool:
+        """Whether the decoder failed only because the window ends mid-value."""
+        return err.msg.startswith("Unterminated string") or err.pos >= len(self._buf) - 8
 
     def _grow(self) -> None:
         pending = len(self._buf) - self._pos
