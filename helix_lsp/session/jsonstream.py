@@ -117,12 +117,13 @@ class SnapshotReader:
         self._pos += 1
         return char
 
-    def _line(self) -> int:
-        return self._lines_before + self._buf.count("\n", 0, self._pos) + 1
+    def _line(self, pos: int | None = None) -> int:
+        at = self._pos if pos is None else pos
+        return self._lines_before + self._buf.count("\n", 0, at) + 1
 
-    def _fail(self, what: str) -> NoReturn:
+    def _fail(self, what: str, pos: int | None = None) -> NoReturn:
         raise InvalidArgumentError(
-            f"the snapshot is not JSON ({what} at line {self._line()}); nothing was imported."
+            f"the snapshot is not JSON ({what} at line {self._line(pos)}); nothing was imported."
         )
 
     def _value(self) -> Any:
@@ -133,7 +134,7 @@ class SnapshotReader:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as err:
                 if self._eof or not self._cut_short(err):
-                    self._fail(err.msg)
+                    self._fail(err.msg, err.pos)
                 self._grow()
                 continue
             except RecursionError:

@@ -147,7 +147,7 @@ def test_input_that_is_not_a_snapshot_is_refused_in_one_sentence(mgr: SessionMan
     )
     broken = text_of(snapshot(3000)).replace('"mode": "', '"mode": x"', 1)
     assert refused(mgr, broken) == (
-        "the snapshot is not JSON (Expecting value at line 6); nothing was imported."
+        "the snapshot is not JSON (Expecting value at line 9); nothing was imported."
     )
     assert refused(mgr, "  \n") == "the snapshot is empty; nothing was imported."
     assert refused(mgr, "[]") == "the snapshot must be an object; nothing was imported."
