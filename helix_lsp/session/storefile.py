@@ -9,7 +9,7 @@ connection that cannot create or change anything:
 * a directory, FIFO or device is refused before anything is created;
 * a file that exists is a helix-lsp store when it is empty, carries our
   ``application_id``, or (stores of schema version 1, from before the id)
-  holds our tables; an SQLite database with no tables at all is an empty
+  holds our tables with our columns; an SQLite database with no tables at all is an empty
   store; anything else is someone else's file, refused and left byte for
   byte as it was;
 * folders are created 0700 and the file 0600, but only the ones helix-lsp
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Final
 
 from helix_lsp.session.errors import StorageError
+from helix_lsp.session.rows import FIELDS
 
 #: ``PRAGMA application_id`` of a helix-lsp store ("HXLS"), set by schema version 2.
 APPLICATION_ID: Final = 0x48584C53
@@ -265,6 +266,9 @@ def recognise(path: Path) -> FileState:
         # the header read above may predate a -wal that sets the id
         wal_app_id = view.conn.execute("PRAGMA application_id").fetchone()[0]
         wal_version = view.conn.execute("PRAGMA user_version").fetchone()[0]
+        columns = {
+            row[0] for row in view.conn.execute("SELECT name FROM pragma_table_info('sessions')")
+        }
     except sqlite3.DatabaseError as err:
         raise StorageError(
             f"the session store {path} is damaged or not a helix-lsp store ({err}); "
@@ -273,7 +277,7 @@ def recognise(path: Path) -> FileState:
     finally:
         view.close()
     tables = {row[0] for row in rows}
-    if wal_app_id == APPLICATION_ID or tables >= _OUR_TABLES:
+    if wal_app_id == APPLICATION_ID or (tables >= _OUR_TABLES and columns >= set(FIELDS)):
         return FileState.STORE
     if not tables and wal_app_id == 0 and user_version == 0 and wal_version == 0:
         return FileState.EMPTY

@@ -78,6 +78,18 @@ def test_an_empty_database_of_another_application_is_refused(tmp_path: Path) -> 
     assert db.read_bytes() == before
 
 
+def test_tables_that_only_share_our_names_are_not_ours(tmp_path: Path) -> None:
+    db = tmp_path / "web-app.db"
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("CREATE TABLE sessions (token TEXT, user_id INTEGER)")
+        conn.execute("CREATE TABLE session_tags (token TEXT, tag TEXT)")
+        conn.execute("PRAGMA user_version = 1")
+    before = db.read_bytes()
+    with pytest.raises(StorageError, match="not a helix-lsp store"):
+        SessionManager(db)
+    assert db.read_bytes() == before
+
+
 def test_an_empty_sqlite_database_becomes_a_store(tmp_path: Path) -> None:
     db = tmp_path / "blank.db"
     sqlite3.connect(db).close()
