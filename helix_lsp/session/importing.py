@@ -24,16 +24,15 @@ import json
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from typing import IO, Any, Final
 
 from helix_lsp.session import rows, transfer
 from helix_lsp.session.errors import ConflictError, InvalidArgumentError, StorageError
+from helix_lsp.session.exporting import Progress
 from helix_lsp.session.jsonstream import SnapshotReader
 from helix_lsp.session.model import SessionRecord, Status
 from helix_lsp.session.store import Store
 
-Progress = Callable[[int, "int | None"], None]
 BATCH: Final = 500
 #: Between two batches: long enough for a writer waiting in SQLite's busy
 #: handler (which retries every few to 100 ms) to take the lock.
