@@ -37,9 +37,12 @@ def foreign_database(path: Path, *, wal: bool = False, app_id: int = 0) -> sqlit
     return conn
 
 
-def test_another_applications_database_is_refused_and_left_identical(tmp_path: Path) -> None:
+@pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
+def test_another_applications_database_is_refused_and_left_identical(
+    tmp_path: Path, wal: bool
+) -> None:
     db = tmp_path / "other-app.db"
-    foreign_database(db).close()
+    foreign_database(db, wal=wal).close()
     before = listing(tmp_path)
     with pytest.raises(StorageError) as caught:
         SessionManager(db)
@@ -50,7 +53,7 @@ def test_another_applications_database_is_refused_and_left_identical(tmp_path: P
     )
     assert listing(tmp_path) == before  # no -wal, no -shm, not one byte changed
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == ("wal" if wal else "delete")
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
 
 
