@@ -1,17 +1,21 @@
 // The Helix extension: starts the helix-lsp language server, shows the
-// server's current session in the status bar, reports the cursor, and offers
-// the session commands in the command palette. This module only wires the
+// server's current session in the status bar and the Helix view, reports the
+// cursor, offers the session commands in the command palette, and shows the
+// server's report in a webview. This module only wires the
 // pieces together (see src/common and src/commands).
 
 import * as vscode from 'vscode';
 
 import { registerCommands } from './commands';
 import { CursorReporter } from './common/cursor';
+import { SessionDetails } from './common/detailsPanel';
 import { guard } from './common/errors';
 import { Helix } from './common/helix';
 import { onDidChangeInterpreter } from './common/python';
+import { ReportPanel } from './common/reportPanel';
 import { HelixServer } from './common/server';
 import { SessionDocuments } from './common/sessionDocument';
+import { SessionTree } from './common/sessionTree';
 import { readSettings } from './common/settings';
 import { SessionStatusBar } from './common/statusBar';
 import { RESTART_SETTINGS } from './options';
@@ -26,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     statusBar: new SessionStatusBar(server),
     documents: new SessionDocuments(server, output),
+    details: new SessionDetails(server, output),
+    tree: new SessionTree(server, output),
+    report: new ReportPanel(server, output),
   };
   const restart = (why: string) => {
     output.info(`${why}; restarting the server.`);
@@ -36,6 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     server,
     helix.statusBar,
     helix.documents,
+    helix.details,
+    helix.tree,
+    helix.report,
     new CursorReporter(server, output),
     ...registerCommands(helix),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -1,5 +1,5 @@
-// Show Session (a document that follows the session) and List Sessions
-// (filter, then pick one to show).
+// Show Session (a document that follows the session), Show Session Details
+// (a webview that follows it) and List Sessions (filter, then pick one to show).
 
 import * as vscode from 'vscode';
 
@@ -11,6 +11,12 @@ import { pickSession, targetSession } from '../common/picks';
 export async function showSession(helix: Helix, given?: Session): Promise<void> {
   const target = await targetSession(helix, 'Show Session', given, true);
   if (target) await helix.documents.show(target);
+}
+
+/** The details of a session in a webview that follows it (a click in the Helix view). */
+export async function showSessionDetails(helix: Helix, given?: Session): Promise<void> {
+  const target = await targetSession(helix, 'Show Session Details', given, true);
+  if (target) await helix.details.show(target);
 }
 
 type FilterItem = vscode.QuickPickItem & { filter?: ListFilter; askTag?: boolean };

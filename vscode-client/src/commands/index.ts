@@ -5,13 +5,24 @@ import * as vscode from 'vscode';
 import { Session } from '../model';
 import { guard } from '../common/errors';
 import { Helix } from '../common/helix';
-import { showSession, listSessions } from './browse';
+import { listSessions, showSession, showSessionDetails } from './browse';
 import { createSession } from './create';
 import { addTag, removeTag, setMetadata, setMode } from './edit';
 import { exportSessions } from './export';
 import { transition } from './lifecycle';
 import { sessionActions } from './sessionActions';
 import { switchSession } from './switch';
+
+/**
+ * The session a command was given: a session (status-bar menu, details
+ * page) or a row of the Helix view (inline and context-menu actions).
+ */
+export function givenSession(arg: unknown): Session | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const row = arg as { session?: Session; id?: unknown };
+  if (row.session && typeof row.session.id === 'string') return row.session;
+  return typeof row.id === 'string' && 'status' in row ? (arg as Session) : undefined;
+}
 
 export function registerCommands(helix: Helix): vscode.Disposable[] {
   const flows: Record<string, (s?: Session) => unknown> = {
@@ -27,6 +38,12 @@ export function registerCommands(helix: Helix): vscode.Disposable[] {
     'helix.removeTag': (s) => removeTag(helix, s),
     'helix.setMetadata': (s) => setMetadata(helix, s),
     'helix.showSession': (s) => showSession(helix, s),
+    'helix.sessionDetails': (s) => showSessionDetails(helix, s),
+    'helix.showReport': () => helix.report.show(),
+    'helix.reportRange': () => helix.report.chooseRange(),
+    'helix.reportProject': () => helix.report.chooseProject(),
+    'helix.reportRefresh': () => helix.report.show(),
+    'helix.refreshView': () => helix.tree.reload(),
     'helix.listSessions': () => listSessions(helix),
     'helix.exportSessions': () => exportSessions(helix),
     'helix.sessionActions': () => sessionActions(helix),
@@ -37,5 +54,5 @@ export function registerCommands(helix: Helix): vscode.Disposable[] {
     },
   };
   return Object.entries(flows).map(([id, flow]) =>
-    vscode.commands.registerCommand(id, (s?: Session) => guard(helix.output, () => flow(s))));
+    vscode.commands.registerCommand(id, (arg?: unknown) => guard(helix.output, () => flow(givenSession(arg)))));
 }

@@ -182,6 +182,14 @@ export class HelixServer implements vscode.Disposable {
     return next;
   }
 
+  /**
+   * Whether the running server offers the workspace command `command` (its
+   * `executeCommandProvider.commands`); false while it is not running.
+   */
+  supports(command: string): boolean {
+    return !!this.running?.initializeResult?.capabilities.executeCommandProvider?.commands.includes(command);
+  }
+
   private async ready(): Promise<LanguageClient> {
     if (this.starting) await this.starting;
     if (!this.client) await this.start();

@@ -61,3 +61,33 @@ test('every source file reads in one sitting (at most 300 lines)', () => {
     assert.ok(lines <= 300, `${path.relative(root, f)} has ${lines} lines`);
   }
 });
+
+test("the Helix view's inline buttons are exactly the actions a session row's context value lists", () => {
+  const { sessionContextValue } = require('../../src/tree') as typeof import('../../src/tree');
+  const { session } = require('./fixtures') as typeof import('./fixtures');
+  const inline = (manifest.contributes.menus['view/item/context'] as { command: string; when: string; group: string }[])
+    .filter((m) => m.group.startsWith('inline'));
+  const shown = (actions: string[]) => {
+    const value = sessionContextValue(session({ actions }));
+    return inline.filter((m) => {
+      const re = /viewItem =~ \/(.*)\/$/.exec(m.when);
+      assert.ok(re && m.when.includes('view == helix.sessions'), m.when);
+      return new RegExp(re[1]).test(value);
+    }).map((m) => m.command);
+  };
+  assert.deepEqual(shown(['start', 'fail']), ['helix.startSession', 'helix.failSession']);
+  assert.deepEqual(shown(['pause', 'complete', 'fail']), ['helix.pauseSession', 'helix.completeSession', 'helix.failSession']);
+  assert.deepEqual(shown(['resume', 'complete', 'fail']), ['helix.resumeSession', 'helix.completeSession', 'helix.failSession']);
+  assert.deepEqual(shown([]), []);
+});
+
+test('the Helix view lives in its own activity-bar container, with an icon that ships in the package', () => {
+  const container = manifest.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'helix');
+  assert.ok(container);
+  assert.ok(fs.existsSync(path.join(root, container.icon)), container.icon);
+  const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes(`!${container.icon}`), `${container.icon} is packaged`);
+  assert.deepEqual(manifest.contributes.views.helix.map((v: { id: string }) => v.id), ['helix.sessions']);
+  const title = manifest.contributes.menus['view/title'].map((m: { command: string }) => m.command);
+  assert.ok(title.includes('helix.showReport'), 'a toolbar button opens the report');
+});
