@@ -20,10 +20,12 @@ the last batch.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from typing import IO, Any, Final
 
 from helix_lsp.session import rows, transfer
@@ -57,27 +59,41 @@ def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -
             check = _Check(checked, progress, known=check.header)
             check.run(again, None)
         done = _resume_point(store, check.digest)
-        _refuse_conflicts(store, check, done)
+        _refuse_conflicts(store, check.ids, check.active, done)
         checked.seek(0)
-        _write(store, checked, check, done, progress)
+        for _ in range(done):  # written by the interrupted import
+            checked.readline()
+        batches = iter(lambda: [json.loads(line) for line in _lines(checked, BATCH)], [])
+        _write(store, batches, len(check.ids), check.digest, done, progress)
         return check.ids[done:]
 
 
 def import_records(store: Store, records: list[SessionRecord]) -> list[str]:
-    """Add checked records in one transaction, all or nothing (small snapshots)."""
-    with store.transaction() as conn:
-        for rec in records:
-            found = conn.execute("SELECT 1 FROM sessions WHERE id = ?", [rec.id]).fetchone()
-            if found is not None:
-                raise ConflictError(f"session {rec.id} ('{rec.name}') is already in the store.")
-            try:
-                rows.insert(conn, rec)
-            except sqlite3.IntegrityError:
+    """Add checked records: refused as a whole before any write, written in batches.
+
+    A snapshot of up to ``BATCH`` sessions is one transaction; a larger one
+    is written like a streamed import (with the resume note), so that other
+    writers are not kept out for the whole import.
+    """
+    ids = [rec.id for rec in records]
+    active: dict[str, int] = {}
+    for index, rec in enumerate(records):
+        if rec.status is Status.ACTIVE:
+            if rec.project in active:
                 raise ConflictError(
                     f"the snapshot would leave two active sessions in project "
                     f"'{rec.project}'; nothing was imported."
-                ) from None
-    return [r.id for r in records]
+                )
+            active[rec.project] = index
+    encoded = [rows.encode(rec) for rec in records]
+    digest = hashlib.sha256()
+    for values in encoded:
+        digest.update(_ENCODER.encode(values).encode("utf-8", "surrogatepass"))
+    done = _resume_point(store, digest.hexdigest()) if len(records) > BATCH else 0
+    _refuse_conflicts(store, ids, active, done)
+    batches = (encoded[at : at + BATCH] for at in range(done, len(encoded), BATCH))
+    _write(store, batches, len(ids), digest.hexdigest(), done, None)
+    return ids[done:]
 
 
 def _spool() -> IO[str]:
@@ -157,9 +173,13 @@ def _resume_point(store: Store, digest: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def _refuse_conflicts(store: Store, check: _Check, done: int) -> None:
-    """Refuse ids already stored and a second active session in a project."""
-    pending = check.ids[done:]
+def _refuse_conflicts(store: Store, ids: list[str], active: dict[str, int], done: int) -> None:
+    """Refuse ids already stored and a second active session in a project.
+
+    ``active`` maps a project to the index of the snapshot's active session
+    in it; the first ``done`` entries were written by an interrupted import.
+    """
+    pending = ids[done:]
     with store.reading() as conn:
         for at in range(0, len(pending), _ID_QUERY):
             chunk = pending[at : at + _ID_QUERY]
@@ -173,9 +193,9 @@ def _refuse_conflicts(store: Store, check: _Check, done: int) -> None:
                     f"session {found[0]} ('{found[1]}') is already in the store; "
                     "nothing was imported."
                 )
-        active = conn.execute("SELECT project FROM sessions WHERE status = 'active'")
-        busy = {row[0] for row in active}
-    for project, index in check.active.items():
+        stored = conn.execute("SELECT project FROM sessions WHERE status = 'active'")
+        busy = {row[0] for row in stored}
+    for project, index in active.items():
         if index >= done and project in busy:
             raise ConflictError(
                 f"the snapshot would leave two active sessions in project '{project}'; "
@@ -184,19 +204,20 @@ def _refuse_conflicts(store: Store, check: _Check, done: int) -> None:
 
 
 def _write(
-    store: Store, checked: IO[str], check: _Check, done: int, progress: Progress | None
+    store: Store,
+    batches: Iterator[list[list[Any]]],
+    total: int,
+    digest: str,
+    done: int,
+    progress: Progress | None,
 ) -> None:
-    """The second pass: the checked rows in batches, each with the resume note."""
-    total = len(check.ids)
-    marker = _marker(check.digest)
-    for _ in range(done):  # written by the interrupted import
-        checked.readline()
+    """The second pass: encoded rows in batches, each committed with the resume note."""
+    marker = _marker(digest)
     written = done
-    while True:
-        batch = [json.loads(line) for line in _lines(checked, BATCH)]
+    if total == 0:
+        return  # an empty snapshot: nothing to write, no note to remove
+    for batch in batches:
         last = written + len(batch) >= total
-        if not batch and written == 0:
-            return  # an empty snapshot: nothing to write, no note to remove
         try:
             with store.transaction() as conn:
                 try:
@@ -222,6 +243,9 @@ def _write(
         if last:
             return
         time.sleep(PAUSE_SECONDS)
+    if done:  # resumed with nothing left to write: only the note to remove
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM store_meta WHERE key = ?", [marker])
 
 
 def _lines(fp: IO[str], count: int) -> list[str]:
@@ -239,5 +263,5 @@ def _partial(what: str, written: int) -> str:
         return f"{what}; nothing was imported."
     return (
         f"{what}; {written} sessions of the snapshot were imported before it, "
-        "and importing the same file again adds the rest."
+        "and importing the same snapshot again adds the rest."
     )

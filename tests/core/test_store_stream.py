@@ -220,3 +220,18 @@ def test_twenty_thousand_sessions_stream_in_bounded_memory(tmp_path: Path) -> No
         assert count == 20_000
         assert peak_mb <= 60, f"{verb} of 20,000 sessions peaked at {peak_mb} MB"
     assert len(json.loads(out.read_text())["sessions"]) == 20_000
+
+
+def test_a_large_snapshot_object_is_checked_whole_then_written(mgr: SessionManager) -> None:
+    doc = json.loads(text_of(snapshot(1200)))
+    mgr.import_({**doc, "sessions": doc["sessions"][-1:]})
+    with pytest.raises(ConflictError, match="is already in the store; nothing was imported"):
+        mgr.import_(doc)
+    assert mgr.list().total == 1
+    two_active = [dict(s, id=f"x{i}") for i, s in enumerate(doc["sessions"][-2:])]
+    two_active[0]["project"] = two_active[1]["project"]
+    with pytest.raises(ConflictError, match="two active sessions in project"):
+        mgr.import_({**doc, "sessions": doc["sessions"][:1100] + two_active})
+    assert mgr.list().total == 1
+    assert len(mgr.import_({**doc, "sessions": doc["sessions"][:-1]})) == 1199
+    assert mgr.list().total == 1200
