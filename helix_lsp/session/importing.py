@@ -39,6 +39,8 @@ BATCH: Final = 500
 #: Between two batches: long enough for a writer waiting in SQLite's busy
 #: handler (which retries every few to 100 ms) to take the lock.
 PAUSE_SECONDS: Final = 0.02
+#: The longest one batch holds the write lock (unless one row takes longer).
+BATCH_SECONDS: Final = 0.1
 _ID_QUERY: Final = 500
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
 
@@ -63,8 +65,7 @@ def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -
         checked.seek(0)
         for _ in range(done):  # written by the interrupted import
             checked.readline()
-        batches = iter(lambda: [json.loads(line) for line in _lines(checked, BATCH)], [])
-        _write(store, batches, len(check.ids), check.digest, done, progress)
+        _write(store, map(json.loads, checked), len(check.ids), check.digest, done, progress)
         return check.ids[done:]
 
 
@@ -91,8 +92,7 @@ def import_records(store: Store, records: list[SessionRecord]) -> list[str]:
         digest.update(_ENCODER.encode(values).encode("utf-8", "surrogatepass"))
     done = _resume_point(store, digest.hexdigest()) if len(records) > BATCH else 0
     _refuse_conflicts(store, ids, active, done)
-    batches = (encoded[at : at + BATCH] for at in range(done, len(encoded), BATCH))
-    _write(store, batches, len(ids), digest.hexdigest(), done, None)
+    _write(store, iter(encoded[done:]), len(ids), digest.hexdigest(), done, None)
     return ids[done:]
 
 
@@ -205,57 +205,53 @@ def _refuse_conflicts(store: Store, ids: list[str], active: dict[str, int], done
 
 def _write(
     store: Store,
-    batches: Iterator[list[list[Any]]],
+    pending: Iterator[list[Any]],
     total: int,
     digest: str,
     done: int,
     progress: Progress | None,
 ) -> None:
-    """The second pass: encoded rows in batches, each committed with the resume note."""
+    """The second pass: encoded rows in batches, each committed with the resume note.
+
+    A batch ends after ``BATCH`` rows or ``BATCH_SECONDS``, whichever comes
+    first, and the pause after it lasts at least half as long as the batch
+    held the lock: on a slow or busy machine a waiting writer still finds
+    the store free within SQLite's retry interval.
+    """
     marker = _marker(digest)
     written = done
-    if total == 0:
-        return  # an empty snapshot: nothing to write, no note to remove
-    for batch in batches:
-        last = written + len(batch) >= total
+    while written < total or done:
+        started = time.monotonic()
         try:
             with store.transaction() as conn:
+                count = 0
                 try:
-                    for values in batch:
-                        rows.insert_encoded(conn, values)
+                    while written + count < total and count < BATCH:
+                        rows.insert_encoded(conn, next(pending))
+                        count += 1
+                        if time.monotonic() - started > BATCH_SECONDS:
+                            break
                 except sqlite3.IntegrityError as err:
                     what = f"another writer got in the way ({err})"
                     raise ConflictError(_partial(what, written - done)) from None
+                last = written + count >= total
                 if last:
                     conn.execute("DELETE FROM store_meta WHERE key = ?", [marker])
                 else:
                     conn.execute(
                         "INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)",
-                        [marker, str(written + len(batch))],
+                        [marker, str(written + count)],
                     )
         except StorageError as err:
             if written == done:
                 raise
             raise StorageError(_partial(str(err).rstrip("."), written - done)) from None
-        written += len(batch)
+        written += count
         if progress is not None:
             progress(written, total)
         if last:
             return
-        time.sleep(PAUSE_SECONDS)
-    if done:  # resumed with nothing left to write: only the note to remove
-        with store.transaction() as conn:
-            conn.execute("DELETE FROM store_meta WHERE key = ?", [marker])
-
-
-def _lines(fp: IO[str], count: int) -> list[str]:
-    lines = []
-    for _ in range(count):
-        line = fp.readline()
-        if not line:
-            break
-        lines.append(line)
-    return lines
+        time.sleep(max(PAUSE_SECONDS, (time.monotonic() - started) / 2))
 
 
 def _partial(what: str, written: int) -> str:
