@@ -5,10 +5,10 @@
    new to the store, and no project may end up with two active sessions.
    The checked rows go to an unnamed temporary file (0600), one line each.
    Any refusal here leaves the store untouched.
-2. **Write.** The rows are read back and inserted in transactions of
-   ``BATCH`` rows with a short pause between them, so another writer (an
-   editor's server) gets the store within its busy timeout instead of
-   failing with "store is busy".
+2. **Write.** The rows are read back and inserted in transactions of at
+   most ``BATCH`` rows or ``BATCH_SECONDS``, with a pause after each, so
+   another writer (an editor's server) gets the store within its busy
+   timeout instead of failing with "store is busy".
 
 A crash or kill during the second pass leaves the batches already committed
 and a note in ``store_meta`` (``import:<sha256 of the document>``, the count
