@@ -163,9 +163,11 @@ IMPORT_REPORTING = """
 import sys
 from helix_lsp.session import SessionManager
 
+said = []
+
 def progress(done, total):
-    if total is not None and done <= 500:
-        print("writing", flush=True)  # the check pass is over: batches follow
+    if total is not None and not said:
+        said.append(print("writing", flush=True))  # the check pass is over: batches follow
 
 with SessionManager(sys.argv[1]) as mgr, open(sys.argv[2], "rb") as fp:
     print(len(mgr.import_from(fp, progress=progress)), flush=True)
