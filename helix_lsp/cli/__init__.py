@@ -33,9 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     wants_session = "session" in argv or "-h" in argv or "--help" in argv
     args = grammar.build(with_session_verbs=wants_session).parse_args(argv)
+    from helix_lsp.cli.output import quiet_broken_pipe
+
+    if args.command == "report":
+        from helix_lsp.cli import report
+
+        status = quiet_broken_pipe(lambda: report.run(args))
+        return 0 if status is None else status
     if args.command != "session":
         return _serve(args)
-    from helix_lsp.cli.output import quiet_broken_pipe
     from helix_lsp.cli.verbs import run
 
     status = quiet_broken_pipe(lambda: run(args))

@@ -67,6 +67,9 @@ def build(*, with_session_verbs: bool = True) -> Parser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     session = commands.add_parser("session", help="create, drive and query sessions")
+    from helix_lsp.cli import report
+
+    report.register(commands)
     if with_session_verbs:
         _session_verbs(session)
     return parser
