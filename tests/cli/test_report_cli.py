@@ -137,7 +137,9 @@ def test_json_holds_every_figure_of_the_range(store: Path) -> None:
     ]
     assert got["byMode"] == modes(debugging=2.5 * H, building=2 * H)
     assert got["byProject"] == {"api": 2.5 * H, "web": 2 * H}
-    assert [(s["name"], s["project"], s["mode"], s["status"], s["seconds"]) for s in got["sessions"]] == [
+    assert [
+        (s["name"], s["project"], s["mode"], s["status"], s["seconds"]) for s in got["sessions"]
+    ] == [
         ("fix-login", "api", "debugging", "completed", 2.5 * H),
         ("landing", "web", "building", "completed", 2 * H),
     ]
