@@ -108,9 +108,10 @@ def _export_line(sc: dict[str, Any]) -> list[str]:
         return []
     return [
         f"export all {sc['sessions']} sessions: {_num(ex['seconds'])} s; meanwhile "
-        f"{ex['requests_meanwhile']} list requests answered, longest wait "
-        f"{_num(ex['longest_wait_ms'])} ms; peak RSS after it {ex['peak_rss_kib']} KiB "
-        f"({_num(ex['rss_ratio'], 2)}x the baseline)"
+        f"{ex['requests_meanwhile']} list requests answered, median wait "
+        f"{_num(ex.get('median_wait_ms', 0.0))} ms, longest {_num(ex['longest_wait_ms'])} ms "
+        f"(across the reply itself: {_num(ex.get('wait_across_the_reply_ms', 0.0))} ms); "
+        f"peak RSS after it {ex['peak_rss_kib']} KiB ({_num(ex['rss_ratio'], 2)}x the baseline)"
     ]
 
 

@@ -104,17 +104,25 @@ async def run(
 async def export_all(helix: Client, sessions: int, base_hwm: int) -> dict[str, Any]:
     """``export {all: true}``: how long it takes, how long other requests wait meanwhile.
 
-    While the export is on its way, ``list {limit: 1}`` is sent again and
-    again; the longest of those waits is what a user would notice as a
-    frozen status bar or command. Peak RSS is read after the export.
+    While the export is being produced, ``list {limit: 1}`` is sent every
+    20 ms, as an editor's status bar and commands would; the longest of those
+    waits is what a user would notice as a frozen server. The request that is
+    in flight when the export's reply arrives also waits for the client to
+    read and parse that reply: it is reported on its own. Peak RSS is read
+    after the export.
     """
     rid, frame = helix.request_frame(scenarios.EXECUTE, scenarios.command(EXPORT, {"all": True}))
     start = time.perf_counter()
     export = asyncio.ensure_future(helix.send_frame(rid, frame, timeout=600))
     waits: list[float] = []
+    last = 0.0
     while not export.done():
         seconds, _ = await timed_command(helix, LIST, {"limit": 1})
+        if export.done():
+            last = seconds
+            break
         waits.append(seconds)
+        await asyncio.sleep(0.02)
     snapshot = await export
     seconds = time.perf_counter() - start
     count = len(snapshot.get("sessions", [])) if isinstance(snapshot, dict) else -1
@@ -125,6 +133,8 @@ async def export_all(helix: Client, sessions: int, base_hwm: int) -> dict[str, A
         "seconds": seconds,
         "requests_meanwhile": len(waits),
         "longest_wait_ms": max(waits, default=0.0) * 1000,
+        "median_wait_ms": figures.percentile(waits, 50) * 1000 if waits else 0.0,
+        "wait_across_the_reply_ms": last * 1000,
         "peak_rss_kib": hwm,
         "rss_ratio": figures.ratio(hwm, base_hwm),
     }
