@@ -47,18 +47,31 @@ local function json_safe(v)
   return v
 end
 
+local function write_results()
+  local path = env.HELIX_NVIM_RESULT .. ".part"
+  local f = assert(io.open(path, "w"))
+  f:write(vim.fn.json_encode(results))
+  f:close()
+  assert(os.rename(path, env.HELIX_NVIM_RESULT))
+end
+
 local done = false
 local function finish()
   if done then
     return
   end
   done = true
-  local f = assert(io.open(env.HELIX_NVIM_RESULT, "w"))
-  f:write(vim.fn.json_encode(results))
-  f:close()
+  write_results()
   vim.cmd("qall!")
 end
 T.finish = finish
+
+-- Writes the results so far, marked "saved", and keeps running: the test
+-- then kill -9s Neovim and its server (run_scenario(..., kill=True)).
+function T.save()
+  results.saved = true
+  write_results()
+end
 
 function T.record(key, value)
   results[key] = json_safe(value)
@@ -294,6 +307,13 @@ end
 -- The statusline as Neovim draws it from the documented expression.
 function T.drawn_statusline()
   return vim.api.nvim_eval_statusline("%{v:lua.require'helix_lsp'.statusline()}", {}).str
+end
+
+-- Moves the cursor the way a user does: with keys (LINE G, then COL+1 |).
+-- The plugin records only places reached after a key (not those the editor
+-- restores by itself), so a test must not set the cursor directly.
+function T.move(line, col)
+  vim.api.nvim_feedkeys(string.format("%dG%d|", line, (col or 0) + 1), "nx", false)
 end
 
 function T.cursor()

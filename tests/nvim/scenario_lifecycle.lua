@@ -39,7 +39,7 @@ return function(T)
   T.ok("started_at set", s.startedAt ~= vim.NIL)
 
   -- The user moves to line 7, column 5.
-  vim.api.nvim_win_set_cursor(0, { 7, 4 })
+  T.move(7, 4)
   local seen
   T.wait_for("server has line 7", function()
     seen = T.execute("helix.session.get", {}).result
@@ -77,7 +77,7 @@ return function(T)
 
   -- Somewhere else entirely, then back.
   T.cmd("edit notes.txt")
-  vim.api.nvim_win_set_cursor(0, { 2, 0 })
+  T.move(2, 0)
   T.sleep(400)
   note = T.step("resumed", "Helix resume", "resumed")
   T.eq("resume says where, relative to the current folder", note and note.msg,

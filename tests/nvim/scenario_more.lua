@@ -15,7 +15,7 @@ return function(T)
 
   step("alpha created", "Helix create alpha planning", "created")
   step("alpha started", "Helix start alpha", "started")
-  vim.api.nvim_win_set_cursor(0, { 3, 0 })
+  T.move(3, 0)
   server_line("alpha at line 3", 3)
 
   step("tag auth", "Helix tag auth", "tagged 'alpha' with auth")
@@ -43,11 +43,14 @@ return function(T)
   T.wait_for("statusline shows beta", function()
     return helix.statusline() == "[D] debugging: beta"
   end)
-  vim.api.nvim_win_set_cursor(0, { 12, 2 })
+  T.move(12, 2)
   server_line("beta at line 12", 12)
 
   T.cmd("edit notes.txt")
-  server_line("beta in notes.txt (BufEnter sends the place)", 1, "notes.txt")
+  T.sleep(400) -- longer than the debounce: a place sent now would be there
+  server_line("opening a file does not move the place", 12, "src/app.py")
+  T.move(2, 0)
+  server_line("beta in notes.txt once the user moves there", 2, "notes.txt")
   note = step("switched to alpha", "Helix switch alpha", "resumed")
   T.eq("switching back resumes alpha at its place", note and note.msg,
     "Helix: resumed 'alpha' at src/app.py:3; paused 'beta'")
@@ -57,7 +60,7 @@ return function(T)
   end, 10000)
   local beta = T.cli("show", "beta")
   T.eq("beta kept notes.txt", { beta.status, beta.context.current_file, beta.context.current_line },
-    { "paused", "notes.txt", "1" })
+    { "paused", "notes.txt", "2" })
 
   step("mode changed", "Helix mode refactoring", "'alpha' is now in refactoring mode")
   T.wait_for("statusline shows refactoring", function()

@@ -11,8 +11,14 @@ M.defaults = {
   -- Globs of files whose position is never recorded. nil: the server's default
   -- (.env files, keys and certificates).
   exclude = nil,
-  -- Pause the active session after this many idle minutes (0: never).
-  auto_pause_minutes = nil,
+  -- A session with no activity (real cursor movement, edits, commands) for
+  -- this many minutes is paused as of its last activity, so the time away is
+  -- not counted (0: never). A fraction is allowed. `auto_pause_minutes` is the
+  -- older name and still accepted.
+  idle_minutes = 15,
+  -- "ask": when the editor starts and finds the session paused that way, offer
+  -- to resume it where it was left (vim.ui.select); "never": leave it paused.
+  idle_resume = "ask",
   -- Record a hash instead of the file name.
   hide_file_names = nil,
   -- Project name for every root. nil: the root folder's name.
@@ -52,14 +58,36 @@ M.defaults = {
 
 M.options = vim.deepcopy(M.defaults)
 
+local RESUME_CHOICES = { ask = true, never = true }
+
+-- A wrong value is said once, in one sentence, and the default is kept.
+local function checked(merged, opts)
+  if opts.idle_minutes == nil and opts.auto_pause_minutes ~= nil then
+    merged.idle_minutes = opts.auto_pause_minutes -- the older name
+  end
+  merged.auto_pause_minutes = nil
+  local minutes = merged.idle_minutes
+  if type(minutes) ~= "number" or minutes < 0 or minutes ~= minutes then
+    vim.notify(string.format("Helix: idle_minutes must be a number of minutes, 0 or more (got %s); using %s",
+      vim.inspect(minutes), M.defaults.idle_minutes), vim.log.levels.ERROR)
+    merged.idle_minutes = M.defaults.idle_minutes
+  end
+  if not RESUME_CHOICES[merged.idle_resume] then
+    vim.notify(string.format('Helix: idle_resume must be "ask" or "never" (got %s); using "%s"',
+      vim.inspect(merged.idle_resume), M.defaults.idle_resume), vim.log.levels.ERROR)
+    merged.idle_resume = M.defaults.idle_resume
+  end
+  return merged
+end
+
 function M.set(opts)
   opts = opts or {}
   local merged = vim.deepcopy(M.defaults)
   for k, v in pairs(opts) do
     merged[k] = v
   end
-  M.options = merged
-  return merged
+  M.options = checked(merged, opts)
+  return M.options
 end
 
 function M.server_cmd()
@@ -90,9 +118,8 @@ function M.init_options()
   if o.exclude ~= nil then
     init.exclude = o.exclude
   end
-  if o.auto_pause_minutes ~= nil then
-    init.autoPauseMinutes = o.auto_pause_minutes
-  end
+  init.idleMinutes = o.idle_minutes
+  init.idleResume = o.idle_resume
   if o.hide_file_names ~= nil then
     init.hideFileNames = o.hide_file_names
   end

@@ -1,4 +1,12 @@
 -- Sends `helix/cursorMoved` for attached buffers, debounced.
+--
+-- Only places the user reached count. When a buffer is shown in a window the
+-- editor puts the cursor somewhere by itself: the last-position jump (`'"`)
+-- of a BufReadPost autocmd, the position a hidden buffer had, a `+N`
+-- argument, a session plugin, window/showDocument. Sending that would move
+-- the session's place to wherever the editor happened to restore. So a
+-- buffer's position is sent only once a key has been typed (vim.on_key: keys,
+-- mouse, mappings) after the buffer was last shown in a window (BufWinEnter).
 local config = require("helix_lsp.config")
 local hlsp = require("helix_lsp.lsp")
 
@@ -9,6 +17,17 @@ local timer = nil
 local last_sent = {} -- client id -> "uri:line:col"
 local hooked = false
 local new_utfindex = vim.fn.has("nvim-0.11") == 1
+
+-- Keys typed so far (counted from when the plugin was set up), and the count
+-- when each buffer was last shown in a window.
+local input_tick = 0
+local shown_at = {} -- bufnr -> input_tick at its BufWinEnter
+
+--- Whether the user has typed anything since `bufnr` was shown: until then
+--- its cursor is where the editor put it.
+function M.user_moved(bufnr)
+  return input_tick > (shown_at[bufnr] or 0)
+end
 
 local function utf16_col(bufnr, row, col)
   local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ""
@@ -27,12 +46,17 @@ local function utf16_col(bufnr, row, col)
   return col
 end
 
--- Sends the position of the current window now (if its buffer is attached).
+-- Sends the position of the current window now (if its buffer is attached
+-- and the user has moved in it). `force`: sent even when it did not change
+-- and before any key (after a command of the user's that put it there).
 function M.send_now(force)
   local win = vim.api.nvim_get_current_win()
   local bufnr = vim.api.nvim_win_get_buf(win)
   local id = hlsp.buf_client[bufnr]
   if not id or not hlsp.ready[id] then
+    return false
+  end
+  if not force and not M.user_moved(bufnr) then
     return false
   end
   local client = vim.lsp.get_client_by_id(id)
@@ -79,10 +103,25 @@ function M.setup(group)
       end
     end,
   })
+  vim.api.nvim_create_autocmd("BufWinEnter", {
+    group = group,
+    callback = function(ev)
+      shown_at[ev.buf] = input_tick
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufWipeout", {
+    group = group,
+    callback = function(ev)
+      shown_at[ev.buf] = nil
+    end,
+  })
   if hooked then
     return
   end
   hooked = true
+  vim.on_key(function()
+    input_tick = input_tick + 1
+  end, vim.api.nvim_create_namespace("helix_lsp_input"))
   -- A client that just became ready learns where the cursor is.
   table.insert(hlsp.on_ready_hooks, function(client)
     last_sent[client.id] = nil

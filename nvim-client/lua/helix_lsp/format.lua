@@ -70,6 +70,17 @@ function M.when(iso, now)
   return os.date("%Y-%m-%d %H:%M", t)
 end
 
+--- A local clock time for a short space: "17:42" today, else as when()
+--- says it ("yesterday 17:42", "2026-11-24 17:42").
+function M.clock(iso, now)
+  local t = M.epoch(iso)
+  now = now or os.time()
+  if t and os.date("%Y-%m-%d", t) == os.date("%Y-%m-%d", now) then
+    return os.date("%H:%M", t)
+  end
+  return M.when(iso, now)
+end
+
 --- "'fix login bug'": a session's name as messages quote it.
 function M.quoted(s)
   return "'" .. tostring(type(s) == "table" and s.name or "?") .. "'"

@@ -3,6 +3,7 @@
 -- 0.8+ (vim.lsp.start).
 local config = require("helix_lsp.config")
 local root = require("helix_lsp.root")
+local offer = require("helix_lsp.offer")
 local rpc = require("helix_lsp.rpc")
 
 local M = {}
@@ -88,13 +89,14 @@ function M.client_config(dir)
     root_dir = dir,
     workspace_folders = { { uri = vim.uri_from_fname(dir), name = name ~= "" and name or dir } },
     init_options = config.init_options(),
-    handlers = {
+    capabilities = offer.capabilities(),
+    handlers = vim.tbl_extend("force", offer.handlers(), {
       ["helix/status"] = function(err, result, ctx)
         if not err then
           require("helix_lsp.status").on_status(ctx.client_id, result)
         end
       end,
-    },
+    }),
     on_init = function(client)
       vim.schedule(function()
         on_init(client)
@@ -106,6 +108,8 @@ function M.client_config(dir)
   for k, v in pairs(config.options.lsp or {}) do
     if k == "handlers" then
       cfg.handlers = vim.tbl_extend("force", cfg.handlers, v)
+    elseif k == "capabilities" then
+      cfg.capabilities = vim.tbl_deep_extend("force", cfg.capabilities, v)
     else
       cfg[k] = v
     end

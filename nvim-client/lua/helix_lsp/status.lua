@@ -4,6 +4,7 @@
 -- take), computed by the server. statusline() only reads a cached string, so
 -- it is cheap on every redraw.
 local config = require("helix_lsp.config")
+local format = require("helix_lsp.format")
 
 local M = {}
 
@@ -53,7 +54,8 @@ local function icon_table()
 end
 
 --- "[B] building: name", then " [paused]" or " [idle]" for a session that
---- is not active; "" without a session.
+--- is not active (" [paused (away since 17:42)]" for one paused because
+--- nothing happened); "" without a session.
 function M.format(session)
   if not session then
     return ""
@@ -74,6 +76,12 @@ function M.format(session)
   local s = fancy and string.format("%s %s: %s", icon, mode, name) or string.format("[%s] %s: %s", icon, mode, name)
   if waiting then
     local mark = icons[waiting] or waiting
+    local away = waiting == "paused" and format.present(session.awaySince) and session.awaySince or nil
+    if away then
+      -- paused because nothing happened: say since when the user was away
+      local since = "away since " .. format.clock(away)
+      mark = fancy and (mark .. " " .. since) or (mark .. " (" .. since .. ")")
+    end
     s = s .. (fancy and (" " .. mark) or (" [" .. mark .. "]"))
   end
   return s
