@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus
 
 from helix_lsp import __version__
-from helix_lsp.mcp import prompts, resources, tools, watch
+from helix_lsp.mcp import prompts, report, resources, tools, watch
 from helix_lsp.mcp.access import Access
 from helix_lsp.session import SessionManager
 
@@ -22,7 +22,7 @@ INSTRUCTIONS = (
     "helix://session/current to know what the developer is working on; use the prompt named "
     "after the session's mode (planning, building, testing, refactoring, debugging, "
     "deployment) for how to work; use the tools to create, start, pause, resume, complete or "
-    "fail sessions when asked."
+    "fail sessions when asked, and session_report for where the time of a range went."
 )
 
 
@@ -51,6 +51,7 @@ def build(manager: SessionManager, project: str) -> MCPServer[Any]:
         log_level="WARNING",
     )
     tools.register(server, access)
+    report.register(server, access)
     resources.register(server, access)
     prompts.register(server, access)
     watch.install(server, watcher)

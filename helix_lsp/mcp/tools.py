@@ -50,7 +50,7 @@ def _ok(payload: dict[str, Any]) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=payload)
 
 
-def _refused(err: SessionError) -> CallToolResult:
+def refused(err: SessionError) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=str(err))],
         structured_content={"error": {"kind": err.kind, "message": str(err)}},
@@ -73,7 +73,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
         try:
             payload = await access.call(work)
         except SessionError as err:
-            return _refused(err)
+            return refused(err)
         if changes:
             access.note_change()
         return _ok(payload)

@@ -50,6 +50,7 @@ TOOLS = {
     "set_context",
     "list_sessions",
     "session_stats",
+    "session_report",
 }
 
 
