@@ -18,7 +18,11 @@ local function title_of(action)
 end
 
 local function select_opts(params)
-  return { prompt = tostring(params.message or "helix-lsp") .. ": ", format_item = title_of, kind = "helix_lsp.offer" }
+  local prompt = tostring(params.message or "helix-lsp")
+  if not prompt:match("[.?!:]%s*$") then
+    prompt = prompt .. ":"
+  end
+  return { prompt = prompt .. " ", format_item = title_of, kind = "helix_lsp.offer" }
 end
 
 -- Neovim 0.7 must reply before the handler returns: the reply has already
