@@ -16,7 +16,7 @@ import shlex
 import sys
 from typing import Any
 
-from bench import report, runner
+from bench import oneline, report, report_render, runner
 
 
 def _clean(value: Any) -> Any:
@@ -30,6 +30,20 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _standalone(args: argparse.Namespace, log: Any) -> dict[str, Any]:
+    """The figures measured without a server: the prompt line and rendering a report."""
+    runs = args.prompt_runs or (3 if args.quick else 30)
+    log(f"prompt line: session active --format, {runs} runs against python3 -c pass")
+    sessions = args.report_sessions or (2_000 if args.quick else 100_000)
+    prompt = oneline.measure(runs)
+    log(f"report: a year of {sessions} sessions rendered as text and HTML")
+    rendered = report_render.measure(runs=1 if args.quick else 5, sessions=sessions)
+    return {
+        "oneline": {"runs": runs, **prompt},
+        "report_render": {"sessions": sessions, **rendered},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small counts (the smoke test)")
@@ -40,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startups", type=int, help="spawns per server for the startup figure")
     parser.add_argument("--cycles", type=int, help="pause/resume cycles")
     parser.add_argument("--sessions", type=int, help="sessions in the scale store")
+    parser.add_argument("--prompt-runs", type=int, help="runs per command for the prompt line")
+    parser.add_argument("--report-sessions", type=int, help="sessions in the report's year")
     parser.add_argument(
         "--helix-cmd",
         metavar="CMD",
@@ -66,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     helix_cmd = shlex.split(args.helix_cmd) if args.helix_cmd else None
     doc = runner.run_benchmark(cfg, quick=args.quick, helix_cmd=helix_cmd, log=log)
+    doc["figures"].update(_standalone(args, log))
     doc["meta"]["command"] = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
     doc["targets"] = report.targets_json(doc["figures"])
     text = json.dumps(_clean(doc), indent=2)

@@ -67,7 +67,48 @@ def targets(fig: dict[str, Any]) -> list[Target]:
                           "<= 100 ms", ex["longest_wait_ms"], 100.0, ex["requests_meanwhile"] > 0))
         out.append(_check(f"export all, {n} sessions: peak RSS", "ratio <= 1.3",
                           ex["rss_ratio"], 1.3))
+    if "oneline" in fig:
+        out.append(
+            _check(
+                "prompt line (session active --format)",
+                "ratio p50 <= 4 vs python3 -c pass",
+                fig["oneline"]["oneline_ratio"],
+                4.0,
+            )
+        )
+    if "report_render" in fig:
+        rr = fig["report_render"]
+        out.append(
+            _check(
+                f"report page, a year of {rr['sessions']} sessions",
+                "<= 1,000,000 bytes",
+                rr["report_html_bytes"],
+                1_000_000.0,
+            )
+        )
     return out
+
+
+def _standalone_lines(fig: dict[str, Any]) -> list[str]:
+    """The prompt line and report rendering figures, when measured."""
+    lines = []
+    if "oneline" in fig:
+        ol = fig["oneline"]
+        lines.append(
+            f"prompt line (session active --format, {ol['runs']} runs): "
+            f"{_num(ol['oneline_ms'])} ms vs python3 -c pass {_num(ol['python_pass_ms'])} ms "
+            f"({_num(ol['oneline_ratio'], 2)}x); without site-packages "
+            f"{_num(ol['oneline_bare_ms'])} ms vs {_num(ol['python_bare_ms'])} ms "
+            f"({_num(ol['oneline_bare_ratio'], 2)}x)"
+        )
+    if "report_render" in fig:
+        rr = fig["report_render"]
+        lines.append(
+            f"report of a year, {rr['sessions']} sessions: adding up {_num(rr['report_aggregate_ms'])} ms, "
+            f"text {_num(rr['report_text_ms'])} ms, HTML {_num(rr['report_html_ms'])} ms p50, "
+            f"page {rr['report_html_bytes']:.0f} bytes"
+        )
+    return lines
 
 
 def targets_json(fig: dict[str, Any]) -> list[dict[str, Any]]:
@@ -177,6 +218,7 @@ def table(doc: dict[str, Any]) -> str:
         + ", ".join(f"list[{k}] {_num(v['cold_ms'])} ms" for k, v in sc["list"].items())
         + f", stats {_num(sc['stats']['cold_ms'])} ms",
         *_export_line(sc),
+        *_standalone_lines(fig),
         "",
         "targets:",
     ]
