@@ -309,11 +309,12 @@ function T.drawn_statusline()
   return vim.api.nvim_eval_statusline("%{v:lua.require'helix_lsp'.statusline()}", {}).str
 end
 
--- Moves the cursor the way a user does: with keys (LINE G, then COL+1 |).
--- The plugin records only places reached after a key (not those the editor
--- restores by itself), so a test must not set the cursor directly.
+-- Moves the cursor the way a user does: with typed keys (LINE G, then
+-- COL+1 |). The plugin records only places reached after a typed key (not
+-- those the editor restores by itself), so a test must not set the cursor
+-- directly.
 function T.move(line, col)
-  vim.api.nvim_feedkeys(string.format("%dG%d|", line, (col or 0) + 1), "nx", false)
+  vim.api.nvim_feedkeys(string.format("%dG%d|", line, (col or 0) + 1), "ntx", false)
 end
 
 function T.cursor()

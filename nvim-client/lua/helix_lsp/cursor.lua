@@ -6,7 +6,10 @@
 -- argument, a session plugin, window/showDocument. Sending that would move
 -- the session's place to wherever the editor happened to restore. So a
 -- buffer's position is sent only once a key has been typed (vim.on_key: keys,
--- mouse, mappings) after the buffer was last shown in a window (BufWinEnter).
+-- mouse) after the buffer was last shown in a window (BufWinEnter).
+-- Keys that code runs (`:normal! zv` right after a jump) are not typed: 0.10
+-- says so (on_key's `typed` is empty); on 0.7 the count is taken again once
+-- the step that showed the buffer is over, which leaves those out too.
 local config = require("helix_lsp.config")
 local hlsp = require("helix_lsp.lsp")
 
@@ -106,7 +109,13 @@ function M.setup(group)
   vim.api.nvim_create_autocmd("BufWinEnter", {
     group = group,
     callback = function(ev)
-      shown_at[ev.buf] = input_tick
+      local buf = ev.buf
+      shown_at[buf] = input_tick
+      vim.schedule(function()
+        if shown_at[buf] then
+          shown_at[buf] = input_tick
+        end
+      end)
     end,
   })
   vim.api.nvim_create_autocmd("BufWipeout", {
@@ -119,8 +128,10 @@ function M.setup(group)
     return
   end
   hooked = true
-  vim.on_key(function()
-    input_tick = input_tick + 1
+  vim.on_key(function(_, typed)
+    if typed == nil or typed ~= "" then -- nil: Neovim before 0.10 does not say
+      input_tick = input_tick + 1
+    end
   end, vim.api.nvim_create_namespace("helix_lsp_input"))
   -- A client that just became ready learns where the cursor is.
   table.insert(hlsp.on_ready_hooks, function(client)
