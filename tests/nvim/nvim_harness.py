@@ -9,12 +9,15 @@ editor fails the tests (it is never a skip): run the installer first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,7 +133,13 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
         server: list[str] | None = None,
         setup: dict[str, Any] | None = None,
         tz: str | None = None,
+        shada: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+        kill: bool = False,
     ) -> Run:
+        """Runs one scenario; `shada`: the ShaDa file to read and write (else
+        none); `kill`: once the scenario has saved its results (T.save), kill -9
+        Neovim and its server instead of letting it quit."""
         nvim.require()
         db = tmp_path / "store" / "sessions.db"
         db.parent.mkdir(exist_ok=True)
@@ -159,17 +168,20 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
         )
         if tz:
             env["TZ"] = tz
+        env.update(extra_env or {})
         argv = [
             *nvim.cmd,
             "--headless",
             "--clean",
             "-i",
-            "NONE",
+            str(shada) if shada else "NONE",
             "-n",
             "-u",
             str(HERE / "driver.lua"),
             file,
         ]
+        if kill:
+            return killed_run(argv, project, env, result_file, db, decoy, nvim)
         try:
             proc = subprocess.run(
                 argv,
@@ -190,3 +202,62 @@ def run_scenario(nvim: Nvim, project: Path, tmp_path: Path) -> RunScenario:
         return Run(results, proc.returncode, proc.stdout, proc.stderr, db, decoy)
 
     return run
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (a detached language server too)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        m = re.search(r"^PPid:\s+(\d+)$", status, re.M)
+        if m and int(m.group(1)) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def killed_run(
+    argv: list[str], project: Path, env: dict[str, str], result_file: Path, db: Path, decoy: Path,
+    nvim: Nvim,
+) -> Run:
+    """Runs Neovim until its scenario has saved its results, then kill -9s it
+    and its language server together, as a crash or a power cut would: what
+    the store holds is what the server had written by then."""
+    proc = subprocess.Popen(
+        argv, cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + RUN_TIMEOUT
+    results: dict[str, Any] | None = None
+    while results is None and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        try:
+            saved = json.loads(result_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if saved.get("saved"):
+            results = saved
+    servers = children(proc.pid)
+    for pid in [proc.pid, *servers]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=30)
+    for pid in servers:  # reaped by init; wait until each is gone
+        while Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid):
+            time.sleep(0.05)
+    assert results is not None, (
+        f"Neovim {nvim.version} saved no results before being killed (exit {proc.returncode})\n"
+        f"stderr: {stderr[-3000:]}"
+    )
+    return Run(results, proc.returncode, stdout, stderr, db, decoy)
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]).lower()
+    except (OSError, IndexError):
+        return "zombie"
