@@ -59,7 +59,7 @@ return function(T)
   -- Completion while paused: names come escaped, and only where the server
   -- allows the action.
   T.eq("verbs", vim.fn.getcompletion("Helix ", "cmdline"), { "create", "start", "pause", "resume", "complete",
-    "fail", "mode", "tag", "untag", "meta", "show", "list", "switch", "stats", "log", "delete", "help" })
+    "fail", "mode", "tag", "untag", "meta", "show", "list", "switch", "stats", "log", "delete", "report", "help" })
   T.eq("modes", vim.fn.getcompletion("Helix mode ", "cmdline"),
     { "planning", "building", "testing", "refactoring", "debugging", "deployment" })
   T.eq("resume offers the paused session", vim.fn.getcompletion("Helix resume ", "cmdline"), { [[fix\ login\ bug]] })

@@ -19,7 +19,7 @@ local function add(record)
   table.insert(M.verbs, record)
   M.by_name[record.name] = record
 end
-for _, module in ipairs({ "lifecycle", "edit", "browse" }) do
+for _, module in ipairs({ "lifecycle", "edit", "browse", "report" }) do
   for _, record in ipairs(require("helix_lsp.verbs." .. module).verbs) do
     add(record)
   end
