@@ -4,6 +4,7 @@ A plain library: it imports nothing from the language server's stack, so that
 scripts, the CLI and the server share one implementation.
 """
 
+from helix_lsp.session.activity import DEFAULT_IDLE_MINUTES, Activity
 from helix_lsp.session.errors import (
     ConflictError,
     InvalidArgumentError,
@@ -21,6 +22,8 @@ from helix_lsp.session.queries import Stats
 from helix_lsp.session.store import default_db_path
 
 __all__ = [
+    "DEFAULT_IDLE_MINUTES",
+    "Activity",
     "ConflictError",
     "InvalidArgumentError",
     "InvalidTransitionError",

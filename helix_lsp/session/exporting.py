@@ -20,7 +20,7 @@ from typing import IO, Final
 
 from helix_lsp.session.model import SessionRecord, now_ms, to_iso
 from helix_lsp.session.rows import COLUMNS, FIELDS, to_record
-from helix_lsp.session.transfer import FORMAT, FORMAT_VERSION
+from helix_lsp.session.transfer import FORMAT, FORMAT_VERSION, entry
 
 Progress = Callable[[int, "int | None"], None]
 BATCH: Final = 500
@@ -31,16 +31,15 @@ _CREATED: Final = FIELDS.index("created_at")
 _SEQ: Final = FIELDS.index("seq")
 
 
-def _entry_text(rec: SessionRecord, at: int) -> str:
-    entry = rec.to_json(at)
-    entry["activeMs"] = rec.active_ms
-    text = json.dumps(entry, indent=2, ensure_ascii=False)
+def _entry_text(rec: SessionRecord, at: int, conn: sqlite3.Connection) -> str:
+    text = json.dumps(entry(rec, at, conn), indent=2, ensure_ascii=False)
     return "    " + text.replace("\n", "\n    ")
 
 
 def write_snapshot(
     fp: IO[str],
     records: Iterator[SessionRecord],
+    conn: sqlite3.Connection,
     *,
     total: int | None = None,
     progress: Progress | None = None,
@@ -51,7 +50,7 @@ def write_snapshot(
     fp.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "sessions": [')
     count = 0
     for rec in records:
-        fp.write(("\n" if count == 0 else ",\n") + _entry_text(rec, at))
+        fp.write(("\n" if count == 0 else ",\n") + _entry_text(rec, at, conn))
         count += 1
         if progress is not None and count % BATCH == 0:
             progress(count, total)
@@ -134,7 +133,9 @@ def _salvage(
         resumed = False
         for seq in range(pos + 1, end + 1):
             try:
-                row = conn.execute(f"SELECT {COLUMNS} FROM sessions WHERE seq = ?", [seq]).fetchone()
+                row = conn.execute(
+                    f"SELECT {COLUMNS} FROM sessions WHERE seq = ?", [seq]
+                ).fetchone()
             except sqlite3.DatabaseError:
                 lost.append(seq)
                 continue

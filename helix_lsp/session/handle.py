@@ -105,6 +105,24 @@ class Session:
         return to_datetime(self._record.active_since)
 
     @property
+    def last_activity_at(self) -> datetime | None:
+        """The latest activity (position, edit, command) on the session."""
+        return to_datetime(self._record.last_activity_at)
+
+    @property
+    def away_since(self) -> datetime | None:
+        """When a session paused for being away was last active (None otherwise)."""
+        return to_datetime(self._record.away_since)
+
+    @property
+    def active_duration_by_mode(self) -> dict[str, timedelta]:
+        """Active time per mode (a mode change mid-session splits it)."""
+        return {
+            mode: timedelta(milliseconds=ms)
+            for mode, ms in self._record.active_by_mode_ms(now_ms()).items()
+        }
+
+    @property
     def failure_reason(self) -> str | None:
         return self._record.failure_reason
 

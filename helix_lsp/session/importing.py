@@ -28,12 +28,13 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any, Final
 
-from helix_lsp.session import rows, transfer
+from helix_lsp.session import timeline, transfer
 from helix_lsp.session.errors import ConflictError, InvalidArgumentError, StorageError
 from helix_lsp.session.exporting import Progress
 from helix_lsp.session.jsonstream import SnapshotReader
-from helix_lsp.session.model import SessionRecord, Status
+from helix_lsp.session.model import Status
 from helix_lsp.session.store import Store
+from helix_lsp.session.timeline import Imported
 
 BATCH: Final = 500
 #: Between two batches: long enough for a writer waiting in SQLite's busy
@@ -69,13 +70,14 @@ def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -
         return check.ids[done:]
 
 
-def import_records(store: Store, records: list[SessionRecord]) -> list[str]:
+def import_records(store: Store, items: list[Imported]) -> list[str]:
     """Add checked records: refused as a whole before any write, written in batches.
 
     A snapshot of up to ``BATCH`` sessions is one transaction; a larger one
     is written like a streamed import (with the resume note), so that other
     writers are not kept out for the whole import.
     """
+    records = [item.record for item in items]
     ids = [rec.id for rec in records]
     active: dict[str, int] = {}
     for index, rec in enumerate(records):
@@ -86,7 +88,7 @@ def import_records(store: Store, records: list[SessionRecord]) -> list[str]:
                     f"'{rec.project}'; nothing was imported."
                 )
             active[rec.project] = index
-    encoded = [rows.encode(rec) for rec in records]
+    encoded = [item.encoded() for item in items]
     digest = hashlib.sha256()
     for values in encoded:
         digest.update(_ENCODER.encode(values).encode("utf-8", "surrogatepass"))
@@ -141,7 +143,8 @@ class _Check:
             raise InvalidArgumentError(f"a snapshot holds at most {transfer.MAX_IMPORT} sessions.")
         assert self._reader is not None
         header = self.known if self.known is not None else self._reader.header
-        rec = transfer.read_entry(entry, index, header.get("exportedAt"))
+        item = transfer.read_entry(entry, index, header.get("exportedAt"))
+        rec = item.record
         if rec.id in self.seen:
             raise InvalidArgumentError(f"the snapshot holds session {rec.id} twice.")
         if rec.status is Status.ACTIVE:
@@ -152,7 +155,7 @@ class _Check:
             self.active[rec.project] = index
         self.seen.add(rec.id)
         self.ids.append(rec.id)
-        self.out.write(_ENCODER.encode(rows.encode(rec)) + "\n")
+        self.out.write(_ENCODER.encode(item.encoded()) + "\n")
         if self.progress is not None and len(self.ids) % BATCH == 0:
             self.progress(len(self.ids), None)
 
@@ -184,8 +187,7 @@ def _refuse_conflicts(store: Store, ids: list[str], active: dict[str, int], done
         for at in range(0, len(pending), _ID_QUERY):
             chunk = pending[at : at + _ID_QUERY]
             found = conn.execute(
-                "SELECT id, name FROM sessions "
-                f"WHERE id IN ({','.join('?' * len(chunk))}) LIMIT 1",
+                f"SELECT id, name FROM sessions WHERE id IN ({','.join('?' * len(chunk))}) LIMIT 1",
                 chunk,
             ).fetchone()
             if found is not None:
@@ -227,7 +229,7 @@ def _write(
                 count = 0
                 try:
                     while written + count < total and count < BATCH:
-                        rows.insert_encoded(conn, next(pending))
+                        timeline.insert_encoded(conn, next(pending))
                         count += 1
                         if time.monotonic() - started > BATCH_SECONDS:
                             break

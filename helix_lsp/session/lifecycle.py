@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from helix_lsp.session.errors import InvalidTransitionError
-from helix_lsp.session.model import SessionRecord, Status
+from helix_lsp.session.model import Mode, SessionRecord, Status
 
 ACTIONS: Final = ("start", "pause", "resume", "complete", "fail")
 
@@ -44,6 +44,22 @@ def refuse(record: SessionRecord, action: str, needs: str) -> InvalidTransitionE
     return InvalidTransitionError(f"cannot {action} '{record.name}': it is {status}; {needs}.")
 
 
+def _close_interval(record: SessionRecord, at: int, preceding: int | None) -> int | None:
+    """End the open active interval at ``at``; the milliseconds it counted (None: none open)."""
+    if record.status is not Status.ACTIVE or record.active_since is None:
+        return None
+    began = record.interval_start(at, preceding)
+    counted = max(0, at - began)
+    record.active_ms += counted
+    mode = record.mode.value
+    record.active_by_mode[mode] = record.active_by_mode.get(mode, 0) + counted
+    first = record.last_paused_at is None and record.started_at == record.active_since
+    if first and record.started_at is not None and record.started_at < began:
+        record.started_at = began
+    record.active_since = None
+    return counted
+
+
 def apply(
     record: SessionRecord,
     action: str,
@@ -51,26 +67,21 @@ def apply(
     reason: str | None = None,
     *,
     preceding: int | None = None,
-) -> None:
+) -> int | None:
     """Move ``record`` through ``action`` at time ``at`` (ms), or raise.
 
     Only the fields the lifecycle owns change: status, the timestamps and the
-    active-time accounting. ``preceding`` is a time the session's open active
-    interval certainly began after (the creation of the session stored just
-    before it); with the session's own creation and last pause it corrects an
-    interval begun while the clock was behind, and the first start with it.
-    ``clock`` has the rules. The caller persists the record.
+    active-time accounting (in all and per mode). ``preceding`` is a time the
+    session's open active interval certainly began after (the creation of the
+    session stored just before it); with the session's own creation and last
+    pause it corrects an interval begun while the clock was behind, and the
+    first start with it. ``clock`` has the rules. The caller persists the
+    record. Returns the milliseconds counted for the interval this closed.
     """
     allowed, target = TRANSITIONS[action]
     if record.status not in allowed:
         raise refuse(record, action, _NEEDS[action])
-    if record.status is Status.ACTIVE and record.active_since is not None:
-        began = record.interval_start(at, preceding)
-        record.active_ms += max(0, at - began)
-        first = record.last_paused_at is None
-        if first and record.started_at is not None and record.started_at < began:
-            record.started_at = began
-        record.active_since = None
+    counted = _close_interval(record, at, preceding)
     if action == "start":
         record.started_at = at
     if action == "pause":
@@ -84,3 +95,17 @@ def apply(
             record.failure_reason = reason
     record.status = target
     record.updated_at = at
+    return counted
+
+
+def change_mode(record: SessionRecord, mode: Mode, at: int) -> int | None:
+    """Set the mode; an active session's interval is split at ``at`` so that the
+    time before counts for the old mode. Returns the ms the closed part counted."""
+    if record.status.is_final:
+        raise refuse(record, "change the mode of", "")
+    counted = None
+    if record.status is Status.ACTIVE and record.active_since is not None:
+        counted = _close_interval(record, at, None)
+        record.active_since = at
+    record.mode = mode
+    return counted

@@ -33,7 +33,7 @@ def default_project() -> str:
 
 
 _NAMES: Final = tuple(c.strip() for c in COLUMNS.split(","))
-_TIMES: Final = ("started_at", "last_paused_at", "ended_at", "active_since")
+_TIMES: Final = ("started_at", "last_paused_at", "ended_at", "active_since", "last_activity_at")
 _log = logging.getLogger("helix_lsp.session")
 
 
@@ -64,6 +64,14 @@ def _bad_column(rec: SessionRecord) -> str | None:
     active = rec.active_ms
     if type(active) is not int or not 0 <= active <= validation.MAX_ACTIVE_MS:
         return "active_ms"
+    if not isinstance(rec.paused_by, (str, type(None))):
+        return "paused_by"
+    by_mode = rec.active_by_mode
+    if not isinstance(by_mode, dict) or not all(
+        isinstance(k, str) and type(v) is int and 0 <= v <= validation.MAX_ACTIVE_MS
+        for k, v in by_mode.items()
+    ):
+        return "active_by_mode"
     return None
 
 
@@ -83,7 +91,7 @@ def read(row: Sequence[object]) -> SessionRecord:
         return rec
     values = dict(zip(_NAMES, row, strict=False))
     if bad is None:
-        decoded = ("mode", "status", "tags", "metadata", "context")
+        decoded = ("mode", "status", "tags", "metadata", "context", "active_by_mode")
         bad = next((n for n in decoded if not _decodes(n, values.get(n))), "a")
     shown = repr(values.get(bad, ""))
     shown = shown if len(shown) <= 40 else shown[:37] + "..."

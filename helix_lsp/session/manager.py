@@ -12,25 +12,27 @@ import builtins
 import os
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from helix_lsp.session import (
+    activity,
     clock,
-    exporting,
-    importing,
-    lifecycle,
+    events,
     lookup,
     queries,
     transfer,
+    transitions,
     validation,
 )
-from helix_lsp.session.errors import (
-    InvalidTransitionError,
-)
+from helix_lsp.session.activity import Activity
+from helix_lsp.session.errors import InvalidArgumentError, InvalidTransitionError
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
 from helix_lsp.session.store import COLUMNS, Store
+
+if TYPE_CHECKING:
+    from helix_lsp.session.exporting import Progress
 
 
 class SessionManager:
@@ -171,6 +173,7 @@ class SessionManager:
             before = rec.copy()
             fn(rec)
             rec.updated_at = clock.event_time(now_ms(), rec.updated_at)
+            transitions.touch(rec, rec.updated_at)
             Store.update(conn, rec, before)
         return rec
 
@@ -202,14 +205,16 @@ class SessionManager:
             context=validation.mapping(context, "context"),
             created_at=at,
             updated_at=at,
+            last_activity_at=at,
         )
         with self._store.transaction() as conn:
             rec.id = self._new_id(conn)
             Store.insert(conn, rec)
+            events.append(conn, rec, events.Event(at, "created", "user", rec.mode.value))
             if start:
-                self._pause_others(conn, rec, at)
+                transitions.pause_others(conn, rec, at)
                 before = rec.copy()
-                lifecycle.apply(rec, "start", at)
+                transitions.apply(conn, rec, "start", at, at=at)
                 Store.update(conn, rec, before)
         return self._handle(rec)
 
@@ -220,77 +225,170 @@ class SessionManager:
             if conn.execute("SELECT 1 FROM sessions WHERE id = ?", [candidate]).fetchone() is None:
                 return candidate
 
-    def _pause_others(
-        self, conn: sqlite3.Connection, rec: SessionRecord, at: int
-    ) -> list[SessionRecord]:
-        rows = conn.execute(
-            f"SELECT {COLUMNS} FROM sessions WHERE project = ? AND status = 'active' AND id != ?",
-            [rec.project, rec.id],
-        ).fetchall()
-        paused = []
-        for row in rows:
-            other = lookup.read(row)
-            before = other.copy()
-            self._apply(conn, other, "pause", at)
-            Store.update(conn, other, before)
-            paused.append(other)
-        return paused
-
-    @staticmethod
-    def _apply(
-        conn: sqlite3.Connection,
-        rec: SessionRecord,
-        action: str,
-        now: int,
-        reason: str | None = None,
-    ) -> int:
-        """Apply ``action`` at the time ``clock``'s rules give for ``now``; that time."""
-        pause = lookup.latest_pause(conn, rec.project) if action == "pause" else None
-        at = clock.event_time(now, rec.updated_at, None if pause is None else pause + 1)
-        active = rec.status is Status.ACTIVE
-        preceding = lookup.created_before(conn, rec.seq) if active else None
-        lifecycle.apply(rec, action, at, reason, preceding=preceding)
-        return at
-
     def _transition(
-        self, ref: object, action: str, reason: str | None = None, project: str | None = None
+        self,
+        ref: object,
+        action: str,
+        reason: str | None = None,
+        project: str | None = None,
+        *,
+        by: str = "user",
+        keep_away: bool = False,
     ) -> Transition:
         if action == "fail":
             reason = validation.text(
                 reason, "the failure reason", validation.MAX_REASON, single_line=False
             )
+        by = _checked_by(by)
         with self._store.transaction() as conn:
             rec = lookup.resolve(conn, ref, project, action)
             before = rec.copy()
-            at = self._apply(conn, rec, action, now_ms(), reason)
-            paused = self._pause_others(conn, rec, at) if rec.status is Status.ACTIVE else []
+            now = now_ms()
+            if keep_away:
+                at = transitions.resume_keeping_away(conn, rec, now)
+            else:
+                at = transitions.apply(conn, rec, action, now, by=by, reason=reason)
+            active = rec.status is Status.ACTIVE
+            paused = transitions.pause_others(conn, rec, max(at, now)) if active else []
+            if by != "idle":
+                transitions.touch(rec, max(at, now) if keep_away else at)
             Store.update(conn, rec, before)
         return Transition(self._handle(rec), [self._handle(p) for p in paused])
 
-    def start(self, ref: str | None = None, *, project: str | None = None) -> Transition:
-        return self._transition(ref, "start", project=project)
+    def start(
+        self, ref: str | None = None, *, project: str | None = None, by: str = "user"
+    ) -> Transition:
+        return self._transition(ref, "start", project=project, by=by)
 
-    def pause(self, ref: str | None = None, *, project: str | None = None) -> Transition:
-        return self._transition(ref, "pause", project=project)
+    def pause(
+        self, ref: str | None = None, *, project: str | None = None, by: str = "user"
+    ) -> Transition:
+        return self._transition(ref, "pause", project=project, by=by)
 
-    def resume(self, ref: str | None = None, *, project: str | None = None) -> Transition:
-        return self._transition(ref, "resume", project=project)
+    def resume(
+        self,
+        ref: str | None = None,
+        *,
+        project: str | None = None,
+        by: str = "user",
+        keep_away: bool = False,
+    ) -> Transition:
+        """Resume a paused session; ``keep_away`` counts the paused gap as active after all."""
+        return self._transition(ref, "resume", project=project, by=by, keep_away=keep_away)
 
-    def complete(self, ref: str | None = None, *, project: str | None = None) -> Transition:
-        return self._transition(ref, "complete", project=project)
+    def complete(
+        self, ref: str | None = None, *, project: str | None = None, by: str = "user"
+    ) -> Transition:
+        return self._transition(ref, "complete", project=project, by=by)
 
-    def fail(self, ref: str | None, reason: str, *, project: str | None = None) -> Transition:
-        return self._transition(ref, "fail", reason, project=project)
+    def fail(
+        self, ref: str | None, reason: str, *, project: str | None = None, by: str = "user"
+    ) -> Transition:
+        return self._transition(ref, "fail", reason, project=project, by=by)
 
     def set_mode(self, ref: str | None, mode: Mode | str, *, project: str | None = None) -> Session:
+        """Change the mode; time before the change counts for the old mode."""
         new_mode = Mode.parse(mode)
+        with self._store.transaction() as conn:
+            rec = lookup.resolve(conn, ref, project, "")
+            before = rec.copy()
+            transitions.change_mode(conn, rec, new_mode, now_ms())
+            if rec != before:
+                Store.update(conn, rec, before)
+        return self._handle(rec)
 
-        def change(rec: SessionRecord) -> None:
-            if rec.status.is_final:
-                raise lifecycle.refuse(rec, "change the mode of", "")
-            rec.mode = new_mode
+    # -- activity and time ------------------------------------------------------
 
-        return self._handle(self._change(ref, change, project))
+    def record_activity(self, session_id: str, points: Sequence[Activity]) -> None:
+        """Activity on a session, in one transaction: its last activity, its place
+        (from the last point with a file) and its time per file and branch.
+
+        A session that is no longer active is left as it is: positions belong
+        to the session that was active when they were taken.
+        """
+        if not points:
+            return
+        with self._store.transaction() as conn:
+            rec = lookup.find(conn, session_id)
+            if rec.status is not Status.ACTIVE:
+                return
+            before = rec.copy()
+            now = now_ms()
+            activity.attribute(conn, rec, points, now)
+            rec.updated_at = clock.event_time(now, rec.updated_at)
+            Store.update(conn, rec, before)
+        handle = self._handles.get(rec.id)
+        if handle is not None:
+            handle._record = rec
+
+    def touch(
+        self, ref: str | None = None, *, project: str | None = None, at: int | None = None
+    ) -> Session:
+        """Activity without a place (a command, a library call) on a session."""
+        with self._store.transaction() as conn:
+            rec = lookup.resolve(conn, ref, project, "")
+            before = rec.copy()
+            transitions.touch(rec, now_ms() if at is None else at)
+            if rec != before:
+                Store.update(conn, rec, before)
+        return self._handle(rec)
+
+    def pause_away(
+        self,
+        idle_minutes: float,
+        *,
+        projects: Iterable[str] | None = None,
+        now: int | None = None,
+    ) -> builtins.list[Session]:
+        """Pause, as of their last activity, the active sessions (of ``projects``)
+        with no activity for ``idle_minutes`` (0: never); the ones it paused."""
+        if not idle_minutes or idle_minutes < 0 or self._store.read_only_reason is not None:
+            return []
+        at = now_ms() if now is None else now
+        limit = round(idle_minutes * 60_000)
+        found = [s.record for s in self.active_sessions(projects)]
+        away = [r.id for r in found if activity.is_away(r, limit, at)]
+        paused: builtins.list[SessionRecord] = []
+        if not away:
+            return []
+        with self._store.transaction() as conn:
+            for sid in away:
+                rec = lookup.find(conn, sid)
+                if activity.is_away(rec, limit, at):
+                    before = rec.copy()
+                    transitions.pause_away(conn, rec, at)
+                    Store.update(conn, rec, before)
+                    paused.append(rec)
+        return [self._handle(r) for r in paused]
+
+    def away_offer(self, project: str | None = None) -> Session | None:
+        """The project's current session when it is paused for being away: what a
+        starting editor offers to resume (None otherwise)."""
+        with self._store.snapshot() as conn:
+            rec = lookup.current_or_none(conn, project, self._skipping())
+            if rec is None or rec.away_since is None:
+                return None
+            last = events.latest(conn, rec.seq)
+        if last is None or last.kind != "paused" or last.by != "idle":
+            return None
+        return self._handle(rec)
+
+    def history(
+        self, ref: str | None = None, *, project: str | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The session's events ``{at, kind, by, mode, data?}``, oldest first."""
+        return [e.to_json() for e in self.history_events(ref, project=project)[1]]
+
+    def history_events(
+        self, ref: str | None = None, *, project: str | None = None
+    ) -> tuple[Session, builtins.list[events.Event]]:
+        """The session and its history as ``events.Event`` objects (times in ms)."""
+        with self._store.snapshot() as conn:
+            rec = lookup.resolve(conn, ref, project, "")
+            found = events.read(conn, rec.seq)
+        if not found:  # a store that could not be migrated: told from the timestamps
+            found = events.reconstruct(rec)
+        return self._handle(rec), found
 
     def add_tag(self, ref: str | None, tag: str, *, project: str | None = None) -> Session:
         return self.add_tags(ref, [tag], project=project)
@@ -419,11 +517,15 @@ class SessionManager:
             if ref is not None:
                 records = [lookup.find(conn, ref)]
             else:
+                from helix_lsp.session import exporting
+
                 records = list(exporting.readable_records(conn, self._skipped(None)))
-        return transfer.snapshot(records)
+            return transfer.snapshot(records, conn)
 
     def import_(self, snapshot: Mapping[str, Any]) -> builtins.list[str]:
         """Add every session of a snapshot, all or nothing, in one transaction."""
+        from helix_lsp.session import importing
+
         return importing.import_records(self._store, transfer.parse(snapshot))
 
     # -- store-level services ----------------------------------------------------
@@ -436,7 +538,7 @@ class SessionManager:
         self,
         fp: IO[str],
         ref: str | None = None,
-        progress: exporting.Progress | None = None,
+        progress: Progress | None = None,
         on_skip: Callable[[str], None] | None = None,
     ) -> int:
         """Write the snapshot ``export`` would return to ``fp``, one session at a time.
@@ -447,6 +549,8 @@ class SessionManager:
         not be read. ``progress(done, total)`` hears of every few hundred
         sessions. Returns how many sessions were written.
         """
+        from helix_lsp.session import exporting
+
         with self._store.snapshot() as conn:
             if ref is not None:
                 records = iter([lookup.find(conn, ref)])
@@ -454,11 +558,9 @@ class SessionManager:
             else:
                 total = exporting.count_rows(conn)
                 records = exporting.readable_records(conn, self._skipped(on_skip))
-            return exporting.write_snapshot(fp, records, total=total, progress=progress)
+            return exporting.write_snapshot(fp, records, conn, total=total, progress=progress)
 
-    def import_from(
-        self, fp: IO[Any], progress: exporting.Progress | None = None
-    ) -> builtins.list[str]:
+    def import_from(self, fp: IO[Any], progress: Progress | None = None) -> builtins.list[str]:
         """Import a snapshot read from ``fp`` (text or UTF-8 bytes) in bounded memory.
 
         Every entry is checked and every id compared with the store before
@@ -467,11 +569,22 @@ class SessionManager:
         import cut short (a crash, a kill) is completed by importing the same
         document again. Returns the ids added. See ``importing``.
         """
+        from helix_lsp.session import importing
+
         return importing.import_stream(self._store, fp, progress)
 
     def _skipped(self, on_skip: Callable[[str], None] | None) -> Callable[[str], None]:
         if on_skip is not None:
             return on_skip
         return lambda sentence: self.warnings.append(f"export: {sentence}.")
+
+
+def _checked_by(by: str) -> str:
+    if by not in events.BY:
+        raise InvalidArgumentError(
+            f"{by!r} is not who made a change; use one of {', '.join(events.BY)}."
+        )
+    return by
+
 
 __all__ = ["SessionManager"]

@@ -186,13 +186,23 @@ class SessionRecord:
     active_since: int | None = None
     """Start of the current active interval; set only while active."""
     version: int = 1
+    last_activity_at: int | None = None
+    """The latest activity (a position, an edit, a command) on the session."""
+    paused_by: str | None = None
+    """Who made the latest pause: ``user``, ``idle``, ``switch`` or ``import``."""
+    active_by_mode: dict[str, int] = field(default_factory=dict)
+    """Milliseconds of the closed active intervals per mode (they sum to ``active_ms``)."""
     seq: int = 0
     """The store's creation sequence number: breaks ties between equal timestamps."""
 
     def copy(self) -> SessionRecord:
         """An independent copy (its tags, metadata and context are new containers)."""
         return dataclasses.replace(
-            self, tags=list(self.tags), metadata=dict(self.metadata), context=dict(self.context)
+            self,
+            tags=list(self.tags),
+            metadata=dict(self.metadata),
+            context=dict(self.context),
+            active_by_mode=dict(self.active_by_mode),
         )
 
     def interval_start(self, end: int, *preceding: int | None) -> int:
@@ -211,6 +221,22 @@ class SessionRecord:
         if self.active_since is None:
             return self.active_ms
         return self.active_ms + max(0, at - self.interval_start(at))
+
+    def active_by_mode_ms(self, at: int) -> dict[str, int]:
+        """Active time per mode up to ``at``: the closed intervals, the open one in
+        the current mode (which is always listed)."""
+        result = {mode: ms for mode, ms in self.active_by_mode.items() if ms}
+        result[self.mode.value] = result.get(self.mode.value, 0) + (
+            self.active_total_ms(at) - self.active_ms
+        )
+        return result
+
+    @property
+    def away_since(self) -> int | None:
+        """When a session paused for being away was last active (None otherwise)."""
+        if self.status is Status.PAUSED and self.paused_by == "idle":
+            return self.last_paused_at
+        return None
 
     def duration_ms(self, at: int) -> int | None:
         """Wall time since the first start, up to the end or ``at``."""
@@ -242,5 +268,10 @@ class SessionRecord:
             "durationSeconds": None if duration is None else duration / 1000,
             "activeSeconds": self.active_total_ms(at) / 1000,
             "activeSince": to_iso(self.active_since),
+            "lastActivityAt": to_iso(self.last_activity_at),
+            "awaySince": to_iso(self.away_since),
+            "activeSecondsByMode": {
+                mode: ms / 1000 for mode, ms in self.active_by_mode_ms(at).items()
+            },
             "actions": actions_of(self.status),
         }

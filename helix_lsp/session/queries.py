@@ -8,7 +8,7 @@ laid out for exactly these queries.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +108,11 @@ class Stats:
     active_seconds: float = 0.0
     started: int = 0
     by_project: dict[str, Stats] = field(default_factory=dict)
+    active_seconds_by_mode: dict[str, float] = field(default_factory=dict)
+
+    def add_mode_time(self, mode: str, ms: float) -> None:
+        if ms:
+            self.active_seconds_by_mode[mode] = self.active_seconds_by_mode.get(mode, 0) + ms / 1000
 
     @property
     def average_active_seconds(self) -> float:
@@ -129,6 +134,10 @@ class Stats:
             "activeSeconds": round(self.active_seconds, 3),
             "averageActiveSeconds": round(self.average_active_seconds, 3),
             "startedSessions": self.started,
+            "activeSecondsByMode": {
+                mode: round(seconds, 3)
+                for mode, seconds in sorted(self.active_seconds_by_mode.items())
+            },
         }
         if projects:
             result["byProject"] = {
@@ -163,4 +172,26 @@ def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
         result.by_project.setdefault(proj, Stats()).add(
             status, mode, count, active_ms or 0, started or 0
         )
+    _mode_time(conn, result, where, params, at)
     return result
+
+
+def _mode_time(
+    conn: sqlite3.Connection, result: Stats, where: str, params: Sequence[object], at: int
+) -> None:
+    """Active time per mode: the closed intervals' per-mode totals and the open ones."""
+    closed = conn.execute(
+        "SELECT s.project, j.key, TOTAL(j.value) FROM sessions s, json_each(s.active_by_mode) j"
+        f"{where.replace('project', 's.project')} GROUP BY s.project, j.key",
+        params,
+    ).fetchall()
+    open_ = conn.execute(
+        "SELECT project, mode, TOTAL(max(0, ? - active_since)) FROM sessions"
+        f"{where or ' WHERE 1'} AND active_since IS NOT NULL GROUP BY project, mode",
+        [at, *params],
+    ).fetchall()
+    for proj, mode, ms in (*closed, *open_):
+        if mode not in _MODES or not isinstance(proj, str) or proj not in result.by_project:
+            continue
+        result.add_mode_time(mode, ms)
+        result.by_project[proj].add_mode_time(mode, ms)

@@ -49,6 +49,9 @@ _ENCODE: Final[dict[str, Callable[[Any], object]]] = {
     "active_ms": _same,
     "active_since": _same,
     "version": _same,
+    "last_activity_at": _same,
+    "paused_by": _same,
+    "active_by_mode": _dump,
 }
 
 #: How a stored column turns back into the record's value.
@@ -58,6 +61,7 @@ _DECODE: Final[dict[str, Callable[[Any], object]]] = {
     "tags": json.loads,
     "metadata": json.loads,
     "context": json.loads,
+    "active_by_mode": json.loads,
 }
 
 #: The columns every query selects, in this order (``seq`` last).

@@ -7,10 +7,15 @@ is never left half-migrated. The indexes are laid out for the queries of
 sorting, a covering index for statistics, and a partial unique index that
 keeps one active session per project even against two writers. Version 2
 adds ``store_meta`` (a per-store secret) and sets ``PRAGMA application_id``.
+Version 3 adds the time a session can be trusted with: its last activity,
+who paused it, its active time per mode, its history (``session_events``)
+and its active time per file, branch and 15-minute slot (``session_time``);
+sessions of older stores get a history reconstructed from their timestamps.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -88,6 +93,89 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Activity, history and time buckets; a reconstructed history for every session.
+
+    ``session_time`` is keyed by session, file, branch and the start of a
+    15-minute UTC slot (15 minutes divides every zone's offset, so local
+    midnights fall on slot edges): steady work adds to a few rows an hour
+    instead of one per cursor move.
+    """
+    from helix_lsp.session import events, rows  # late: rows needs the new columns
+
+    _run(
+        conn,
+        """
+        ALTER TABLE sessions ADD COLUMN last_activity_at INTEGER;
+        ALTER TABLE sessions ADD COLUMN paused_by TEXT;
+        ALTER TABLE sessions ADD COLUMN active_by_mode TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE session_events (
+            seq INTEGER PRIMARY KEY,
+            session_seq INTEGER NOT NULL REFERENCES sessions(seq) ON DELETE CASCADE,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            by TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            data TEXT
+        );
+        CREATE INDEX session_events_session ON session_events(session_seq);
+        CREATE TABLE session_time (
+            session_seq INTEGER NOT NULL REFERENCES sessions(seq) ON DELETE CASCADE,
+            file TEXT NOT NULL DEFAULT '',
+            branch TEXT NOT NULL DEFAULT '',
+            bucket INTEGER NOT NULL,
+            ms INTEGER NOT NULL,
+            PRIMARY KEY (session_seq, file, branch, bucket)
+        ) WITHOUT ROWID;
+        CREATE INDEX session_time_bucket ON session_time(bucket)
+        """,
+    )
+    cursor = conn.execute(f"SELECT {rows.COLUMNS} FROM sessions ORDER BY seq")
+    while batch := cursor.fetchmany(500):
+        for row in batch:
+            try:
+                rec = rows.to_record(row)
+                history = events.reconstruct(rec)
+            except (ValueError, TypeError, KeyError, AssertionError):
+                continue  # a row no session could hold: it stays as it is, without history
+            conn.execute(
+                "UPDATE sessions SET active_by_mode = ? WHERE seq = ?",
+                [json.dumps({rec.mode.value: rec.active_ms} if rec.active_ms else {}), rec.seq],
+            )
+            events.append_all(conn, rec.seq, history)
+
+
+def read_older(conn: sqlite3.Connection, version: int) -> None:
+    """Let a store that cannot be migrated (read-only, damaged) be read as version 3.
+
+    Temporary objects shadow the main database's for unqualified names, so a
+    view adds the newer columns with their defaults and empty temporary
+    tables stand for the history and time; nothing is written to the file.
+    """
+    if version >= 3:
+        return
+    _run(
+        conn,
+        """
+        CREATE TEMP VIEW sessions AS SELECT *, NULL AS last_activity_at, NULL AS paused_by,
+            '{}' AS active_by_mode FROM main.sessions;
+        CREATE TEMP TABLE session_events (
+            seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
+            kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
+        );
+        CREATE TEMP TABLE session_time (
+            session_seq INTEGER NOT NULL, file TEXT NOT NULL DEFAULT '',
+            branch TEXT NOT NULL DEFAULT '', bucket INTEGER NOT NULL, ms INTEGER NOT NULL,
+            PRIMARY KEY (session_seq, file, branch, bucket)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 #: MIGRATIONS[n] brings a store from version n to n + 1.
-MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [_migrate_to_1, _migrate_to_2]
+MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [
+    _migrate_to_1,
+    _migrate_to_2,
+    _migrate_to_3,
+]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

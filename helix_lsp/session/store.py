@@ -22,7 +22,7 @@ from typing import Final
 from helix_lsp.session import rows, storefile
 from helix_lsp.session.errors import ConflictError, StorageError, damaged_store_message
 from helix_lsp.session.rows import COLUMNS, FIELDS
-from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
+from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, read_older
 
 APP_NAME: Final = "helix-lsp"
 DB_ENV: Final = "HELIX_LSP_DB"
@@ -113,6 +113,10 @@ class Store:
             self._configure(memory)
             if self.read_only_reason is None:
                 self._migrate()
+            if not memory:
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION and self._has_sessions():
+                    read_older(self.conn, version)
         except sqlite3.Error as err:
             self.close()
             raise describe_sqlite_error(err, self.path) from err
@@ -203,6 +207,12 @@ class Store:
                 MIGRATIONS[step](conn)
             if version != SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _has_sessions(self) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'"
+        ).fetchone()
+        return row is not None
 
     def close(self) -> None:
         conn = getattr(self, "conn", None)

@@ -33,12 +33,35 @@ from pathlib import Path
 from typing import Final
 
 from helix_lsp.session.errors import StorageError
-from helix_lsp.session.rows import FIELDS
 
 #: ``PRAGMA application_id`` of a helix-lsp store ("HXLS"), set by schema version 2.
 APPLICATION_ID: Final = 0x48584C53
 _MAGIC: Final = b"SQLite format 3\x00"
 _OUR_TABLES: Final = frozenset({"sessions", "session_tags"})
+#: The columns of ``sessions`` in schema version 1 (a store from before the id).
+_V1_COLUMNS: Final = frozenset(
+    [
+        "id",
+        "name",
+        "mode",
+        "status",
+        "project",
+        "description",
+        "tags",
+        "metadata",
+        "context",
+        "created_at",
+        "updated_at",
+        "started_at",
+        "last_paused_at",
+        "ended_at",
+        "failure_reason",
+        "active_ms",
+        "active_since",
+        "version",
+        "seq",
+    ]
+)
 
 
 class FileState(enum.Enum):
@@ -277,7 +300,7 @@ def recognise(path: Path) -> FileState:
     finally:
         view.close()
     tables = {row[0] for row in rows}
-    if wal_app_id == APPLICATION_ID or (tables >= _OUR_TABLES and columns >= set(FIELDS)):
+    if wal_app_id == APPLICATION_ID or (tables >= _OUR_TABLES and columns >= _V1_COLUMNS):
         return FileState.STORE
     if not tables and wal_app_id == 0 and user_version == 0 and wal_version == 0:
         return FileState.EMPTY

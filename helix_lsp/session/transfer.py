@@ -1,17 +1,19 @@
 """Snapshots: sessions as one JSON document, and back, without loss.
 
 A snapshot carries each session's contract object plus ``activeMs`` (the
-active time of closed intervals, exact in milliseconds) so that an import
-reproduces the store row exactly. Imports are checked in full before anything
+active time of closed intervals, exact in milliseconds), its history and its
+time per file and branch (``timeline``) so that an import reproduces the
+store's rows exactly. Imports are checked in full before anything
 is written.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
-from helix_lsp.session import validation
+from helix_lsp.session import timeline, validation
 from helix_lsp.session.errors import InvalidArgumentError
 from helix_lsp.session.model import Mode, SessionRecord, Status, from_iso, now_ms, to_iso
 
@@ -22,13 +24,17 @@ MAX_IMPORT: Final = 100_000
 T = TypeVar("T")
 
 
-def snapshot(records: list[SessionRecord]) -> dict[str, Any]:
+def entry(rec: SessionRecord, at: int, conn: sqlite3.Connection) -> dict[str, Any]:
+    """A session's object in a snapshot: its JSON, exact active time, history and time."""
+    result = rec.to_json(at)
+    result["activeMs"] = rec.active_ms
+    result.update(timeline.export_fields(conn, rec))
+    return result
+
+
+def snapshot(records: list[SessionRecord], conn: sqlite3.Connection) -> dict[str, Any]:
     at = now_ms()
-    sessions = []
-    for rec in records:
-        entry = rec.to_json(at)
-        entry["activeMs"] = rec.active_ms
-        sessions.append(entry)
+    sessions = [entry(rec, at, conn) for rec in records]
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -90,11 +96,14 @@ def _restart_open_interval(rec: SessionRecord, at: int) -> None:
     interval began later (``clock``, rule 3).
     """
     if rec.active_since is not None and rec.active_since < at:
-        rec.active_ms = min(validation.MAX_ACTIVE_MS, rec.active_ms + at - rec.active_since)
+        moved = min(validation.MAX_ACTIVE_MS - rec.active_ms, at - rec.active_since)
+        rec.active_ms += moved
+        mode = rec.mode.value
+        rec.active_by_mode[mode] = rec.active_by_mode.get(mode, 0) + moved
         rec.active_since = at
 
 
-def _record(entry: object, index: int) -> SessionRecord:
+def _record(entry: object, index: int) -> timeline.Imported:
     where = f"session {index + 1} of the snapshot"
     if not isinstance(entry, Mapping):
         raise InvalidArgumentError(f"{where} is not an object.")
@@ -136,8 +145,9 @@ def _record(entry: object, index: int) -> SessionRecord:
     rec.active_since = _checked(where, from_iso, entry.get("activeSince"), "activeSince")
     rec.active_ms = _active_ms(entry, rec, where)
     _check_consistent(rec, where)
+    imported = timeline.read(entry, rec, where)
     _restart_open_interval(rec, now_ms())
-    return rec
+    return imported
 
 
 def _check_consistent(rec: SessionRecord, where: str) -> None:
@@ -175,7 +185,7 @@ def check_header(snapshot_doc: object) -> Any:
     return exported
 
 
-def read_entry(entry: object, index: int, exported_at: object = None) -> SessionRecord:
+def read_entry(entry: object, index: int, exported_at: object = None) -> timeline.Imported:
     """Session ``index`` (0-based) of a snapshot as a checked record, or the refusal.
 
     ``exported_at`` is the document's ``exportedAt``: an active session's
@@ -186,7 +196,7 @@ def read_entry(entry: object, index: int, exported_at: object = None) -> Session
     return _record(entry, index)
 
 
-def parse(snapshot_doc: object) -> list[SessionRecord]:
+def parse(snapshot_doc: object) -> list[timeline.Imported]:
     """Every record of a snapshot, fully checked, or ``InvalidArgumentError``."""
     exported = check_header(snapshot_doc)
     assert isinstance(snapshot_doc, Mapping)
@@ -198,9 +208,9 @@ def parse(snapshot_doc: object) -> list[SessionRecord]:
     records = []
     seen: set[str] = set()
     for index, entry in enumerate(sessions):
-        rec = read_entry(entry, index, exported)
-        if rec.id in seen:
-            raise InvalidArgumentError(f"the snapshot holds session {rec.id} twice.")
-        seen.add(rec.id)
-        records.append(rec)
+        item = read_entry(entry, index, exported)
+        if item.record.id in seen:
+            raise InvalidArgumentError(f"the snapshot holds session {item.record.id} twice.")
+        seen.add(item.record.id)
+        records.append(item)
     return records

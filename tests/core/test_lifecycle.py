@@ -92,14 +92,14 @@ def test_action_from_status(mgr: SessionManager, action: str, status: Status) ->
     assert after["updated_at"] > before["updated_at"]
     assert after["status"] == target.value
     changed = {k for k in after if after[k] != before[k]} - {"updated_at", "version"}
-    expected = {"status"}
+    expected = {"status", "last_activity_at"}  # a change is activity on the session
     if status is Status.ACTIVE:
-        expected |= {"active_since", "active_ms"}  # the open interval is closed
+        expected |= {"active_since", "active_ms", "active_by_mode"}  # the interval closes
     if action == "start":
         expected |= {"started_at", "active_since"}
         assert sess.started_at is not None
     if action == "pause":
-        expected |= {"last_paused_at"}
+        expected |= {"last_paused_at", "paused_by"}
         assert sess.last_paused_at is not None
     if action == "resume":
         expected |= {"active_since"}

@@ -193,6 +193,11 @@ def test_export_import_round_trip_is_lossless(mgr: SessionManager, tmp_path: Pat
             }
             moved = since["right"] - since["left"]
             assert moved >= 0 and right.pop("activeMs") == left.pop("activeMs") + moved
+            mode = left["mode"]
+            closed = left.pop("activeMsByMode")
+            assert right.pop("activeMsByMode") == {**closed, mode: closed.get(mode, 0) + moved}
+            left.pop("activeSecondsByMode")
+            right.pop("activeSecondsByMode")
         assert left == right
     with pytest.raises(ConflictError, match="already in the store"):
         mgr.import_(snapshot)

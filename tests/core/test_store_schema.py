@@ -63,7 +63,7 @@ def test_a_version_one_store_migrates_without_loss(tmp_path: Path) -> None:
         assert len(mgr.secret()) == 32
         mgr.create("new", project="p")
         assert mgr.list().total == 4
-    assert header(db) == (2, APPLICATION_ID)
+    assert header(db) == (SCHEMA_VERSION, APPLICATION_ID)
 
 
 def test_a_damaged_version_one_store_is_not_migrated(tmp_path: Path) -> None:

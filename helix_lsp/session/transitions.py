@@ -1,0 +1,128 @@
+"""Lifecycle changes inside a write transaction, each with its history event.
+
+The manager opens the transaction; these functions read and write rows in it,
+so a transition, the sessions it pauses to make room, the activity it counts
+as and the events that record all of that are committed together or not at
+all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from helix_lsp.session import clock, events, lifecycle, lookup
+from helix_lsp.session.activity import reference
+from helix_lsp.session.events import Event
+from helix_lsp.session.model import Mode, SessionRecord, Status, to_iso
+from helix_lsp.session.rows import COLUMNS, update
+
+
+def touch(rec: SessionRecord, at: int) -> None:
+    """Count ``at`` as activity on ``rec``."""
+    if rec.last_activity_at is None or rec.last_activity_at < at:
+        rec.last_activity_at = at
+
+
+def apply(
+    conn: sqlite3.Connection,
+    rec: SessionRecord,
+    action: str,
+    now: int,
+    *,
+    by: str = "user",
+    reason: str | None = None,
+    at: int | None = None,
+    data: dict[str, object] | None = None,
+) -> int:
+    """Apply ``action`` to ``rec`` and append its event; the time it took effect.
+
+    Without ``at`` the time is ``clock``'s for ``now``; with it (a backdated
+    pause or resume) the change takes effect then and the row's
+    ``updated_at`` is still ``now``'s.
+    """
+    began = rec.active_since
+    if at is None:
+        pause = lookup.latest_pause(conn, rec.project) if action == "pause" else None
+        at = clock.event_time(now, rec.updated_at, None if pause is None else pause + 1)
+        changed = at
+    else:
+        changed = clock.event_time(now, rec.updated_at)
+    active = rec.status is Status.ACTIVE
+    preceding = lookup.created_before(conn, rec.seq) if active else None
+    counted = lifecycle.apply(rec, action, at, reason, preceding=preceding)
+    rec.updated_at = max(changed, at)
+    if action == "pause":
+        rec.paused_by = by
+    detail: dict[str, object] = events.closing_data(counted, began, at)
+    if action == "fail" and reason:
+        detail["reason"] = reason
+    detail.update(data or {})
+    events.append(conn, rec, Event(at, events.KIND_OF[action], by, rec.mode.value, detail))
+    return at
+
+
+def pause_others(conn: sqlite3.Connection, rec: SessionRecord, at: int) -> list[SessionRecord]:
+    """Pause the other active sessions of ``rec``'s project (by ``switch``)."""
+    found = conn.execute(
+        f"SELECT {COLUMNS} FROM sessions WHERE project = ? AND status = 'active' AND id != ?",
+        [rec.project, rec.id],
+    ).fetchall()
+    paused = []
+    for row in found:
+        other = lookup.read(row)
+        before = other.copy()
+        apply(conn, other, "pause", at, by="switch")
+        update(conn, other, before)
+        paused.append(other)
+    return paused
+
+
+def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: int) -> None:
+    """Set ``rec``'s mode, splitting its active interval, with a ``modeChanged`` event."""
+    if mode is rec.mode:
+        lifecycle.change_mode(rec, mode, now)  # refuses a final session all the same
+        return
+    at = clock.event_time(now, rec.updated_at)
+    began = rec.active_since
+    old = rec.mode.value
+    counted = lifecycle.change_mode(rec, mode, at)
+    detail: dict[str, object] = {"from": old, **events.closing_data(counted, began, at)}
+    events.append(conn, rec, Event(at, "modeChanged", "user", mode.value, detail))
+    rec.updated_at = at
+    touch(rec, at)
+
+
+def pause_away(conn: sqlite3.Connection, rec: SessionRecord, now: int) -> None:
+    """Pause an active session as of its last activity (``by: idle``)."""
+    ref = reference(rec)
+    assert ref is not None
+    at = max(ref, rec.interval_start(now)) if ref <= now else now
+    apply(conn, rec, "pause", now, by="idle", at=at, data={"recordedAt": to_iso(now)})
+
+
+def resume_keeping_away(conn: sqlite3.Connection, rec: SessionRecord, now: int) -> int:
+    """Resume as if the session had never been paused: the gap counts as active.
+
+    The ``resumed`` event is dated at the pause (``recordedAt`` says when it
+    was decided), so the history still adds up to the active time.
+    """
+    if rec.status is not Status.PAUSED or rec.last_paused_at is None:
+        return apply(conn, rec, "resume", now)  # refused as usual unless paused
+    return apply(
+        conn,
+        rec,
+        "resume",
+        now,
+        at=rec.last_paused_at,
+        data={"keptAway": True, "recordedAt": to_iso(now)},
+    )
+
+
+__all__ = [
+    "apply",
+    "change_mode",
+    "pause_away",
+    "pause_others",
+    "resume_keeping_away",
+    "touch",
+]
