@@ -314,6 +314,7 @@ end
 -- those the editor restores by itself), so a test must not set the cursor
 -- directly.
 function T.move(line, col)
+  T.sleep(20) -- a person's keys come in a later step than the command before them
   vim.api.nvim_feedkeys(string.format("%dG%d|", line, (col or 0) + 1), "ntx", false)
 end
 

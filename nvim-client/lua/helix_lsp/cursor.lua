@@ -25,6 +25,8 @@ local new_utfindex = vim.fn.has("nvim-0.11") == 1
 -- when each buffer was last shown in a window.
 local input_tick = 0
 local shown_at = {} -- bufnr -> input_tick at its BufWinEnter
+-- Neovim 0.10 and later tell typed keys from keys that code runs.
+local tells_typed = vim.fn.has("nvim-0.10") == 1
 
 --- Whether the user has typed anything since `bufnr` was shown: until then
 --- its cursor is where the editor put it.
@@ -111,11 +113,13 @@ function M.setup(group)
     callback = function(ev)
       local buf = ev.buf
       shown_at[buf] = input_tick
-      vim.schedule(function()
-        if shown_at[buf] then
-          shown_at[buf] = input_tick
-        end
-      end)
+      if not tells_typed then
+        vim.schedule(function()
+          if shown_at[buf] then
+            shown_at[buf] = input_tick
+          end
+        end)
+      end
     end,
   })
   vim.api.nvim_create_autocmd("BufWipeout", {
