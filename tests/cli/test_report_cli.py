@@ -279,3 +279,28 @@ def test_a_folder_or_the_store_itself_is_refused_as_the_page(store: Path, tmp_pa
     itself = report("--db", str(store), "--html", str(store), *RANGE)
     assert itself.returncode == 1 and "the session store itself" in itself.stderr
     assert dump(store) == before
+
+
+def test_a_large_store_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    from bench.store import snapshot
+
+    big = tmp_path / "big" / "sessions.db"
+    with SessionManager(big) as mgr:
+        mgr.import_(snapshot(2500))
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "report", "--db", str(big), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=120,
+        check=False,
+    )
+    os.close(follower)
+    shown = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["from"]  # stdout holds only the report
+    assert shown.startswith("reading 2500 sessions for the report")
+    assert shown.endswith("\r\x1b[K")  # the line is gone once the report is out
+    piped = report("--db", str(big), "--json")
+    assert piped.returncode == 0 and piped.stderr == ""
