@@ -40,20 +40,6 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "sessions.db"
 
 
-def _writable(path: Path) -> bool:
-    """Whether the file and its folder (where the WAL lives) can be written."""
-    probe = path.parent / f".{path.name}.probe-{os.getpid()}"
-    try:
-        os.close(os.open(path, os.O_RDWR))
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(probe)  # left by a killed process that had our pid
-        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        os.unlink(probe)
-    except OSError:
-        return False
-    return True
-
-
 def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | ConflictError:
     """Turn a SQLite failure into the core's error family, with a usable sentence."""
     text = str(err).lower()
@@ -100,11 +86,14 @@ class Store:
         self._verified = not verify
         self._view: storefile.ReadOnlyView | None = None
         self._secret: bytes | None = None
+        self._held: tuple[int, int] | None = None
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         try:
             if not memory:
                 self._open_file(Path(self.path), create)
             self.conn = self._connect(read_only=self.read_only_reason is not None, memory=memory)
+            if not memory:
+                self._held = storefile.hold(Path(self.path))
         except (OSError, sqlite3.Error) as err:
             self._close_view()
             detail = getattr(err, "strerror", None) or err
@@ -138,7 +127,7 @@ class Store:
             storefile.prepare(file)
         elif (warning := storefile.permission_warning(file)) is not None:
             self.warnings.append(warning)
-        if not _writable(file):
+        if not storefile.writable(file):
             self.read_only_reason = f"the session store {self.path} is read-only"
 
     def _connect(self, *, read_only: bool, memory: bool) -> sqlite3.Connection:
@@ -219,6 +208,8 @@ class Store:
         if conn is not None and self._view is None:
             conn.close()
         self._close_view()
+        storefile.release(self._held)
+        self._held = None
 
     def refuse(self, reason: str) -> None:
         """Refuse every write from now on: ``reason`` is a clause, or a whole sentence."""

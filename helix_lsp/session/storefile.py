@@ -25,10 +25,8 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
-import shutil
 import sqlite3
 import stat
-import tempfile
 from pathlib import Path
 from typing import Final
 
@@ -62,6 +60,63 @@ _V1_COLUMNS: Final = frozenset(
         "seq",
     ]
 )
+
+
+#: (device, inode) -> how many stores of this process have the file open. Closing
+#: any descriptor of a file drops every POSIX lock the process holds on it
+#: (SQLite's "How To Corrupt", 2.2): another process would then think it the
+#: last connection and delete the -wal under the first one. So a file this
+#: process already has open is never opened and closed again with plain calls.
+_HELD: dict[tuple[int, int], int] = {}
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def hold(path: Path) -> tuple[int, int] | None:
+    """Note that a store of this process has ``path`` open; the key for ``release``."""
+    key = _key(path)
+    if key is not None:
+        _HELD[key] = _HELD.get(key, 0) + 1
+    return key
+
+
+def release(key: tuple[int, int] | None) -> None:
+    if key is not None and key in _HELD:
+        _HELD[key] -= 1
+        if not _HELD[key]:
+            del _HELD[key]
+
+
+def held(path: Path) -> bool:
+    """Whether a store of this process has ``path`` open (see ``_HELD``)."""
+    key = _key(path)
+    return key is not None and key in _HELD
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the file and create files beside it (the -wal).
+
+    Asked with ``access`` and a probe file in the folder, never by opening the
+    store itself (see ``_HELD``).
+    """
+    effective = os.access in os.supports_effective_ids
+    if not os.access(path, os.W_OK, effective_ids=effective):
+        return False
+    probe = path.parent / f".{path.name}.probe-{os.getpid()}"
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)  # left by a killed process that had our pid
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.unlink(probe)
+    except OSError:
+        return False
+    return True
 
 
 class FileState(enum.Enum):
@@ -218,6 +273,9 @@ class ReadOnlyView:
         elif has_shm:
             self.conn = _connect_ro(path, "?mode=ro", timeout)
         else:
+            import shutil  # late, as below: only this rare case needs them
+            import tempfile
+
             self._copy = Path(tempfile.mkdtemp(prefix="helix-lsp-store-"))
             try:
                 target = self._copy / "sessions.db"
@@ -238,6 +296,8 @@ class ReadOnlyView:
         if conn is not None:
             conn.close()
         if self._copy is not None:
+            import shutil
+
             shutil.rmtree(self._copy, ignore_errors=True)
             self._copy = None
 
@@ -265,8 +325,11 @@ def recognise(path: Path) -> FileState:
     """``STORE`` or ``EMPTY`` for a file of ours; ``StorageError`` for anyone else's.
 
     Only reads: the header with plain file calls, the table names through a
-    ``ReadOnlyView`` when the header alone cannot tell.
+    ``ReadOnlyView`` when the header alone cannot tell. A file a store of this
+    process has open is ours and is not opened again.
     """
+    if held(path):
+        return FileState.STORE
     try:
         header = _header(path)
     except OSError as err:
