@@ -202,7 +202,7 @@ def _open(page: str) -> None:
     import webbrowser
     from pathlib import Path
 
-    sys.stdout.write(page + "\n")
+    sys.stdout.write(clean(page) + "\n")
     sys.stdout.flush()
     if not webbrowser.open(Path(page).as_uri()):
         output.warning(f"no browser could be started; open {page} yourself.")
