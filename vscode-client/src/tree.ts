@@ -52,6 +52,8 @@ export interface TreeInput {
   recent: Session[];
   /** Whether the server is running (else one row says it is not). */
   running?: boolean;
+  /** Whether the server makes reports (`helix.session.report`); default true. */
+  reports?: boolean;
 }
 
 const STATUS_TITLES: Record<string, string> = {
@@ -139,7 +141,10 @@ export function currentNode(input: TreeInput): TreeNode {
   const active = activeSecondsNow(s, input.receivedAt ?? now, now);
   const reported = secondsToday(s, input.today);
   // Today's figure is the report's, brought up to now like the status bar's.
-  const todaySeconds = reported === undefined ? undefined : reported + Math.max(0, (active ?? 0) - (s.activeSeconds ?? 0));
+  // (The report and the push were read at different moments: today never exceeds the whole.)
+  const todaySeconds = reported === undefined
+    ? undefined
+    : Math.min(reported + Math.max(0, (active ?? 0) - (s.activeSeconds ?? 0)), active ?? Infinity);
   const place = currentLocation(s);
   const status = s.status === 'active' ? '' : ` · ${s.status}`;
   const node = sessionNode(s, 'current', input.today);
@@ -148,9 +153,9 @@ export function currentNode(input: TreeInput): TreeNode {
   node.expanded = true;
   node.children = [
     detail(s, 'mode', 'Mode', s.mode, modeIcon(s.mode)),
-    todaySeconds === undefined
-      ? detail(s, 'time', 'Active time', formatDuration(active), 'watch')
-      : detail(s, 'time', 'Today', `${formatDuration(todaySeconds)} (${formatDuration(active)} in all)`, 'watch'),
+    detail(s, 'time', 'Time', todaySeconds === undefined
+      ? `${formatDuration(active)} in all`
+      : `${formatDuration(todaySeconds)} today · ${formatDuration(active)} in all`, 'watch'),
     detail(s, 'place', 'Place', place ?? 'no file yet', 'file-code'),
     detail(s, 'project', 'Project', s.project, 'project'),
   ];
@@ -161,10 +166,16 @@ function detail(s: Session, key: string, label: string, value: string, icon: str
   return { id: `current:${s.id}:${key}`, kind: 'detail', label, description: value, icon, tooltip: `${label}: ${escapeMarkdown(value)}` };
 }
 
-/** Today's active time by mode, the largest first. */
-export function todayNode(today: TodayReport | undefined): TreeNode {
+/**
+ * Today's active time by mode, the largest first. Without a report: that it
+ * is being read, or (`reports` false) that the server makes none. (Those rows
+ * have ids of their own: VS Code would keep a row that had no children
+ * collapsed once it has some.)
+ */
+export function todayNode(today: TodayReport | undefined, reports = true): TreeNode {
   if (!today) {
-    return { id: 'today', kind: 'today', label: 'Today', description: 'no report from this server', icon: 'calendar' };
+    const description = reports ? 'reading…' : 'this helix-lsp makes no reports';
+    return { id: `today:${reports ? 'pending' : 'unsupported'}`, kind: 'today', label: 'Today', description, icon: 'calendar' };
   }
   const order = MODES.map((m) => m.mode as string);
   const modes = Object.entries(today.byMode)
@@ -218,5 +229,5 @@ export function buildTree(input: TreeInput): TreeNode[] {
   }
   const groups = statusGroups(input.recent, input.today);
   if (!groups.length) groups.push({ id: 'group:none', kind: 'message', label: 'No sessions yet', icon: 'info' });
-  return [currentNode(input), todayNode(input.today), ...groups];
+  return [currentNode(input), todayNode(input.today, input.reports ?? true), ...groups];
 }

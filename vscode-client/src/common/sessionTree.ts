@@ -14,6 +14,7 @@ export const VIEW_ID = 'helix.sessions';
 /** Pushes closer together than this cause one refresh. */
 const DEBOUNCE_MS = 400;
 const RECENT_LIMIT = 50;
+const REPORT = 'helix.session.report';
 
 /** The user's IANA time zone, when the runtime knows it. */
 export function localZone(): string | undefined {
@@ -75,8 +76,8 @@ export class SessionTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     try {
       const list = await this.server.request<SessionListResult>('helix.session.list', { limit: RECENT_LIMIT });
       this.recent = list?.sessions ?? [];
-      this.today = this.server.supports('helix.session.report')
-        ? await this.server.request<TodayReport>('helix.session.report', { since: '1d', tz: localZone() })
+      this.today = this.server.supports(REPORT)
+        ? await this.server.request<TodayReport>(REPORT, { since: '1d', tz: localZone() })
         : undefined;
     } catch (err) {
       this.output.warn(`Refreshing the Helix view: ${errorMessage(err)}`);
@@ -94,6 +95,7 @@ export class SessionTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       today: this.today,
       recent: this.recent,
       running: state === 'running',
+      reports: this.server.supports(REPORT),
     });
   }
 

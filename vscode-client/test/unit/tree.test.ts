@@ -22,7 +22,7 @@ test('the current session comes first, with its mode, time today and place', () 
   assert.ok(top.expanded);
   assert.deepEqual(labels(top.children), [
     'Mode | debugging',
-    'Today | 20m 00s (1h 00m in all)',
+    'Time | 20m 00s today · 1h 00m in all',
     'Place | src/auth.ts:42',
     'Project | api-server',
   ]);
@@ -31,16 +31,25 @@ test('the current session comes first, with its mode, time today and place', () 
 
 test("an active session's time today runs on from the push, as the status bar's does", () => {
   const [top] = buildTree({ current, today, recent: [], receivedAt: 0, now: 90_000 });
-  assert.equal(top.children![1].description, '21m 30s (1h 01m in all)');
+  assert.equal(top.children![1].description, '21m 30s today · 1h 01m in all');
   const [paused] = buildTree({ current: { ...current, status: 'paused' }, today, recent: [], receivedAt: 0, now: 90_000 });
-  assert.equal(paused.children![1].description, '20m 00s (1h 00m in all)');
+  assert.equal(paused.children![1].description, '20m 00s today · 1h 00m in all');
   assert.equal(paused.description, 'debugging · paused');
+});
+
+test('time today is never more than the time in all (the report may be newer than the push)', () => {
+  const [top] = buildTree({ current: { ...current, activeSeconds: 4 }, today: { ...today, sessions: [{ id: 'cur', seconds: 5 }] }, recent: [], receivedAt: 0, now: 0 });
+  assert.equal(top.children![1].description, '4s today · 4s in all');
 });
 
 test('without a report (an older server) the current session shows its active time', () => {
   const [top] = buildTree({ current, recent: [], receivedAt: 0, now: 0 });
-  assert.deepEqual(labels(top.children).slice(0, 2), ['Mode | debugging', 'Active time | 1h 00m']);
-  assert.equal(buildTree({ current, recent: [] })[1].description, 'no report from this server');
+  assert.deepEqual(labels(top.children).slice(0, 2), ['Mode | debugging', 'Time | 1h 00m in all']);
+  assert.equal(buildTree({ current, recent: [], reports: false })[1].description, 'this helix-lsp makes no reports');
+  // Before the first answer: being read, under an id of its own (so it expands once it has rows).
+  const pending = buildTree({ current, recent: [] })[1];
+  assert.equal(pending.description, 'reading…');
+  assert.notEqual(pending.id, todayNode(today).id);
 });
 
 test('no current session: one row that creates one', () => {
