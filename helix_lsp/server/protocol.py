@@ -20,8 +20,12 @@ file contents or paths).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
+import threading
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -181,10 +185,9 @@ class HelixProtocol(LanguageServerProtocol):
         """
         import tempfile
 
-        loop = asyncio.get_running_loop()
         with tempfile.TemporaryFile() as spool:  # 0600 and already unlinked
             try:
-                await loop.run_in_executor(self.helix.thread_pool, streamed.produce, spool)
+                await _in_background_thread(streamed.produce, spool)
             except Exception as exc:
                 self.send_error(msg_id, exc)
                 return
@@ -197,6 +200,37 @@ class HelixProtocol(LanguageServerProtocol):
                 await writer.stream(_HEADER % (len(prefix) + size + 1) + prefix, spool, size, b"}")
             elif writer is not None:
                 writer.write(_HEADER % (len(prefix) + size + 1) + prefix + spool.read() + b"}")
+
+
+async def _in_background_thread(work: Callable[[IO[bytes]], None], spool: IO[bytes]) -> None:
+    """Run ``work(spool)`` in a thread of its own at a lower CPU priority.
+
+    The thread shares the interpreter with the message loop; at a lower
+    priority (Linux: per-thread nice 10) the loop's thread is scheduled first
+    when both want the CPU, so other requests keep being answered promptly.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def settle(error: BaseException | None) -> None:
+        if not done.done():
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)
+
+    def run() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        try:
+            work(spool)
+        except BaseException as exc:
+            loop.call_soon_threadsafe(settle, exc)
+        else:
+            loop.call_soon_threadsafe(settle, None)
+
+    threading.Thread(target=run, name="helix-export", daemon=True).start()
+    await done
 
 
 class OrderedWriter:
