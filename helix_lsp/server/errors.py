@@ -70,8 +70,14 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
 def not_initialized() -> JsonRpcException:
     """What a command gets before ``initialize``."""
     return JsonRpcException(
-        "the server is not initialized yet.", SERVER_NOT_INITIALIZED, {"kind": "storage"}
+        "the server is not initialized yet.", SERVER_NOT_INITIALIZED,
+        {"kind": "invalid_transition"},
     )
+
+
+def forbidden(message: str) -> JsonRpcException:
+    """What a client gets that may not use this server (another user, no token)."""
+    return JsonRpcException(message, REQUEST_FAILED, {"kind": "forbidden"})
 
 
 def unknown_command(name: object) -> InvalidArgumentError:

@@ -55,6 +55,11 @@ _HEADER = b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; char
 CHUNK = 1 << 20
 
 
+def frame(body: bytes) -> bytes:
+    """One message on the wire: pygls' headers, then ``body`` (JSON, UTF-8)."""
+    return _HEADER % len(body) + body
+
+
 class OwnMessage:
     """A message the protocol handles itself: what it is, its id and its params."""
 
@@ -174,7 +179,7 @@ class HelixProtocol(LanguageServerProtocol):
         """Write one reply body with the same framing pygls uses for its own."""
         writer = self.writer
         if writer is not None:
-            writer.write(_HEADER % len(body) + body)
+            writer.write(frame(body))
 
     async def _stream(self, msg_id: Any, streamed: commands.Streamed) -> None:
         """Produce a large result in a thread into a temporary file, then copy it out.

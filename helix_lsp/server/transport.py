@@ -30,7 +30,8 @@ from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdinAsyncReader, StdoutWriter
 
 from helix_lsp.server.app import HelixServer
-from helix_lsp.server.protocol import OrderedWriter
+from helix_lsp.server.errors import error_payload, forbidden
+from helix_lsp.server.protocol import OrderedWriter, frame
 
 if TYPE_CHECKING:
     import socket
@@ -70,9 +71,8 @@ class _Prefixed:
         return await self._reader.readexactly(n)
 
 
-def frame(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+def encode(message: dict[str, Any]) -> bytes:
+    return frame(json.dumps(message, separators=(",", ":")).encode("utf-8"))
 
 
 async def _first_message(reader: asyncio.StreamReader) -> dict[str, Any] | None:
@@ -135,16 +135,15 @@ def _gatekeeper(
         presented = _presented_token(message) if message is not None else None
         if token is not None and not chosen.done() and auth.token_matches(token, presented):
             assert message is not None
-            chosen.set_result((_Prefixed(frame(message), reader), writer))
+            chosen.set_result((_Prefixed(encode(message), reader), writer))
             return
         log.warning("refused a connection on %s from %s", where,
                     "another user" if uid is not None else "a client without the token")
         if message is not None and "id" in message:
-            writer.write(frame({"jsonrpc": "2.0", "id": message["id"], "error": {
-                "code": -32600, "data": {"kind": "forbidden"},
-                "message": "this helix-lsp server serves only its own user; present the token "
-                           "from its token file as initializationOptions.token.",
-            }}))
+            refusal = forbidden("this helix-lsp server serves only its own user; present the "
+                                "token from its token file as initializationOptions.token.")
+            writer.write(encode({"jsonrpc": "2.0", "id": message["id"],
+                                 "error": error_payload(refusal)}))
             with contextlib.suppress(ConnectionError):
                 await writer.drain()
         writer.close()

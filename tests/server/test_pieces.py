@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helix_lsp.server.errors import error_payload
+from helix_lsp.server.errors import error_payload, forbidden, not_initialized
 from helix_lsp.server.options import Options, parse_options
 from helix_lsp.server.params import Create, KeyValue, ListQuery, Target, parse_arguments
 from helix_lsp.server.paths import (
@@ -129,6 +129,11 @@ def test_error_codes_by_kind() -> None:
     for err, code, kind in cases:
         payload = error_payload(err)
         assert payload == {"code": code, "message": str(err), "data": {"kind": kind}}
+    assert error_payload(not_initialized())["code"] == -32002
+    assert error_payload(forbidden("not yours"))["data"] == {"kind": "forbidden"}
+    crash = error_payload(KeyError("x"))
+    assert (crash["code"], crash["data"]) == (-32603, {"kind": "internal"})
+    assert crash["message"].endswith(".") and "\n" not in crash["message"]
 
 
 def _pygls_private_names() -> set[str]:
