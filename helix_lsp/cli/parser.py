@@ -86,6 +86,13 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     )
     common.add_argument("--project", "-p", help="the project (default: the current folder's name)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument(
+        "--idle-minutes",
+        type=float,
+        metavar="N",
+        help="first pause sessions with no activity for N minutes, as of their last activity "
+        "(default: $HELIX_LSP_IDLE_MINUTES, else 15; 0: never)",
+    )
     target = Parser(add_help=False)
     target.add_argument(
         "--session",
@@ -150,6 +157,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     mode.add_argument("mode", type=str.lower, choices=modes)
 
     verb("show", "show one session and what can be done with it now")
+    verb("history", "a session's timeline: every change, who made it, the active intervals")
     active = verbs.add_parser(
         "active", help="the project's active session, if any", parents=[common]
     )

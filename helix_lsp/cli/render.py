@@ -16,7 +16,7 @@ from helix_lsp.cli.safe import clean
 from helix_lsp.session import Session, Stats
 
 
-def when(moment: datetime | None) -> str:
+def when(moment: datetime | None, layout: str = "%Y-%m-%d %H:%M") -> str:
     """``2026-11-01 01:30 EDT``: local time with the zone's abbreviation.
 
     Where the zone has no alphabetic abbreviation (``+03``), the UTC offset
@@ -29,7 +29,12 @@ def when(moment: datetime | None) -> str:
     if not zone.isalpha():
         offset = local.strftime("%z")
         zone = f"{offset[:3]}:{offset[3:]}" if len(offset) == 5 else "UTC"
-    return f"{local.strftime('%Y-%m-%d %H:%M')} {zone}"
+    return f"{local.strftime(layout)} {zone}"
+
+
+def when_exact(moment: datetime | None) -> str:
+    """``when`` to the second (a history's events may be seconds apart)."""
+    return when(moment, "%Y-%m-%d %H:%M:%S")
 
 
 def span(delta: timedelta | None) -> str:
@@ -122,7 +127,14 @@ def details(sess: Session, actions: Sequence[str] = ()) -> str:
         rows.append(["ended", when(sess.ended_at)])
     if sess.failure_reason:
         rows.append(["failure", clean(sess.failure_reason, multiline=True)])
+    if sess.away_since:
+        rows.append(["away since", when(sess.away_since)])
+    if sess.last_activity_at:
+        rows.append(["last activity", when(sess.last_activity_at)])
     rows += [["duration", span(sess.duration)], ["active", span(sess.active_duration)]]
+    by_mode = [(m, d) for m, d in sess.active_duration_by_mode.items() if d]
+    if len(by_mode) > 1:
+        rows.append(["active by mode", ", ".join(f"{m} {span(d)}" for m, d in by_mode)])
     rows += _entries("meta", sess.metadata)
     rows += _entries("context", sess.context)
     rows.append(["actions", ", ".join(actions) if actions else "none (the session has ended)"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, NoReturn
 from helix_lsp.cli import exchange, output, render
 from helix_lsp.cli.safe import clean
 from helix_lsp.session import (
+    DEFAULT_IDLE_MINUTES,
     InvalidArgumentError,
     NotFoundError,
     Session,
@@ -26,8 +28,12 @@ from helix_lsp.session import (
     SessionManager,
     Status,
     Transition,
+    default_db_path,
     default_project,
 )
+from helix_lsp.session.store import DB_ENV
+
+IDLE_ENV = "HELIX_LSP_IDLE_MINUTES"
 
 VerbFunction = Callable[[SessionManager, argparse.Namespace], int]
 
@@ -48,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
         return oneline.print_line(args.format, args.db, args.project, current=args.current)
     verb = VERBS[args.verb]
     try:
-        with SessionManager(args.db, create=verb.writes) as mgr:
+        limit = idle_minutes(args)
+        with _open(args, verb) as mgr:
             try:
+                args.away_paused = _pause_away(mgr, limit)
                 return verb.run(mgr, args)
             finally:
                 _warn(mgr)
@@ -61,6 +69,45 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         output.problem(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ") + ".")
         return 1
+
+
+def _open(args: argparse.Namespace, verb: Verb) -> SessionManager:
+    """The store; a read of the default store before it exists reads an empty one.
+
+    A fresh install has no store yet, and ``list`` then has nothing to list:
+    no error and nothing created. A path given with --db or HELIX_LSP_DB that
+    does not exist is still refused (it is most likely mistyped).
+    """
+    default = args.db is None and not os.environ.get(DB_ENV)
+    if default and not verb.writes and not default_db_path().exists():
+        return SessionManager(":memory:")
+    return SessionManager(args.db, create=verb.writes)
+
+
+def idle_minutes(args: argparse.Namespace) -> float:
+    """``--idle-minutes``, else ``$HELIX_LSP_IDLE_MINUTES``, else 15."""
+    given = getattr(args, "idle_minutes", None)
+    if given is None:
+        text = os.environ.get(IDLE_ENV, "").strip()
+        if not text:
+            return DEFAULT_IDLE_MINUTES
+        try:
+            given = float(text)
+        except ValueError:
+            usage(f"{IDLE_ENV} must be a number of minutes, not {text!r}")
+    if not given >= 0:  # also refuses NaN
+        usage("--idle-minutes must be 0 (never) or a positive number of minutes")
+    return float(given)
+
+
+def _pause_away(mgr: SessionManager, limit: float) -> set[str]:
+    """Sessions left active by a closed editor are paused as of their last activity;
+    their ids."""
+    paused = mgr.pause_away(limit) if limit else []
+    for sess in paused:
+        when = render.when(sess.away_since)
+        output.warning(f"paused {render.one_line(sess)}: no activity since {when}")
+    return {sess.id for sess in paused}
 
 
 def _warn(mgr: SessionManager) -> None:
@@ -125,6 +172,13 @@ def _transition_payload(result: Transition) -> dict[str, Any]:
 def lifecycle(action: str, mgr: SessionManager, args: argparse.Namespace) -> int:
     """``start``, ``pause``, ``resume``, ``complete`` and ``fail --reason``."""
     ref, project = _ref(args), args.project
+    if action == "pause" and getattr(args, "away_paused", None):
+        sess = mgr.resolve(ref, project, action)
+        if sess.id in args.away_paused:  # paused already, as of its last activity
+            result = Transition(sess, [])
+            text = f"paused {render.one_line(sess)}"
+            output.emit(args.json, text, _transition_payload(result))
+            return 0
     if action == "fail":
         result = mgr.fail(ref, args.reason, project=project)
     else:
@@ -249,6 +303,12 @@ def active(mgr: SessionManager, args: argparse.Namespace) -> int:
     return 0
 
 
+def history(mgr: SessionManager, args: argparse.Namespace) -> int:
+    from helix_lsp.cli import history as timeline
+
+    return timeline.run(mgr, args, _ref(args))
+
+
 def list_(mgr: SessionManager, args: argparse.Namespace) -> int:
     page = mgr.list(
         status=args.status,
@@ -259,9 +319,12 @@ def list_(mgr: SessionManager, args: argparse.Namespace) -> int:
         limit=args.limit,
         offset=args.offset,
     )
+    text = render.session_table(page, page.total)
+    if mgr.path == ":memory:" and not page:  # the default store is not there yet
+        text = "no sessions yet"
     output.emit(
         args.json,
-        render.session_table(page, page.total),
+        text,
         {"sessions": [s.to_json() for s in page], "total": page.total},
     )
     return 0
@@ -296,6 +359,7 @@ VERBS: Mapping[str, Verb] = {
     "trim": Verb(trim, writes=True),
     "import": Verb(import_, writes=True),
     "show": Verb(show, writes=False),
+    "history": Verb(history, writes=False),
     "active": Verb(active, writes=False),
     "list": Verb(list_, writes=False),
     "stats": Verb(stats, writes=False),

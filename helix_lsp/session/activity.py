@@ -97,18 +97,21 @@ def attribute(
             rec.context["branch"] = place.branch
 
 
-def reference(rec: SessionRecord) -> int | None:
-    """The moment an active session was last known to be worked on."""
+def reference(rec: SessionRecord, now: int, preceding: int | None = None) -> int | None:
+    """The moment an active session was last known to be worked on: its last
+    activity, or the start of its open interval as the clock rules place it
+    (``preceding`` as in ``clock``, rule 3) when that is later."""
     if rec.active_since is None:
         return None
+    began = rec.interval_start(now, preceding)
     if rec.last_activity_at is None:
-        return rec.active_since
-    return max(rec.last_activity_at, rec.active_since)
+        return began
+    return max(rec.last_activity_at, began)
 
 
-def is_away(rec: SessionRecord, limit_ms: int, now: int) -> bool:
+def is_away(rec: SessionRecord, limit_ms: int, now: int, preceding: int | None = None) -> bool:
     """Whether an active session has had no activity for ``limit_ms``."""
-    ref = reference(rec)
+    ref = reference(rec, now, preceding)
     return rec.status is Status.ACTIVE and ref is not None and now - ref >= limit_ms
 
 

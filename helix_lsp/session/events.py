@@ -121,28 +121,34 @@ def intervals(events: Sequence[Event], at: int) -> list[Interval]:
     An open interval counts from its opening event, raised to the previous
     closing event (or the creation) as the clock rules do.
     """
-    result: list[Interval] = []
+    return [interval for _, interval in walk(events, at) if interval is not None]
+
+
+def walk(events: Sequence[Event], at: int) -> list[tuple[Event | None, Interval | None]]:
+    """Each event with the active interval it closes (None: it closes none), and,
+    last, ``(None, interval)`` for the interval still open at ``at`` if any."""
+    result: list[tuple[Event | None, Interval | None]] = []
     opened: Event | None = None
     previous: int | None = None  # the last close (or the creation)
     for event in events:
+        closed = None
         if event.kind == "created":
             previous = event.at
         if opened is not None and (event.kind in _CLOSES or event.kind == "modeChanged"):
             counted = event.data.get("activeMs")
             ms = counted if isinstance(counted, int) else max(0, event.at - opened.at)
-            result.append(Interval(opened.at, event.at, opened.mode, ms))
-            opened = (
-                Event(event.at, "resumed", event.by, event.mode)
-                if event.kind == "modeChanged"
-                else None
-            )
-            if event.kind in _CLOSES:
+            closed = Interval(opened.at, event.at, opened.mode, ms)
+            opened = None
+            if event.kind == "modeChanged":
+                opened = Event(event.at, "resumed", event.by, event.mode)
+            else:
                 previous = event.at
         elif event.kind in _OPENS:
             opened = event
+        result.append((event, closed))
     if opened is not None:
         start = clock.interval_start(opened.at, at, previous)
-        result.append(Interval(opened.at, None, opened.mode, max(0, at - start)))
+        result.append((None, Interval(opened.at, None, opened.mode, max(0, at - start))))
     return result
 
 
@@ -212,4 +218,5 @@ __all__ = [
     "read",
     "reconstruct",
     "total_ms",
+    "walk",
 ]

@@ -354,9 +354,8 @@ class SessionManager:
         with self._store.transaction() as conn:
             for sid in away:
                 rec = lookup.find(conn, sid)
-                if activity.is_away(rec, limit, at):
-                    before = rec.copy()
-                    transitions.pause_away(conn, rec, at)
+                before = rec.copy()
+                if transitions.pause_away(conn, rec, limit, at):
                     Store.update(conn, rec, before)
                     paused.append(rec)
         return [self._handle(r) for r in paused]

@@ -92,12 +92,18 @@ def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: i
     touch(rec, at)
 
 
-def pause_away(conn: sqlite3.Connection, rec: SessionRecord, now: int) -> None:
-    """Pause an active session as of its last activity (``by: idle``)."""
-    ref = reference(rec)
-    assert ref is not None
-    at = max(ref, rec.interval_start(now)) if ref <= now else now
+def pause_away(
+    conn: sqlite3.Connection, rec: SessionRecord, limit_ms: int, now: int
+) -> bool:
+    """Pause an active session with no activity for ``limit_ms`` as of its last
+    activity (``by: idle``); whether it was away."""
+    preceding = lookup.created_before(conn, rec.seq)
+    ref = reference(rec, now, preceding)
+    if rec.status is not Status.ACTIVE or ref is None or now - ref < limit_ms:
+        return False
+    at = min(ref, now)
     apply(conn, rec, "pause", now, by="idle", at=at, data={"recordedAt": to_iso(now)})
+    return True
 
 
 def resume_keeping_away(conn: sqlite3.Connection, rec: SessionRecord, now: int) -> int:
