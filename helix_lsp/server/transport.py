@@ -32,6 +32,7 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from helix_lsp.server.app import HelixServer
 from helix_lsp.server.errors import error_payload, forbidden
 from helix_lsp.server.protocol import OrderedWriter, frame
+from helix_lsp.session import StorageError
 
 if TYPE_CHECKING:
     import socket
@@ -264,8 +265,11 @@ async def _serve_first(
 def run_tcp(server: HelixServer, host: str, port: int, token_file: Path | None = None) -> int:
     """Listen on ``host:port`` and serve the first client of this user that connects."""
     from helix_lsp.server import auth
-    path = token_file or auth.runtime_folder() / f"tcp-{port}.token"
-    token = auth.write_token(path)
+    try:
+        path = token_file or auth.runtime_folder() / f"tcp-{port}.token"
+        token = auth.write_token(path)
+    except (OSError, StorageError) as err:
+        raise SystemExit(f"helix-lsp: cannot write the server's token: {err}") from err
 
     async def main() -> None:
         chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
@@ -287,7 +291,10 @@ def run_socket(server: HelixServer, path: Path) -> int:
     import socket
 
     from helix_lsp.server import auth
-    auth.private_folder(path.parent)
+    try:
+        auth.private_folder(path.parent)
+    except (OSError, StorageError) as err:
+        raise SystemExit(f"helix-lsp: cannot listen on {path}: {err}") from err
     if path.exists() or path.is_symlink():
         if not stat.S_ISSOCK(path.lstat().st_mode):
             raise SystemExit(f"helix-lsp: {path} exists and is not a socket; nothing was changed.")

@@ -182,3 +182,16 @@ def test_unix_socket_is_private(tmp_path: Path, stopper: list[subprocess.Popen[b
         assert not path.exists()  # removed on exit
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_socket_in_a_folder_others_can_write_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    done = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "--socket", str(shared / "helix.sock")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "others can write to it" in done.stderr
+    assert list(shared.iterdir()) == []
