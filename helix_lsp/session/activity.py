@@ -57,15 +57,20 @@ def buckets(start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def attribute(
-    conn: sqlite3.Connection, rec: SessionRecord, points: Sequence[Activity], now: int
+    conn: sqlite3.Connection,
+    rec: SessionRecord,
+    points: Sequence[Activity],
+    now: int,
+    preceding: int | None = None,
 ) -> None:
     """Apply ``points`` to an active ``rec``: time into buckets, its place and last activity.
 
-    Times after ``now`` are taken as ``now`` (a clock cannot report the future).
-    The caller writes ``rec`` back in the same transaction.
+    Times after ``now`` are taken as ``now`` (a clock cannot report the future);
+    the open interval starts where the clock rules say (``preceding`` as in
+    ``clock``, rule 3). The caller writes ``rec`` back in the same transaction.
     """
     assert rec.status is Status.ACTIVE and rec.active_since is not None
-    floor = rec.interval_start(now)
+    floor = rec.interval_start(now, preceding)
     mark = max(rec.last_activity_at or floor, floor)
     file = rec.context.get("current_file", "")
     branch = rec.context.get("branch", "")

@@ -314,7 +314,7 @@ class SessionManager:
                 return
             before = rec.copy()
             now = now_ms()
-            activity.attribute(conn, rec, points, now)
+            activity.attribute(conn, rec, points, now, lookup.created_before(conn, rec.seq))
             rec.updated_at = clock.event_time(now, rec.updated_at)
             Store.update(conn, rec, before)
         handle = self._handles.get(rec.id)

@@ -79,8 +79,9 @@ def pause_others(conn: sqlite3.Connection, rec: SessionRecord, at: int) -> list[
 
 def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: int) -> None:
     """Set ``rec``'s mode, splitting its active interval, with a ``modeChanged`` event."""
+    if rec.status.is_final:
+        raise lifecycle.refuse(rec, "change the mode of", "")
     if mode is rec.mode:
-        lifecycle.change_mode(rec, mode, now)  # refuses a final session all the same
         return
     at = clock.event_time(now, rec.updated_at)
     began = rec.active_since
@@ -92,9 +93,7 @@ def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: i
     touch(rec, at)
 
 
-def pause_away(
-    conn: sqlite3.Connection, rec: SessionRecord, limit_ms: int, now: int
-) -> bool:
+def pause_away(conn: sqlite3.Connection, rec: SessionRecord, limit_ms: int, now: int) -> bool:
     """Pause an active session with no activity for ``limit_ms`` as of its last
     activity (``by: idle``); whether it was away."""
     preceding = lookup.created_before(conn, rec.seq)

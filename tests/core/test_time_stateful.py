@@ -1,0 +1,145 @@
+"""Time adds up whatever happens: a stateful test over the session core.
+
+Hypothesis interleaves transitions, mode changes, activity at files and
+branches, away pauses, resumes that keep the away time, and clock steps
+(forward by up to two hours, back by a few seconds), and after every step
+checks for every session that
+
+* its history's active intervals sum to its ``activeSeconds``,
+* its ``activeSecondsByMode`` sums to its ``activeSeconds``,
+* its time per file and branch sums to at most its ``activeSeconds``.
+
+The clock is the core's own (``now_ms``), moved by the test: no sleeping.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from helix_lsp.session import Activity, SessionError, SessionManager
+from helix_lsp.session.events import by_mode_ms, total_ms
+
+MODULES = ("model", "manager", "handle", "transfer", "exporting")
+FILES = st.sampled_from([("a.py", "main"), ("b.py", "main"), ("a.py", "feature"), (None, None)])
+MODES = st.sampled_from(["planning", "building", "testing", "debugging"])
+
+
+class TimeAddsUp(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1_800_000_000_000
+        self.latest = self.now  # the latest the clock has read
+        self._saved: dict[Any, Any] = {}
+        for name in MODULES:
+            module = __import__(f"helix_lsp.session.{name}", fromlist=["now_ms"])
+            self._saved[module] = module.now_ms
+            module.now_ms = self.read  # type: ignore[attr-defined]
+        self.mgr = SessionManager(":memory:")
+        self.ids: list[str] = []
+
+    def read(self) -> int:
+        return self.now
+
+    def teardown(self) -> None:
+        self.mgr.close()
+        for module, original in self._saved.items():
+            module.now_ms = original
+
+    # -- the clock -------------------------------------------------------------
+
+    @rule(ms=st.integers(0, 2 * 3_600_000))
+    def advance(self, ms: int) -> None:
+        self.now += ms
+        self.latest = max(self.latest, self.now)
+
+    @rule(ms=st.integers(1, 5_000))
+    def step_back(self, ms: int) -> None:
+        self.now -= ms
+
+    # -- changes ------------------------------------------------------------------
+
+    @rule(project=st.sampled_from(["p", "q"]), start=st.booleans(), mode=MODES)
+    def create(self, project: str, start: bool, mode: str) -> None:
+        self.ids.append(self.mgr.create(f"s{len(self.ids)}", mode, project, start=start).id)
+
+    @precondition(lambda self: self.ids)
+    @rule(
+        data=st.data(),
+        action=st.sampled_from(["start", "pause", "resume", "complete", "fail", "keep_away"]),
+    )
+    def transition(self, data: st.DataObject, action: str) -> None:
+        sid = data.draw(st.sampled_from(self.ids))
+        try:
+            if action == "fail":
+                self.mgr.fail(sid, "gave up")
+            elif action == "keep_away":
+                self.mgr.resume(sid, keep_away=True)
+            else:
+                getattr(self.mgr, action)(sid)
+        except SessionError:
+            pass
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data(), mode=MODES)
+    def set_mode(self, data: st.DataObject, mode: str) -> None:
+        try:
+            self.mgr.set_mode(data.draw(st.sampled_from(self.ids)), mode)
+        except SessionError:
+            pass
+
+    @precondition(lambda self: self.ids)
+    @rule(
+        data=st.data(),
+        places=st.lists(st.tuples(st.integers(0, 120_000), FILES), min_size=1, max_size=4),
+    )
+    def activity(self, data: st.DataObject, places: list[tuple[int, Any]]) -> None:
+        sid = data.draw(st.sampled_from(self.ids))
+        points = [
+            Activity(self.now - back, file, branch, 1 + back % 50, 1)
+            for back, (file, branch) in places
+        ]
+        self.mgr.record_activity(sid, points)
+
+    @rule(minutes=st.sampled_from([1, 15, 60]))
+    def pause_away(self, minutes: int) -> None:
+        self.mgr.pause_away(minutes)
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def touch(self, data: st.DataObject) -> None:
+        self.mgr.touch(data.draw(st.sampled_from(self.ids)))
+
+    # -- what must hold after every step ------------------------------------------
+
+    @invariant()
+    def time_adds_up(self) -> None:
+        conn = self.mgr._store.conn
+        for sid in self.ids:
+            sess, found = self.mgr.history_events(sid)
+            rec = sess.record
+            active = rec.active_total_ms(self.now)
+            assert total_ms(found, self.now) == active, (rec, found)
+            assert sum(rec.active_by_mode_ms(self.now).values()) == active
+            shown = {m: ms for m, ms in by_mode_ms(found, self.now).items() if ms}
+            assert shown == {m: ms for m, ms in rec.active_by_mode_ms(self.now).items() if ms}
+            files = conn.execute(
+                "SELECT COALESCE(SUM(ms), 0) FROM session_time WHERE session_seq = ?", [rec.seq]
+            ).fetchone()[0]
+            # (activity is stamped by the clock: after a step back, compare with
+            # the active time as of the latest reading)
+            assert files <= rec.active_total_ms(self.latest), (files, active)
+            json = sess.to_json()
+            assert abs(sum(json["activeSecondsByMode"].values()) - json["activeSeconds"]) < 1e-6
+
+
+TimeAddsUp.TestCase.settings = settings(
+    max_examples=150,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_time_adds_up = TimeAddsUp.TestCase
