@@ -118,7 +118,10 @@ def _by_mode(raw: object, rec: SessionRecord) -> dict[str, int]:
     if isinstance(raw, Mapping):
         try:
             parsed = {
-                Mode.parse(k).value: validation.count(v, "activeMsByMode") for k, v in raw.items()
+                Mode.parse(k).value: validation.count(
+                    v, "activeMsByMode", maximum=validation.MAX_ACTIVE_MS
+                )
+                for k, v in raw.items()
             }
         except InvalidArgumentError:
             parsed = None

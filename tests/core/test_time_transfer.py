@@ -1,0 +1,100 @@
+"""Snapshots carry each session's history and its time per file and branch."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from helix_lsp.session import Activity, SessionManager
+from helix_lsp.session.events import total_ms
+
+MIN = 60_000
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    now = [1_800_000_000_000]
+    for name in ("model", "manager", "handle", "transfer", "exporting"):
+        module = __import__(f"helix_lsp.session.{name}", fromlist=["now_ms"])
+        monkeypatch.setattr(module, "now_ms", lambda: now[0])
+    return now
+
+
+def worked(mgr: SessionManager, now: list[int]) -> str:
+    sess = mgr.create("fix-login", "planning", "app", start=True)
+    now[0] += 10 * MIN
+    mgr.record_activity(sess.id, [Activity(now[0], "a.py", "main", 15, 1)])
+    now[0] += 20 * MIN
+    mgr.record_activity(sess.id, [Activity(now[0], "b.py", "feature", 3, 1)])
+    mgr.set_mode(sess.id, "debugging")
+    now[0] += 5 * MIN
+    mgr.record_activity(sess.id, [Activity(now[0], "b.py", "feature", 9, 1)])
+    now[0] += 2 * 60 * MIN
+    mgr.pause_away(15)
+    mgr.create("other", project="web")
+    return sess.id
+
+
+def time_of(mgr: SessionManager, sid: str) -> list[tuple[object, ...]]:
+    conn = mgr._store.conn
+    seq = mgr.get(sid).record.seq
+    return conn.execute(
+        "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ? ORDER BY 1, 2, 3",
+        [seq],
+    ).fetchall()
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_history_and_time_survive_export_and_import(
+    tmp_path: Path, clock: list[int], streamed: bool
+) -> None:
+    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+        sid = worked(mgr, clock)
+        assert sum(ms for *_, ms in time_of(mgr, sid)) == 35 * MIN
+        if streamed:
+            text = io.StringIO()
+            mgr.export_to(text)
+            text.seek(0)
+            other.import_from(text)
+        else:
+            other.import_(json.loads(json.dumps(mgr.export())))
+        assert other.history(sid) == mgr.history(sid)
+        assert time_of(other, sid) == time_of(mgr, sid)
+        mine, theirs = mgr.get(sid).to_json(), other.get(sid).to_json()
+        for key in ("activeSeconds", "activeSecondsByMode", "lastActivityAt", "awaySince"):
+            assert theirs[key] == mine[key], key
+        assert theirs["activeSecondsByMode"] == {"planning": 1800.0, "debugging": 300.0}
+        assert other.away_offer("app") is not None, "still offered as away after the move"
+
+
+def test_a_snapshot_from_before_the_history_imports_with_one_reconstructed(
+    tmp_path: Path, clock: list[int]
+) -> None:
+    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+        sid = worked(mgr, clock)
+        snapshot = json.loads(json.dumps(mgr.export()))
+        for entry in snapshot["sessions"]:
+            for key in ("history", "time", "activeMsByMode", "pausedBy", "lastActivityAt"):
+                entry.pop(key)
+            entry.pop("activeSecondsByMode")
+        other.import_(snapshot)
+        history = other.history(sid)
+        assert [e["kind"] for e in history] == ["created", "started", "paused"]
+        assert [e["by"] for e in history] == ["import", "import", "idle"]  # awaySince said so
+        assert all(e["data"]["reconstructed"] for e in history)
+        sess, found = other.history_events(sid)
+        assert total_ms(found, clock[0]) == sess.record.active_total_ms(clock[0]) == 35 * MIN
+        assert sess.to_json()["activeSecondsByMode"] == {"debugging": 2100.0}
+
+
+def test_a_snapshot_with_a_bad_history_is_refused_whole(tmp_path: Path, clock: list[int]) -> None:
+    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+        worked(mgr, clock)
+        snapshot = json.loads(json.dumps(mgr.export()))
+        snapshot["sessions"][-1]["history"][0]["kind"] = "teleported"
+        with pytest.raises(Exception, match="unknown kind 'teleported'"):
+            other.import_(snapshot)
+        assert other.list().total == 0
