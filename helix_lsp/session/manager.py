@@ -12,11 +12,10 @@ import builtins
 import os
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from helix_lsp.session import (
-    activity,
     clock,
     events,
     lookup,
@@ -25,18 +24,21 @@ from helix_lsp.session import (
     transitions,
     validation,
 )
-from helix_lsp.session.activity import Activity
 from helix_lsp.session.errors import InvalidArgumentError, InvalidTransitionError
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
 from helix_lsp.session.store import COLUMNS, Store
+from helix_lsp.session.timekeeping import TimeKeeping
 
 if TYPE_CHECKING:
     from helix_lsp.session.exporting import Progress
 
 
-class SessionManager:
-    """Creates, changes and answers questions about the sessions of one store."""
+class SessionManager(TimeKeeping):
+    """Creates, changes and answers questions about the sessions of one store.
+
+    Activity, away pauses and history come from ``TimeKeeping``.
+    """
 
     def __init__(
         self,
@@ -296,98 +298,6 @@ class SessionManager:
             if rec != before:
                 Store.update(conn, rec, before)
         return self._handle(rec)
-
-    # -- activity and time ------------------------------------------------------
-
-    def record_activity(self, session_id: str, points: Sequence[Activity]) -> None:
-        """Activity on a session, in one transaction: its last activity, its place
-        (from the last point with a file) and its time per file and branch.
-
-        A session that is no longer active is left as it is: positions belong
-        to the session that was active when they were taken.
-        """
-        if not points:
-            return
-        with self._store.transaction() as conn:
-            rec = lookup.find(conn, session_id)
-            if rec.status is not Status.ACTIVE:
-                return
-            before = rec.copy()
-            now = now_ms()
-            activity.attribute(conn, rec, points, now, lookup.created_before(conn, rec.seq))
-            rec.updated_at = clock.event_time(now, rec.updated_at)
-            Store.update(conn, rec, before)
-        handle = self._handles.get(rec.id)
-        if handle is not None:
-            handle._record = rec
-
-    def touch(
-        self, ref: str | None = None, *, project: str | None = None, at: int | None = None
-    ) -> Session:
-        """Activity without a place (a command, a library call) on a session."""
-        with self._store.transaction() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
-            before = rec.copy()
-            transitions.touch(rec, now_ms() if at is None else at)
-            if rec != before:
-                Store.update(conn, rec, before)
-        return self._handle(rec)
-
-    def pause_away(
-        self,
-        idle_minutes: float,
-        *,
-        projects: Iterable[str] | None = None,
-        now: int | None = None,
-    ) -> builtins.list[Session]:
-        """Pause, as of their last activity, the active sessions (of ``projects``)
-        with no activity for ``idle_minutes`` (0: never); the ones it paused."""
-        if not idle_minutes or idle_minutes < 0 or self._store.read_only_reason is not None:
-            return []
-        at = now_ms() if now is None else now
-        limit = round(idle_minutes * 60_000)
-        found = [s.record for s in self.active_sessions(projects)]
-        away = [r.id for r in found if activity.is_away(r, limit, at)]
-        paused: builtins.list[SessionRecord] = []
-        if not away:
-            return []
-        with self._store.transaction() as conn:
-            for sid in away:
-                rec = lookup.find(conn, sid)
-                before = rec.copy()
-                if transitions.pause_away(conn, rec, limit, at):
-                    Store.update(conn, rec, before)
-                    paused.append(rec)
-        return [self._handle(r) for r in paused]
-
-    def away_offer(self, project: str | None = None) -> Session | None:
-        """The project's current session when it is paused for being away: what a
-        starting editor offers to resume (None otherwise)."""
-        with self._store.snapshot() as conn:
-            rec = lookup.current_or_none(conn, project, self._skipping())
-            if rec is None or rec.away_since is None:
-                return None
-            last = events.latest(conn, rec.seq)
-        if last is None or last.kind != "paused" or last.by != "idle":
-            return None
-        return self._handle(rec)
-
-    def history(
-        self, ref: str | None = None, *, project: str | None = None
-    ) -> builtins.list[dict[str, Any]]:
-        """The session's events ``{at, kind, by, mode, data?}``, oldest first."""
-        return [e.to_json() for e in self.history_events(ref, project=project)[1]]
-
-    def history_events(
-        self, ref: str | None = None, *, project: str | None = None
-    ) -> tuple[Session, builtins.list[events.Event]]:
-        """The session and its history as ``events.Event`` objects (times in ms)."""
-        with self._store.snapshot() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
-            found = events.read(conn, rec.seq)
-        if not found:  # a store that could not be migrated: told from the timestamps
-            found = events.reconstruct(rec)
-        return self._handle(rec), found
 
     def add_tag(self, ref: str | None, tag: str, *, project: str | None = None) -> Session:
         return self.add_tags(ref, [tag], project=project)
