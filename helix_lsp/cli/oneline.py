@@ -45,9 +45,18 @@ PLACEHOLDERS = ("mode", "name", "status", "project", "active", "icon", "id")
 STORE_APPLICATION_ID = 0x48584C53
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _ACTIVE_QUERY = (
-    "SELECT id, name, mode, status, project, active_ms, active_since FROM sessions "
-    "WHERE project = ? AND status = 'active' LIMIT 1"
+    "SELECT id, name, mode, status, project, active_ms, active_since, last_activity_at "
+    "FROM sessions WHERE project = ? AND status = 'active' LIMIT 1"
 )
+
+
+def _idle_limit_ms() -> int:
+    """``$HELIX_LSP_IDLE_MINUTES`` (default 15, 0: never) in ms; a bad value is the default."""
+    try:
+        minutes = float(os.environ.get("HELIX_LSP_IDLE_MINUTES") or 15)
+    except ValueError:
+        minutes = 15.0
+    return round(minutes * 60_000) if minutes > 0 else 0
 
 
 class FormatError(ValueError):
@@ -182,9 +191,16 @@ def quick_active(path: str, project: str) -> dict[str, str] | None:
         return None
     import time
 
-    sid, name, mode, status, proj, active_ms, active_since = row
+    sid, name, mode, status, proj, active_ms, active_since, last_activity = row
     if active_since is not None:
-        active_ms += max(0, time.time_ns() // 1_000_000 - active_since)
+        now = time.time_ns() // 1_000_000
+        # Away (no activity for the idle limit): shown as the next verb will
+        # record it, paused as of the last activity; the line only reads.
+        last = max(last_activity or active_since, active_since)
+        limit = _idle_limit_ms()
+        if limit and now - last >= limit:
+            status, now = "paused", last
+        active_ms += max(0, now - active_since)
     return _fields(sid, name, mode, status, proj, active_ms)
 
 

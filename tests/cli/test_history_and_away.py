@@ -132,3 +132,43 @@ def test_a_fresh_install_lists_no_sessions_and_creates_nothing(
     assert not data.exists(), "a read creates nothing"
     mistyped = cli("list", "--db", str(tmp_path / "sesions.db"))
     assert mistyped.returncode == 1 and "does not exist" in mistyped.stderr
+
+
+def test_the_prompt_line_shows_a_session_left_active_as_away_without_writing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worked = real_now() - 2 * HOUR
+    clock = FixedClock(monkeypatch, worked - 5 * 60_000)
+    with SessionManager(db) as mgr:
+        sess = mgr.create("left-open", project="app", start=True)
+        clock.advance(5 * 60_000)
+        mgr.record_activity(sess.id, [Activity(worked, "a.py", None, 15, 1)])
+    line = cli("active", "--format", "{status} {active}", "-p", "app", "--db", str(db))
+    assert (line.returncode, line.stdout.strip()) == (0, "paused 5m"), line.stderr
+    with SessionManager(db) as mgr:
+        assert mgr.get(sess.id).status.value == "active", "the prompt's line only reads"
+
+
+_MODULES_OF_A_VERB = """
+import sys
+before = set(sys.modules)
+from helix_lsp.cli import main
+main(["session", "list", "--db", sys.argv[1]])
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_an_ordinary_verb_loads_no_import_or_export_machinery(db: Path) -> None:
+    import subprocess
+    import sys
+
+    cli("create", "x", "-p", "app", "--db", str(db))
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_OF_A_VERB, str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    unwanted = {"helix_lsp.session.importing", "helix_lsp.session.exporting", "hashlib", "tempfile"}
+    assert loaded & unwanted == set()
