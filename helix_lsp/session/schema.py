@@ -15,7 +15,6 @@ sessions of older stores get a history reconstructed from their timestamps.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -130,19 +129,21 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         CREATE INDEX session_time_bucket ON session_time(bucket)
         """,
     )
+    conn.execute(
+        "UPDATE sessions SET active_by_mode = json_object(mode, active_ms) "
+        "WHERE typeof(active_ms) = 'integer' AND active_ms > 0 AND typeof(mode) = 'text'"
+    )
     cursor = conn.execute(f"SELECT {rows.COLUMNS} FROM sessions ORDER BY seq")
     while batch := cursor.fetchmany(500):
+        reconstructed = []
         for row in batch:
             try:
                 rec = rows.to_record(row)
                 history = events.reconstruct(rec)
             except (ValueError, TypeError, KeyError, AssertionError):
                 continue  # a row no session could hold: it stays as it is, without history
-            conn.execute(
-                "UPDATE sessions SET active_by_mode = ? WHERE seq = ?",
-                [json.dumps({rec.mode.value: rec.active_ms} if rec.active_ms else {}), rec.seq],
-            )
-            events.append_all(conn, rec.seq, history)
+            reconstructed += [e.row(rec.seq) for e in history]
+        conn.executemany(events.INSERT, reconstructed)
 
 
 def read_older(conn: sqlite3.Connection, version: int) -> None:
