@@ -21,12 +21,14 @@ from helix_lsp.cli import exchange, output, render
 from helix_lsp.cli.safe import clean
 from helix_lsp.session import (
     DEFAULT_IDLE_MINUTES,
+    ConflictError,
     InvalidArgumentError,
     NotFoundError,
     Session,
     SessionError,
     SessionManager,
     Status,
+    StorageError,
     Transition,
     default_db_path,
     default_project,
@@ -103,7 +105,10 @@ def idle_minutes(args: argparse.Namespace) -> float:
 def _pause_away(mgr: SessionManager, limit: float) -> set[str]:
     """Sessions left active by a closed editor are paused as of their last activity;
     their ids."""
-    paused = mgr.pause_away(limit) if limit else []
+    try:
+        paused = mgr.pause_away(limit) if limit else []
+    except (StorageError, ConflictError):
+        return set()  # a damaged or busy store: the verb itself says so if it writes
     for sess in paused:
         when = render.when(sess.away_since)
         output.warning(f"paused {render.one_line(sess)}: no activity since {when}")
