@@ -125,3 +125,37 @@ def test_switch_pauses_are_recorded_as_such(mgr: SessionManager, clock: Clock) -
     mgr.create("second", project="app", start=True)
     assert mgr.history(first.id)[-1]["by"] == "switch"
     assert mgr.get(first.id).record.paused_by == "switch"
+
+
+def test_time_goes_to_the_file_in_effect_cut_at_15_minute_slots(
+    mgr: SessionManager, clock: Clock
+) -> None:
+    slot = 15 * 60_000
+    clock.now = (T0 // slot) * slot + 10 * 60_000  # ten minutes into a slot
+    start = clock.now
+    sess = mgr.create("spread", project="app", start=True)
+    mgr.record_activity(sess.id, [Activity(start, "a.py", "main", 3, 1)])
+    clock.advance(25 * 60_000)
+    mgr.record_activity(
+        sess.id,
+        [
+            Activity(start + 20 * 60_000, "b.py", "feat", 7, 2),
+            Activity(start + 25 * 60_000, None, None, None, None),  # an edit without a place
+        ],
+    )
+    rows = mgr._store.conn.execute(
+        "SELECT file, branch, bucket - ?, ms FROM session_time ORDER BY bucket, file",
+        [start - 10 * 60_000],
+    ).fetchall()
+    assert rows == [
+        ("a.py", "main", 0, 5 * 60_000),
+        ("a.py", "main", slot, 15 * 60_000),
+        ("b.py", "feat", 2 * slot, 5 * 60_000),
+    ]
+    context = mgr.get(sess.id).context
+    assert (context["current_file"], context["current_line"], context["branch"]) == (
+        "b.py",
+        "7",
+        "feat",
+    )
+    assert mgr.get(sess.id).record.last_activity_at == start + 25 * 60_000
