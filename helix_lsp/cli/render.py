@@ -149,6 +149,16 @@ def stats(result: Stats) -> str:
     ]
     lines.append("by status: " + ", ".join(f"{k} {v}" for k, v in result.by_status.items()))
     lines.append("by mode:   " + ", ".join(f"{k} {v}" for k, v in result.by_mode.items()))
+    if result.active_seconds_by_mode:
+        lines.append(
+            "active by mode: "
+            + ", ".join(
+                f"{mode} {span(timedelta(seconds=seconds))}"
+                for mode, seconds in sorted(
+                    result.active_seconds_by_mode.items(), key=lambda kv: -kv[1]
+                )
+            )
+        )
     if result.by_project:
         rows = [["PROJECT", "SESSIONS", "ACTIVE", "AVERAGE"]]
         rows += [

@@ -77,6 +77,10 @@ def test_history_prints_a_timeline_that_adds_up(db: Path, monkeypatch: pytest.Mo
     assert [e["by"] for e in as_json["events"]][3] == "idle"
     assert as_json["session"]["activeSeconds"] == expected
     assert as_json["session"]["activeSecondsByMode"] == {"building": 1200.0, "testing": 1020.0}
+    stats = cli("stats", "--db", str(db))
+    assert "active by mode: building 20m00s, testing 17m00s" in stats.stdout
+    as_json = json.loads(cli("stats", "--db", str(db), "--json").stdout)
+    assert as_json["activeSecondsByMode"] == {"building": 1200.0, "testing": 1020.0}
 
 
 def test_a_verb_first_pauses_a_session_left_active_as_of_its_last_activity(
