@@ -6,7 +6,7 @@
 // variables, so the page follows the theme.
 // Pure: no `vscode` import.
 
-import { Session, modeIcon } from './model';
+import { Session } from './model';
 import { currentLocation, formatDuration, formatTimestamp } from './view';
 
 export function escapeHtml(text: unknown): string {
@@ -38,7 +38,9 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 22px 0 6px; padding-bottom: 4px
 .status-active { background: var(--vscode-charts-green, #388a34); color: #fff; }
 .status-paused { background: var(--vscode-charts-yellow, #bf8803); color: #000; }
 .status-failed { background: var(--vscode-charts-red, #e51400); color: #fff; }
-table { border-collapse: collapse; min-width: 320px; }
+table { border-collapse: collapse; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 0 40px; max-width: 1200px; }
+.wide { grid-column: 1 / -1; }
 th, td { text-align: left; padding: 3px 14px 3px 0; vertical-align: top; }
 th { color: var(--vscode-descriptionForeground); font-weight: normal; white-space: nowrap; }
 td.mono { font-family: var(--vscode-editor-font-family); }
@@ -80,26 +82,40 @@ export function messagePage(title: string, message: string, nonce: string): stri
 export interface HistoryRow {
   at: string;
   what: string;
+  mode: string;
+  /** Who did it: user, idle (away), switch (another session started), import. */
+  by: string;
   detail: string;
 }
 
-const WHEN_KEYS = ['at', 'time', 'timestamp', 'createdAt', 'when'];
-const WHAT_KEYS = ['kind', 'type', 'event', 'action'];
+const WHEN_KEYS = ['at', 'time', 'timestamp'];
+const WHAT_KEYS = ['kind', 'type', 'event'];
+const SHOWN = new Set([...WHEN_KEYS, ...WHAT_KEYS, 'mode', 'by', 'data', 'sessionId', 'id']);
 
-/** The rows of a `helix.session.history` answer (a list of events, or `{events}`); [] for anything else. */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The rows of a `helix.session.history` answer (`{events: [{at, kind, by,
+ * mode, data?}]}`, or a list of events); [] for anything else. `data` and
+ * any field this page does not know are shown as `key: value`.
+ */
 export function historyRows(answer: unknown): HistoryRow[] {
   const events = Array.isArray(answer) ? answer : (answer as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return [];
   return events.filter((e): e is Record<string, unknown> => !!e && typeof e === 'object').map((e) => {
     const whenKey = WHEN_KEYS.find((k) => typeof e[k] === 'string');
     const whatKey = WHAT_KEYS.find((k) => typeof e[k] === 'string');
-    const rest = Object.entries(e)
-      .filter(([k, v]) => k !== whenKey && k !== whatKey && k !== 'sessionId' && k !== 'id' && v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const data = e.data && typeof e.data === 'object' ? Object.entries(e.data as Record<string, unknown>) : [];
+    const extra = Object.entries(e).filter(([k]) => !SHOWN.has(k));
     return {
       at: whenKey ? formatTimestamp(e[whenKey] as string) ?? '' : '',
       what: whatKey ? (e[whatKey] as string) : '',
-      detail: rest.join(', '),
+      mode: text(e.mode),
+      by: text(e.by),
+      detail: [...data, ...extra].filter(([, v]) => text(v) !== '').map(([k, v]) => `${k}: ${text(v)}`).join(', '),
     };
   });
 }
@@ -137,10 +153,10 @@ export function detailsPage(session: Session | null, opts: DetailsOptions): stri
   const body = [
     `<h1>${escapeHtml(s.name)}</h1>`,
     `<p class="sub"><span class="badge${statusClass}" id="status">${escapeHtml(s.status)}</span>`,
-    `<span class="badge" data-icon="${escapeHtml(modeIcon(s.mode))}">${escapeHtml(s.mode)}</span>${escapeHtml(s.project)}</p>`,
+    `<span class="badge">${escapeHtml(s.mode)}</span>${escapeHtml(s.project)}</p>`,
     s.description ? `<p>${escapeHtml(s.description)}</p>` : '',
     buttons.length ? `<div class="actions" role="toolbar" aria-label="Session actions">${buttons.join('')}</div>` : '',
-    '<h2>Fields</h2>',
+    '<div class="grid"><section><h2>Fields</h2>',
     rows([
       ['Active time', formatDuration(s.activeSeconds)],
       ['Wall time', s.durationSeconds === null || s.durationSeconds === undefined ? undefined : formatDuration(s.durationSeconds)],
@@ -152,20 +168,23 @@ export function detailsPage(session: Session | null, opts: DetailsOptions): stri
       ['Failure reason', s.failureReason],
       ['Id', s.id],
     ]),
-    '<h2>Tags</h2>',
+    '</section><section><h2>Tags</h2>',
     tags.length ? `<p>${tags.map((t) => `<span class="tag">${escapeHtml(t)}</span>`).join('')}</p>` : '<p class="empty">none</p>',
     '<h2>Metadata</h2>',
     rows(sort(s.metadata)),
     '<h2>Context</h2>',
     rows(sort(s.context), true),
+    '</section>',
   ];
   if (opts.history) {
-    body.push('<h2>History</h2>');
+    const head = ['when', 'what', 'mode', 'by', ''].map((h) => `<th scope="col">${h}</th>`).join('');
+    const cells = (h: HistoryRow) => [h.at, h.what, h.mode, h.by, h.detail].map((c) => `<td>${escapeHtml(c)}</td>`).join('');
+    body.push('<section class="wide"><h2>History</h2>');
     body.push(opts.history.length
-      ? `<table><thead><tr><th scope="col">when</th><th scope="col">what</th><th scope="col"></th></tr></thead><tbody>${opts.history
-        .map((h) => `<tr><td>${escapeHtml(h.at)}</td><td>${escapeHtml(h.what)}</td><td>${escapeHtml(h.detail)}</td></tr>`)
-        .join('')}</tbody></table>`
+      ? `<table class="history"><thead><tr>${head}</tr></thead><tbody>${opts.history.map((h) => `<tr>${cells(h)}</tr>`).join('')}</tbody></table>`
       : '<p class="empty">nothing recorded</p>');
+    body.push('</section>');
   }
+  body.push('</div>');
   return page(`Session ${s.name}`, opts.nonce, body.join('\n'), buttons.length > 0);
 }

@@ -138,6 +138,14 @@ test('clicking a session opens its details, whose buttons act on it and which fo
     const f = await webview('h1:text("payments")', 'the details again');
     return (await f.locator('#status').innerText()).trim() === 'active';
   });
+  // The history, from a server that keeps one (helix.session.history): the resume just made is its last event.
+  const f = await webview('h1:text("payments")', 'the details');
+  if (await f.locator('h2', { hasText: 'History' }).count()) {
+    await waitFor('the resume in the history', async () =>
+      /resumed\s+building\s+user/.test(await f.locator('table.history tbody tr').last().innerText()));
+  } else {
+    log('this server keeps no history: the details have no History section');
+  }
   await vs.palette('Notifications: Clear All Notifications');
   await page.screenshot({ path: path.join(outDir, 'session-details.png') });
   await page.keyboard.press('Control+W');
@@ -155,7 +163,7 @@ test('Helix: Show Report shows the charts and the sessions of the last 7 days in
   const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /default-src 'none'; script-src 'nonce-[\w-]+'/);
   await vs.palette('Notifications: Clear All Notifications');
-  await page.mouse.move(700, 500); // no tooltip of the tab in the picture
+  await page.mouse.move(200, 760); // below the view's rows: no tooltip in the picture
   const file = path.join(outDir, 'report-webview.png');
   await page.screenshot({ path: file });
   log(`screenshot: ${file}`);
@@ -198,8 +206,12 @@ test('the page follows the theme', async () => {
   const background = () => frame.locator('body').evaluate((b) => [b.className, getComputedStyle(b).backgroundColor]);
   const [darkClass, dark] = await background();
   assert.match(darkClass, /vscode-dark/);
-  await vs.palette('Preferences: Color Theme');
+  // Keys typed while the page has the focus stay in its frame: focus the tab first.
+  await page.locator('.tab.active').click();
+  await page.keyboard.press('Control+K'); // Preferences: Color Theme
+  await page.keyboard.press('Control+T');
   const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-box input').waitFor({ state: 'visible' });
   await widget.locator('.quick-input-box input').fill('Light Modern');
   await waitFor('the light theme in the list', async () => (await widget.locator('.monaco-list-row.focused').innerText()).includes('Light Modern'));
   await page.keyboard.press('Enter');
@@ -209,6 +221,6 @@ test('the page follows the theme', async () => {
   });
   assert.match(lightClass, /vscode-light/);
   assert.notEqual(light, dark);
-  await page.mouse.move(700, 500);
+  await page.mouse.move(200, 760);
   await page.screenshot({ path: path.join(outDir, 'report-webview-light.png') });
 });

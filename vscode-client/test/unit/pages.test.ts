@@ -39,16 +39,20 @@ test('fields, tags, metadata and context; names are text, never markup', () => {
 
 test('the history section only when the server keeps a history', () => {
   assert.doesNotMatch(detailsPage(session(), { nonce: 'n' }), /History/);
-  const rows = historyRows({ events: [{ at: '2026-11-24T18:00:00Z', kind: 'start', sessionId: 'id-1' }, { time: '2026-11-24T18:30:00Z', type: 'pause', reason: 'lunch' }] });
+  const rows = historyRows({ events: [
+    { at: '2026-11-24T18:00:00Z', kind: 'started', by: 'user', mode: 'building' },
+    { at: '2026-11-24T18:30:00Z', kind: 'paused', by: 'idle', mode: 'building', data: { reconstructed: true } },
+  ] });
   assert.deepEqual(rows, [
-    { at: '2026-11-24 18:00:00 UTC', what: 'start', detail: '' },
-    { at: '2026-11-24 18:30:00 UTC', what: 'pause', detail: 'reason: lunch' },
+    { at: '2026-11-24 18:00:00 UTC', what: 'started', mode: 'building', by: 'user', detail: '' },
+    { at: '2026-11-24 18:30:00 UTC', what: 'paused', mode: 'building', by: 'idle', detail: 'reconstructed: true' },
   ]);
   const html = detailsPage(session(), { nonce: 'n', history: rows });
   assert.match(html, /<h2>History<\/h2>/);
-  assert.match(html, /<td>2026-11-24 18:30:00 UTC<\/td><td>pause<\/td><td>reason: lunch<\/td>/);
+  assert.match(html, /<td>2026-11-24 18:30:00 UTC<\/td><td>paused<\/td><td>building<\/td><td>idle<\/td><td>reconstructed: true<\/td>/);
+  assert.match(detailsPage(session(), { nonce: 'n', history: [] }), /<h2>History<\/h2>\s*<p class="empty">nothing recorded<\/p>/);
   assert.deepEqual(historyRows(null), []);
-  assert.deepEqual(historyRows([{ kind: 'create' }]), [{ at: '', what: 'create', detail: '' }]);
+  assert.deepEqual(historyRows([{ kind: 'created', note: 'x' }]), [{ at: '', what: 'created', mode: '', by: '', detail: 'note: x' }]);
 });
 
 test('a session that no longer exists, and the one-message page', () => {
