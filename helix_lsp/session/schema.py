@@ -129,6 +129,9 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         CREATE INDEX session_time_bucket ON session_time(bucket)
         """,
     )
+    # Before version 3 every cursor position was written as a change of the
+    # session's context, so its last change is the best record of its last activity.
+    conn.execute("UPDATE sessions SET last_activity_at = updated_at")
     conn.execute(
         "UPDATE sessions SET active_by_mode = json_object(mode, active_ms) "
         "WHERE typeof(active_ms) = 'integer' AND active_ms > 0 AND typeof(mode) = 'text'"
@@ -158,7 +161,7 @@ def read_older(conn: sqlite3.Connection, version: int) -> None:
     _run(
         conn,
         """
-        CREATE TEMP VIEW sessions AS SELECT *, NULL AS last_activity_at, NULL AS paused_by,
+        CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at, NULL AS paused_by,
             '{}' AS active_by_mode FROM main.sessions;
         CREATE TEMP TABLE session_events (
             seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
