@@ -1,73 +1,90 @@
-"""``build_report``: a report from what the session store records today.
+"""``build_report``: a range's report from the sessions' history and time buckets.
 
-Interim. The store keeps, per session, its total active time, the open
-interval of an active session, its timestamps, its current mode and its
-latest position — not yet each active interval, mode change or file visited.
-So this adapter places a session's time as follows, and is meant to be
-replaced by one that reads the recorded history and per-file time:
+Active time comes from each session's recorded history: an interval opens
+with ``started``/``resumed`` (a resume that kept the away time is dated at
+the pause, so the gap counts), is split by ``modeChanged`` and closes with
+``paused``/``completed``/``failed``; an interval the clock rules counted
+shorter or longer than its timestamps say (``activeMs`` of its closing
+event) is placed as ending at its close. Each is clipped to the range and
+cut at local midnights of the requested zone. Time per file and branch is
+the sum of the ``session_time`` buckets that start in the range.
 
-* the open interval of an active session is exact: ``activeSince`` to now;
-* the closed active time is placed as one stretch that ends when the last
-  closed interval ended — the last pause for a paused or active session,
-  ``endedAt`` for a finished one — and lasts exactly that time;
-* all of it counts for the session's current mode, its ``current_file`` and
-  ``branch`` context.
+The adding up happens in SQL where it can (see ``sources``), so a year of a
+busy store answers in a fraction of a second; every figure is a sum of whole
+milliseconds, so a session's time over a range covering its whole life is
+its ``activeSeconds``, and the report's total is what ``stats`` adds up.
 
-So per-session and total figures are exact whenever a session's activity
-lies wholly inside the range (they add up to its ``activeSeconds``); the
-split into days, modes and files is an estimate until history exists.
+The ``sessions`` list holds the ``TOP_SESSIONS`` most active sessions (all
+of them in any ordinary range), the timeline the intervals of the range's
+last ``TIMELINE_DAYS`` days (what the page draws), files and branches their
+``TOP_PLACES`` most active entries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
 
-from helix_lsp.report.aggregate import Activity, SessionInfo, aggregate
-from helix_lsp.report.model import Report
-from helix_lsp.report.period import resolve
-from helix_lsp.session import SessionManager, Status
-from helix_lsp.session.model import SessionRecord, now_ms
+from helix_lsp.report import sources
+from helix_lsp.report.aggregate import Activity, SessionInfo, Tally, report_of, tally
+from helix_lsp.report.model import PlaceTotal, Report
+from helix_lsp.report.period import Period, midnight_ms, resolve
+from helix_lsp.session import SessionManager, events
+from helix_lsp.session.model import now_ms
 
-_PAGE = 5000
-
-
-def activities_of(rec: SessionRecord, at: int) -> list[Activity]:
-    """The stretches of active time ``rec`` had up to ``at`` (see the module's rules)."""
-    found: list[Activity] = []
-
-    def add(start: int, end: int) -> None:
-        if end > start:
-            found.append(
-                Activity(
-                    rec.id,
-                    start,
-                    end,
-                    rec.mode.value,
-                    rec.project,
-                    rec.context.get("current_file") or None,
-                    rec.context.get("branch") or None,
-                )
-            )
-
-    if rec.active_ms > 0:
-        if rec.status.is_final and rec.ended_at is not None:
-            anchor = rec.ended_at
-        else:
-            anchor = rec.last_paused_at or rec.started_at or rec.created_at
-        add(anchor - rec.active_ms, anchor)
-    if rec.status is Status.ACTIVE and rec.active_since is not None:
-        add(rec.interval_start(at), at)
-    return found
+#: How many sessions, files and branches a report lists at most.
+TOP_SESSIONS = 2000
+TOP_PLACES = 200
+#: The timeline holds the intervals of this many of the range's last days.
+TIMELINE_DAYS = 31
 
 
-def _records(mgr: SessionManager, project: str | None) -> Iterator[SessionRecord]:
-    offset = 0
-    while True:
-        page = mgr.list(project=project, limit=_PAGE, offset=offset)
-        yield from (s.record for s in page)
-        if len(page) < _PAGE:
-            return
-        offset += _PAGE
+def timeline_start(period: Period, days: int = TIMELINE_DAYS) -> int:
+    """The first moment the timeline covers: the start of the range's last ``days`` days."""
+    all_days = period.days
+    if len(all_days) <= days:
+        return period.start_ms
+    return max(period.start_ms, midnight_ms(all_days[-days], period.tz))
+
+
+def _activities(found: sources.Detailed, at: int) -> list[Activity]:
+    """A detailed session's active intervals, each placed as ending where it closed."""
+    out = []
+    for interval in events.intervals(found.history, at):
+        end = at if interval.end is None else interval.end
+        if interval.ms > 0:
+            out.append(Activity(found.id, end - interval.ms, end, interval.mode, found.project))
+    return out
+
+
+def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
+    return [PlaceTotal(project, name, ms / 1000) for project, name, ms in rows if ms > 0]
+
+
+def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: int) -> Report:
+    """The report of ``period`` from an open store connection (inside one read snapshot)."""
+    scope = sources.Scope(period, timeline_start(period), project)
+    counted = Tally.empty(period)
+    for day, mode, ms in sources.plain_day_mode(conn, scope):
+        if 0 <= day < len(counted.day_mode):
+            counted.add_day(day, mode, ms)
+    for name, ms in sources.plain_projects(conn, scope):
+        counted.by_project[name] += ms
+    infos: list[SessionInfo] = []
+    for row in sources.plain_top(conn, scope, TOP_SESSIONS):
+        counted.by_session[row.id] += row.ms
+        infos.append(SessionInfo(row.id, row.name, row.project, row.mode, row.status))
+    for found in sources.detailed(conn, scope):
+        tally(_activities(found, at), period, project, counted, scope.timeline_from)
+        infos.append(SessionInfo(found.id, found.name, found.project, found.mode, found.status))
+    return report_of(
+        counted,
+        infos,
+        period,
+        project,
+        files=_places(sources.top_places(conn, scope, "file", TOP_PLACES)),
+        branches=_places(sources.top_places(conn, scope, "branch", TOP_PLACES)),
+        top_sessions=TOP_SESSIONS,
+    )
 
 
 def build_report(
@@ -79,26 +96,21 @@ def build_report(
     project: str | None = None,
     tz: str | None = None,
     now: int | None = None,
+    owner: str | None = None,
 ) -> Report:
     """The report of one range (default the last 7 days) in zone ``tz`` (default local).
 
     ``since`` is a length (``7d``, ``2w``, ``12h``); ``from_``/``to`` are
     dates (``to`` included) or timestamps. Bad input raises
     ``InvalidArgumentError`` with one sentence. ``now`` (UTC ms) is for
-    reports as of a given moment.
+    reports as of a given moment. ``owner`` is accepted for the contract's
+    shared stores; a local store has one owner, so every value reads it all.
     """
+    del owner  # one owner per local store
     at = now_ms() if now is None else now
     period = resolve(since=since, from_=from_, to=to, tz=tz, now_ms=at)
-    sessions: dict[str, SessionInfo] = {}
-    activities: list[Activity] = []
-    for rec in _records(mgr, project):
-        if rec.started_at is None:
-            continue
-        acts = [a for a in activities_of(rec, at) if a.end_ms > period.start_ms]
-        acts = [a for a in acts if a.start_ms < period.end_ms]
-        if acts:
-            activities += acts
-            sessions[rec.id] = SessionInfo(
-                rec.id, rec.name, rec.project, rec.mode.value, rec.status.value
-            )
-    return aggregate(activities, sessions, period, project)
+    with mgr._store.snapshot() as conn:
+        return compute(conn, period, project, at)
+
+
+__all__ = ["TIMELINE_DAYS", "TOP_PLACES", "TOP_SESSIONS", "build_report", "compute"]
