@@ -24,12 +24,14 @@ from pygls.protocol import default_converter
 
 from helix_lsp import __version__
 from helix_lsp.server import commands
+from helix_lsp.server.away import AwayOffer
 from helix_lsp.server.errors import error_payload, not_initialized, short
 from helix_lsp.server.options import parse_options
 from helix_lsp.server.protocol import CURSOR_MOVED, HelixProtocol
 from helix_lsp.server.state import ServerState
-from helix_lsp.server.status import STATUS
+from helix_lsp.server.status import STATUS, status_params
 from helix_lsp.session import SessionError, SessionManager
+from helix_lsp.session.errors import damaged_store_message
 
 log = logging.getLogger("helix_lsp.server")
 
@@ -51,6 +53,7 @@ class HelixServer(LanguageServer):
         self.shut_down = False
         #: a client on a socket: its ``dbPath`` may only use the user's own folders
         self.remote = False
+        self.away: AwayOffer | None = None
 
     def send(self, method: str, params: dict[str, Any]) -> None:
         """A server-to-client notification from plain JSON values."""
@@ -70,7 +73,7 @@ class HelixServer(LanguageServer):
         return None if state is None or state.read_only else state
 
     def show(self, kind: int, message: str) -> None:
-        """``window/showMessage``: 1 error, 2 warning."""
+        """``window/showMessage``: 1 error, 2 warning, 3 info."""
         self.window_show_message(lsp.ShowMessageParams(lsp.MessageType(kind), message))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -120,11 +123,10 @@ def _check_store_in_background(server: HelixServer, state: ServerState) -> None:
     mgr = state.mgr
 
     def report(problem: str) -> None:
-        reason = f"the session store {mgr.path} is damaged ({problem})"
-        mgr.refuse_writes(f"{reason}; helix-lsp will not write to it")
+        message = damaged_store_message(mgr.path, problem)
+        mgr.refuse_writes(message)
         state.read_only = True
-        server.show(1, f"{reason}. helix-lsp will not write to it; move it away or restore a "
-                       "backup to record sessions again. It was left untouched.")
+        server.show(1, message[:1].upper() + message[1:])
 
     def check() -> None:
         try:
@@ -148,7 +150,7 @@ def create_server(db: str | None) -> HelixServer:
         if not options.cursor_notifications:  # the cursor is learnt from these requests
             _register_fallbacks(ls)
         try:
-            mgr = SessionManager(_store_path(ls, options.db_path))
+            mgr = SessionManager(_store_path(ls, options.db_path), verify=False)
         except SessionError as err:  # serve anyway: every command says what is wrong
             ls.broken = err
             ls.show(1, f"helix-lsp cannot use its session store: {err}")
@@ -163,8 +165,11 @@ def create_server(db: str | None) -> HelixServer:
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: HelixServer, params: lsp.InitializedParams) -> None:
         if ls.state is None:
-            ls.send(STATUS, {"active": None, "sessions": []})
+            ls.send(STATUS, status_params())
             return
+        ls.away = AwayOffer(ls.state, ls.window_show_message_request_async,
+                            ls.window_show_document, ls.show)
+        ls.away.start_up()
         ls.state.status.changed()
         ls.state.poller.start()
         _check_store_in_background(ls, ls.state)
@@ -194,8 +199,8 @@ def create_server(db: str | None) -> HelixServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: HelixServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        if ls.fallbacks and (state := ls.tracking()):
-            state.cursor(params.text_document.uri, None, None, file_only=True)
+        """Kept so that clients still send document sync; opening or restoring a
+        document is not activity and never moves the session's place."""
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: HelixServer, params: lsp.DidChangeTextDocumentParams) -> None:

@@ -12,6 +12,7 @@ and schedule a status push.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -172,6 +173,43 @@ def trim_history(st: ServerState, a: p.Trim) -> Any:
     return {"removed": st.mgr.trim_history(a.keep, a.project)}
 
 
+def history(st: ServerState, a: p.Target) -> Any:
+    return {"events": st.mgr.history(a.session, project=st.project_for(a.project))}
+
+
+RENDERINGS = ("text", "html")
+
+
+def report(st: ServerState, a: p.Report) -> Any:
+    """The report of a range, built in a thread of its own (a large store takes a while).
+
+    ``render`` adds the text report (``text``, ``width`` columns) or the
+    self-contained HTML page (``html``, its scripts under ``nonce``).
+    """
+    if a.render is not None and a.render not in RENDERINGS:
+        raise InvalidArgumentError("helix.session.report: 'render' must be \"text\" or \"html\".")
+    if a.width is not None and not 20 <= a.width <= 1000:
+        raise InvalidArgumentError("helix.session.report: 'width' must be 20 to 1000 columns.")
+    st.tracker.flush()  # the latest activity is in the store it reads
+    path = st.mgr.path
+    return Streamed(lambda fp: report_store(path, a, fp))
+
+
+def report_store(path: str, a: p.Report, fp: IO[bytes]) -> None:
+    """``a``'s report of the store at ``path`` as JSON into ``fp``."""
+    from helix_lsp.report import build_report, render_html, render_text  # only when asked
+
+    with SessionManager(path, create=False) as mgr:
+        built = build_report(mgr, since=a.since, from_=a.from_, to=a.to, project=a.project,
+                             tz=a.tz)
+    result = built.to_json()
+    if a.render == "text":
+        result["text"] = render_text(built, a.width or 80, color=False)
+    elif a.render == "html":
+        result["html"] = render_html(built, nonce=a.nonce)
+    fp.write(json.dumps(result, separators=(",", ":")).encode("utf-8"))
+
+
 Handler = Callable[[ServerState, Any], Any]
 
 #: name -> (parameter class, handler, changes the store)
@@ -195,6 +233,8 @@ COMMANDS: dict[str, tuple[type, Handler, bool]] = {
     PREFIX + "export": (p.Export, export, False),
     PREFIX + "import": (p.Import, import_, True),
     PREFIX + "trimHistory": (p.Trim, trim_history, True),
+    PREFIX + "history": (p.Target, history, False),
+    PREFIX + "report": (p.Report, report, False),
 }
 
 

@@ -13,7 +13,11 @@ from typing import Any
 
 import attrs
 
+from helix_lsp.session.activity import DEFAULT_IDLE_MINUTES
+
 log = logging.getLogger("helix_lsp.server")
+
+IDLE_RESUME = ("ask", "never")
 
 
 @attrs.frozen
@@ -25,13 +29,18 @@ class Options:
     pattern never re-enables recording of keys or ``.env`` files. Every glob
     ignores case and covers editors' backup copies (see ``paths.Excludes``).
     ``hide_file_names`` records keyed hashes of paths and branches instead.
+    ``idle_minutes`` (0: never) pauses a session with no activity for that
+    long as of its last activity; ``idle_resume`` says whether a session
+    found away at start-up is offered for resuming (``"ask"``) or not
+    (``"never"``).
     """
 
     db_path: str | None = None
     cursor_notifications: bool = False
     exclude: tuple[str, ...] = ()
     hide_file_names: bool = False
-    auto_pause_minutes: float = 0.0
+    idle_minutes: float = DEFAULT_IDLE_MINUTES
+    idle_resume: str = "ask"
     project: str | None = None
 
 
@@ -48,24 +57,39 @@ def _take(raw: Mapping[str, Any], key: str, kinds: tuple[type, ...], what: str) 
     return value
 
 
+def _idle_minutes(raw: Mapping[str, Any]) -> float:
+    """``idleMinutes``, else its older name ``autoPauseMinutes``, else the default."""
+    for key in ("idleMinutes", "autoPauseMinutes"):
+        minutes = _take(raw, key, (int, float), "a number of minutes")
+        if minutes is None:
+            continue
+        if minutes < 0 or minutes != minutes or minutes == float("inf"):
+            log.warning("initializationOptions.%s must be 0 or more minutes; ignoring it", key)
+            continue
+        return float(minutes)
+    return DEFAULT_IDLE_MINUTES
+
+
 def parse_options(raw: object) -> Options:
     """Build :class:`Options` from the client's ``initializationOptions``."""
     if raw is None:
         return Options()
-    if hasattr(raw, "_asdict"):  # pygls may hand nested JSON over as namedtuples
-        raw = raw._asdict()
     if not isinstance(raw, Mapping):
         log.warning("initializationOptions must be an object; ignoring %r", raw)
         return Options()
     known = {"dbPath", "cursorNotifications", "exclude", "hideFileNames",
-             "autoPauseMinutes", "project"}
+             "idleMinutes", "autoPauseMinutes", "idleResume", "project"}
     for key in sorted(set(raw) - known):
         log.warning("unknown initializationOptions.%s ignored", key)
 
     db_path = _take(raw, "dbPath", (str,), "a string")
     cursor = _take(raw, "cursorNotifications", (bool,), "true or false")
     hide = _take(raw, "hideFileNames", (bool,), "true or false")
-    minutes = _take(raw, "autoPauseMinutes", (int, float), "a number of minutes")
+    minutes = _idle_minutes(raw)
+    resume = _take(raw, "idleResume", (str,), '"ask" or "never"')
+    if resume is not None and resume not in IDLE_RESUME:
+        log.warning('initializationOptions.idleResume must be "ask" or "never"; using "ask"')
+        resume = None
     project = _take(raw, "project", (str,), "a string")
     exclude_raw = _take(raw, "exclude", (list, tuple), "a list of globs")
     exclude: tuple[str, ...] = ()
@@ -73,14 +97,12 @@ def parse_options(raw: object) -> Options:
         exclude = tuple(g for g in exclude_raw if isinstance(g, str) and g)
         if len(exclude) != len(exclude_raw):
             log.warning("initializationOptions.exclude: ignoring entries that are not globs")
-    if minutes is not None and minutes < 0:
-        log.warning("initializationOptions.autoPauseMinutes must not be negative; using 0")
-        minutes = None
     return Options(
         db_path=db_path or None,
         cursor_notifications=bool(cursor),
         exclude=exclude,
         hide_file_names=bool(hide),
-        auto_pause_minutes=float(minutes or 0.0),
+        idle_minutes=minutes,
+        idle_resume=resume or "ask",
         project=project.strip() if project and project.strip() else None,
     )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
+import cattrs.gen
 from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
 
 from helix_lsp.server.errors import short
@@ -118,6 +119,20 @@ class Trim:
     project: str | None = None
 
 
+@attrs.frozen
+class Report:
+    """``helix.session.report``: a range (``from``/``to`` or ``since``), zone, rendering."""
+
+    from_: str | None = attrs.field(default=None, alias="from_")
+    to: str | None = None
+    since: str | None = None
+    project: str | None = None
+    tz: str | None = None
+    render: str | None = None
+    width: int | None = None
+    nonce: str | None = None
+
+
 # -- strict conversion ---------------------------------------------------------
 
 _JSON_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
@@ -181,6 +196,13 @@ def _make_converter() -> cattrs.Converter:
     }
     for generic, hook in exact.items():
         conv.register_structure_hook_func(_is(generic), hook)
+    conv.register_structure_hook(  # JSON's "from" is a keyword in Python
+        Report,
+        cattrs.gen.make_dict_structure_fn(
+            Report, conv, _cattrs_forbid_extra_keys=True,
+            from_=cattrs.gen.override(rename="from"),
+        ),
+    )
     return conv
 
 

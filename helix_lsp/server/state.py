@@ -2,7 +2,7 @@
 
 ``ServerState`` is created on ``initialize`` (when the store path and the
 options are known) and shared by the LSP handlers, the workspace commands and
-the transport's direct path, so that all three see the same pending cursor
+the protocol's short path, so that all three see the same pending cursor
 positions and trigger the same status pushes.
 """
 
@@ -89,7 +89,7 @@ class ServerState:
             mgr,
             Excludes((*DEFAULT_EXCLUDES, *options.exclude)),
             hide=_name_hider(mgr) if options.hide_file_names else None,
-            auto_pause_minutes=options.auto_pause_minutes,
+            idle_minutes=options.idle_minutes,
             on_write=self._on_tracker_write,
         )
         self.poller = StorePoller(mgr.data_version, self.status.changed, self._tick)
@@ -142,15 +142,12 @@ class ServerState:
 
     # -- cursor ------------------------------------------------------------------
 
-    def cursor(self, uri: Any, line: Any, character: Any, *, file_only: bool = False) -> None:
-        """A position (0-based) in a document, from any source."""
+    def cursor(self, uri: Any, line: Any, character: Any) -> None:
+        """A position (0-based) the user moved to in a document, from any source."""
         loc = self.locate(uri)
         if loc is None:
             return
         self._switch(loc.project)
-        if file_only:
-            self.tracker.moved(loc, None, None)
-            return
         row, col = _position(line), _position(character)
         if row is None:
             return
@@ -162,7 +159,7 @@ class ServerState:
         self.cursor(_field(doc, "uri"), _field(pos, "line"), _field(pos, "character"))
 
     def activity(self, uri: Any) -> None:
-        """An edit without a usable position still counts against auto-pause."""
+        """An edit without a usable position: activity, but not a place."""
         loc = self.locate(uri)
         if loc is not None:
             self._switch(loc.project)

@@ -126,9 +126,13 @@ async def start_editor(
     args: tuple[str, ...] = (),
     names: list[str] | None = None,
     env: dict[str, str] | None = None,
+    features: dict[str, Callable[..., Any]] | None = None,
 ) -> Editor:
+    """A server on ``folders``; ``features`` answer the server's requests (method -> handler)."""
     client = LanguageClient(converter_factory=plain_notifications)
     register_lsp_features(client)
+    for method, handler in (features or {}).items():
+        client.feature(method)(handler)
     editor = Editor(client)
 
     @client.feature("helix/status")

@@ -204,9 +204,9 @@ async def test_fallback_requests_record_the_cursor_and_answer_nothing(
     app = project / "src" / "app.py"
     client = editor.client
 
-    editor.open(app)
+    editor.open(app)  # opening (or the editor restoring) a document is no place
     ctx = (await editor.get())["context"]
-    assert ctx["current_file"] == "src/app.py" and "current_line" not in ctx
+    assert "current_file" not in ctx
 
     pos = lsp.Position(line=10, character=4)
     hl = await asyncio.wait_for(client.text_document_document_highlight_async(

@@ -99,7 +99,11 @@ def test_options_ignore_wrong_types() -> None:
         "hideFileNames": True, "autoPauseMinutes": -5, "project": "  ", "unknown": 1,
     })
     assert opts == Options(db_path="/tmp/x.db", exclude=("a/**",), hide_file_names=True)
-    assert parse_options({"autoPauseMinutes": 15}).auto_pause_minutes == 15.0
+    assert parse_options({"autoPauseMinutes": 5}).idle_minutes == 5.0  # the older name
+    assert parse_options({"idleMinutes": 0, "autoPauseMinutes": 5}).idle_minutes == 0.0
+    assert parse_options({}).idle_minutes == 15.0 and parse_options({}).idle_resume == "ask"
+    assert parse_options({"idleResume": "never"}).idle_resume == "never"
+    assert parse_options({"idleResume": "sometimes", "idleMinutes": "ten"}) == Options()
 
 
 def test_arguments_shape_and_types() -> None:

@@ -26,7 +26,7 @@ async def test_a_file_that_is_not_a_store(tmp_path: Path, project: Path) -> None
             assert (err.code, err.data) == STORAGE
             assert str(db) in err.message
         ed.cursor(project / "src" / "app.py", 1, 1)  # dropped, no crash
-        await ed.status_where(lambda s: s == {"active": None, "sessions": []})
+        await ed.status_where(lambda s: s == {"active": None, "current": None, "sessions": []})
     finally:
         await stop_editor(ed)
     assert db.read_bytes() == content

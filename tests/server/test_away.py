@@ -1,0 +1,275 @@
+"""Time you can trust, end to end: the editor closed without pausing, and idle time.
+
+A server (and its editor) goes away while a session is active, either with
+a clean shutdown/exit or killed; a new server started after ``idleMinutes``
+finds the session paused *as of its last activity*, keeps its place against
+whatever the editor restores, and offers it back once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsp_harness import Editor, eventually, start_editor, stop_editor, uri
+from lsprotocol import types as lsp
+
+IDLE = 0.05  # minutes: 3 s
+NAME = "fix-login"
+
+
+def seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+class Offers:
+    """Answers ``window/showMessageRequest`` with the title the test picks."""
+
+    def __init__(self) -> None:
+        self.asked: list[lsp.ShowMessageRequestParams] = []
+        self.answer: asyncio.Future[str | None] | None = None
+
+    def features(self) -> dict[str, Callable[..., Any]]:
+        async def ask(ls: Any, params: lsp.ShowMessageRequestParams) -> Any:
+            self.asked.append(params)
+            self.answer = asyncio.get_running_loop().create_future()
+            title = await self.answer
+            return None if title is None else lsp.MessageActionItem(title)
+
+        return {lsp.WINDOW_SHOW_MESSAGE_REQUEST: ask}
+
+    def choose(self, prefix: str) -> None:
+        assert self.answer is not None and self.asked
+        titles = [a.title for a in self.asked[0].actions or []]
+        self.answer.set_result(next(t for t in titles if t.startswith(prefix)))
+
+
+@pytest.fixture
+def files(project: Path) -> tuple[Path, Path]:
+    a, b = project / "a.py", project / "b.py"
+    a.write_text("x = 1\n" * 40)
+    b.write_text("y = 2\n" * 40)
+    return a, b
+
+
+def options(**extra: Any) -> dict[str, Any]:
+    return {"idleMinutes": IDLE, "cursorNotifications": True, **extra}
+
+
+async def work_and_leave(db: Path, project: Path, a: Path, how: str) -> float:
+    """Start a session, work at a.py:15, then leave (``exit`` or ``kill``); when."""
+    ed = await start_editor(db, [project], options=options())
+    await ed.command("create", name=NAME, start=True)
+    last = time.time()
+    ed.cursor(a, 14, 4)
+    await eventually(lambda: _stored_line(db) == "15", what="the position on disk")
+    if how == "exit":
+        await stop_editor(ed)
+    else:
+        server = ed.client._server  # the child process, to kill it like `kill -9`
+        assert server is not None
+        os.kill(server.pid, signal.SIGKILL)
+        await asyncio.wait_for(server.wait(), 10)
+        await asyncio.wait_for(ed.client.stop(), 10)
+    return last
+
+
+def _stored_line(db: Path) -> str | None:
+    from helix_lsp.session import SessionManager
+
+    with SessionManager(str(db)) as mgr:
+        return mgr.get(NAME).context.get("current_line")
+
+
+async def come_back(db: Path, project: Path, b: Path, offers: Offers, **extra: Any) -> Editor:
+    """Wait past the limit, start a new server and let the editor restore b.py."""
+    await asyncio.sleep(IDLE * 60 + 1)
+    ed = await start_editor(db, [project], options=options(**extra), features=offers.features())
+    ed.open(b)
+    ed.cursor(b, 2, 0)  # the editor restores a position in b.py
+    return ed
+
+
+async def settled(ed: Editor) -> dict[str, Any]:
+    """The session once the server has had time to write any pending position."""
+    await asyncio.sleep(1.5)
+    session: dict[str, Any] = await ed.get(session=NAME)
+    return session
+
+
+def assert_paused_as_of(session: dict[str, Any], last: float) -> None:
+    assert session["status"] == "paused"
+    assert abs(seconds(session["lastPausedAt"]) - last) <= 1.5
+    assert session["awaySince"] == session["lastPausedAt"]
+    worked = seconds(session["lastPausedAt"]) - seconds(session["startedAt"])
+    assert session["activeSeconds"] <= worked + 0.5  # the time away is not counted
+    assert (session["context"]["current_file"], session["context"]["current_line"]) == (
+        "a.py", "15")
+
+
+@pytest.mark.parametrize("how", ["exit", "kill"])
+async def test_closed_editor_is_paused_as_of_its_last_activity_and_offered_back(
+    db: Path, project: Path, files: tuple[Path, Path], how: str
+) -> None:
+    a, b = files
+    last = await work_and_leave(db, project, a, how)
+    offers = Offers()
+    ed = await come_back(db, project, b, offers)
+    try:
+        await eventually(lambda: offers.asked, what="the offer")
+        asked = offers.asked[0]
+        assert asked.message.startswith(f"'{NAME}' was paused at ")
+        assert "after 3 seconds without activity" in asked.message
+        assert [x.title for x in asked.actions or []] == [
+            "Resume at a.py:15", "Count the away time", "Leave paused"]
+        session = await settled(ed)  # b.py's position did not resume it or move it
+        assert_paused_as_of(session, last)
+
+        offers.choose("Resume at")
+        await eventually(lambda: ed.client.shown_documents, what="window/showDocument")
+        shown = ed.client.shown_documents[0]
+        assert shown.uri == uri(a) and shown.take_focus
+        assert shown.selection is not None and shown.selection.start.line == 14
+        session = await ed.get(session=NAME)
+        assert session["status"] == "active"
+        assert session["context"]["current_line"] == "15"
+        events = (await ed.command("history", session=NAME))["events"]
+        assert [(e["kind"], e["by"]) for e in events[-2:]] == [("paused", "idle"),
+                                                                ("resumed", "user")]
+        assert len(offers.asked) == 1
+    finally:
+        await stop_editor(ed)
+
+
+async def test_counting_the_away_time_makes_it_active(
+    db: Path, project: Path, files: tuple[Path, Path]
+) -> None:
+    a, b = files
+    last = await work_and_leave(db, project, a, "kill")
+    offers = Offers()
+    ed = await come_back(db, project, b, offers)
+    try:
+        await eventually(lambda: offers.asked, what="the offer")
+        offers.choose("Count the away time")
+        session = await ed.status_where(
+            lambda s: (s.get("current") or {}).get("status") == "active")
+        session = await ed.get(session=NAME)
+        assert session["activeSeconds"] >= time.time() - seconds(session["startedAt"]) - 1.5
+        assert session["activeSeconds"] > IDLE * 60 + 1  # the gap counts after all
+        assert abs(seconds(session["lastPausedAt"]) - last) <= 1.5
+        assert not ed.client.shown_documents
+    finally:
+        await stop_editor(ed)
+
+
+async def test_a_deleted_file_is_said_and_the_place_kept(
+    db: Path, project: Path, files: tuple[Path, Path]
+) -> None:
+    a, b = files
+    await work_and_leave(db, project, a, "exit")
+    a.unlink()
+    offers = Offers()
+    ed = await come_back(db, project, b, offers)
+    try:
+        await eventually(lambda: offers.asked, what="the offer")
+        offers.choose("Resume at")
+        said = await eventually(
+            lambda: [m for m in ed.client.messages if "no longer exists" in str(m)],
+            what="the message about a.py")
+        assert "a.py" in str(said[0])
+        session = await ed.get(session=NAME)
+        assert session["status"] == "active"
+        assert (session["context"]["current_file"], session["context"]["current_line"]) == (
+            "a.py", "15")
+        assert not ed.client.shown_documents
+    finally:
+        await stop_editor(ed)
+
+
+async def test_leave_paused_and_idle_resume_never(
+    db: Path, project: Path, files: tuple[Path, Path]
+) -> None:
+    a, b = files
+    last = await work_and_leave(db, project, a, "exit")
+    offers = Offers()
+    ed = await come_back(db, project, b, offers, idleResume="never")
+    try:
+        session = await settled(ed)
+        assert_paused_as_of(session, last)  # paused all the same, and nothing asked
+        assert offers.asked == []
+    finally:
+        await stop_editor(ed)
+    offers = Offers()
+    ed = await start_editor(db, [project], options=options(), features=offers.features())
+    try:
+        await eventually(lambda: offers.asked, what="the offer")
+        offers.choose("Leave paused")
+        session = await settled(ed)
+        assert session["status"] == "paused" and session["awaySince"] is not None
+    finally:
+        await stop_editor(ed)
+
+
+async def test_the_running_server_pauses_as_of_the_last_activity_and_resumes_on_the_next(
+    db: Path, project: Path, files: tuple[Path, Path]
+) -> None:
+    a, b = files
+    ed = await start_editor(db, [project], options=options())
+    try:
+        await ed.command("create", name=NAME, start=True)
+        last = time.time()
+        ed.cursor(a, 14, 0)
+        status = await ed.status_where(
+            lambda s: (s.get("current") or {}).get("awaySince") is not None, timeout=20)
+        assert abs(seconds(status["current"]["lastPausedAt"]) - last) <= 1.5
+
+        ed.cursor(b, 4, 0)  # back at the keyboard: resumed, by idle
+        await ed.status_where(lambda s: s["active"] is not None and s["active"]["name"] == NAME
+                              and s["active"]["context"].get("current_file") == "b.py")
+        events = (await ed.command("history"))["events"]
+        assert [(e["kind"], e["by"]) for e in events[-2:]] == [("paused", "idle"),
+                                                                ("resumed", "idle")]
+
+        await ed.command("pause")  # by hand: never undone by activity
+        await asyncio.sleep(IDLE * 60 + 1.5)
+        ed.cursor(a, 1, 0)
+        session = await settled(ed)
+        assert session["status"] == "paused" and session["awaySince"] is None
+    finally:
+        await stop_editor(ed)
+
+
+async def test_history_and_report_commands(editor: Editor, project: Path) -> None:
+    await editor.command("create", name="reporting", start=True)
+    editor.cursor(project / "src" / "app.py", 3, 0)
+    await editor.command("setMode", mode="testing")
+    await editor.command("pause")
+    events = (await editor.command("history", session="reporting"))["events"]
+    assert [e["kind"] for e in events] == ["created", "started", "modeChanged", "paused"]
+
+    report = await editor.command("report", since="1d")
+    assert [s["name"] for s in report["sessions"]] == ["reporting"]
+    assert "text" not in report and "html" not in report
+    text = await editor.command("report", since="1d", render="text", width=60)
+    wide = await editor.command("report", since="1d", render="text", width=120)
+    assert "reporting" in text["text"] and "Per day" in text["text"]
+    assert max(map(len, wide["text"].splitlines())) > max(map(len, text["text"].splitlines()))
+    html = await editor.command("report", since="1d", render="html", nonce="abc123")
+    assert html["html"].lstrip().lower().startswith("<!doctype html")
+    assert 'nonce="abc123"' in html["html"]
+
+    err = await editor.refused("report", since="soon")
+    assert err.data["kind"] == "invalid_argument" and err.message.endswith(".")
+    err = await editor.refused("report", render="pdf")
+    assert err.data["kind"] == "invalid_argument"
+    caps = editor.init_result.capabilities if editor.init_result else None
+    assert caps is not None and caps.execute_command_provider is not None
+    assert {"helix.session.history", "helix.session.report"} <= set(
+        caps.execute_command_provider.commands)
