@@ -139,8 +139,14 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     )
     create.add_argument("--start", action="store_true", help="start it at once")
 
-    for name in ("start", "pause", "resume", "complete"):
+    for name in ("start", "pause", "complete"):
         verb(name, f"{name} a session")
+    resume = verb("resume", "resume a session")
+    resume.add_argument(
+        "--keep-away",
+        action="store_true",
+        help="count the time it was paused as active after all (e.g. after an idle pause)",
+    )
     fail = verb("fail", "mark a session failed")
     fail.add_argument("--reason", "-r", required=True)
 

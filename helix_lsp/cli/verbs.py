@@ -186,6 +186,8 @@ def lifecycle(action: str, mgr: SessionManager, args: argparse.Namespace) -> int
             return 0
     if action == "fail":
         result = mgr.fail(ref, args.reason, project=project)
+    elif action == "resume" and getattr(args, "keep_away", False):
+        result = mgr.resume(ref, project=project, keep_away=True)
     else:
         result = getattr(mgr, action)(ref, project=project)
     lines = [f"{_PAST[action]} {render.one_line(result.session)}"]

@@ -109,6 +109,15 @@ def test_a_verb_first_pauses_a_session_left_active_as_of_its_last_activity(
     history = json.loads(cli("history", sess.id, "--db", str(db), "--json").stdout)["events"]
     assert history[-1]["kind"] == "paused" and history[-1]["by"] == "idle"
 
+    kept = json.loads(cli("resume", "--keep-away", "-p", "app", "--db", str(db), "--json").stdout)
+    assert kept["session"]["activeSeconds"] >= 60 + 2 * 3600, "the away time counts after all"
+    last = json.loads(cli("history", sess.id, "--db", str(db), "--json").stdout)["events"][-1]
+    assert (last["kind"], last["at"], last["data"]["keptAway"]) == (
+        "resumed",
+        found["lastPausedAt"],
+        True,
+    )
+
 
 def test_a_bad_idle_setting_is_refused_in_one_sentence(db: Path) -> None:
     done = cli("list", "--db", str(db), env={"HELIX_LSP_IDLE_MINUTES": "soon"})
