@@ -22,6 +22,12 @@ def targets(fig: dict[str, Any]) -> list[Target]:
     """Every target of the issue, evaluated."""
     out = [
         _check("startup", "ratio p50 <= 1.0", fig["startup"]["ratio_p50"], 1.0),
+        *(
+            [_check("startup with a session to resolve",
+                    "ratio p50 <= 1.0, paused as of its last activity",
+                    fig["startup_away"]["ratio_p50"], 1.0, fig["startup_away"]["resolved"])]
+            if "startup_away" in fig else []
+        ),
         _check("read command", "ratio p50 <= 0.45", fig["read_command"]["ratio_p50"], 0.45),
         _check(
             "mutating command (durable)",
@@ -173,6 +179,8 @@ def table(doc: dict[str, Any]) -> str:
         ]
     ]
     rows.append(_row("startup: spawn -> initialize", fig["startup"], "ms"))
+    if "startup_away" in fig:
+        rows.append(_row("  session to resolve -> shutdown reply", fig["startup_away"], "ms"))
     rows.append(_row("read: session.get vs no-op", fig["read_command"], "ms"))
     rows.append(_row("  same, one by one (server idle)", fig["read_command_interleaved"], "ms"))
     rows.append(_row("mutating: pause/resume vs no-op", fig["mutating_command"], "ms"))

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import figures, scale, scenarios
+from bench import away_start, figures, scale, scenarios
 from bench import store as gen
 from bench.client import Client
 from bench.commits import CommitCounter
@@ -140,6 +140,10 @@ async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[st
     log("startup (fresh store)")
     out["startup"] = await scenarios.startup(
         cfg.startups, run.baseline, run.fresh_helix, workspace, OPTIONS
+    )
+    log("startup with a session left active two days ago")
+    out["startup_away"] = await away_start.run(
+        cfg.startups, run.baseline, run.helix, workspace, OPTIONS, run.tmp
     )
     db = run.tmp / "helix.db"
     base, helix = run.baseline(), run.helix(db)
