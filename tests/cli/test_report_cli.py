@@ -6,8 +6,9 @@ through the core with its clock set, and one from October, outside the range:
 * ``fix-login`` (api, debugging): 09:00-10:30 and 14:00-15:00 on 2 Nov, 2h 30m;
 * ``landing`` (web, building): 23:00 on 3 Nov to 01:00 on 4 Nov, 2h across midnight.
 
-Each session's activity lies in one mode and within the range, so every
-figure of the report is known exactly.
+``fix-login`` is worked on in ``src/login.py`` on branch ``main`` (activity
+recorded as an editor records it). Each session's activity lies in one mode
+and within the range, so every figure of the report is known exactly.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helix_lsp.session import SessionManager
+from helix_lsp.session import Activity, SessionManager
 from tests.cli.shell import dump
 
 TZ = "Europe/Berlin"
@@ -74,6 +75,11 @@ def in_terminal(args: list[str], columns: int, env: Mapping[str, str] | None = N
     return shown.decode().replace("\r\n", "\n")
 
 
+def at(local: str) -> int:
+    """A local time in Berlin, in UTC milliseconds."""
+    return int(datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(TZ)).timestamp()) * 1000
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """Sets the core's clock to a local time in Berlin."""
@@ -81,8 +87,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     monkeypatch.setattr(time, "time_ns", lambda: now[0])
 
     def set_to(local: str) -> None:
-        moment = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(TZ))
-        now[0] = int(moment.timestamp()) * 1_000_000_000
+        now[0] = at(local) * 1_000_000
 
     return set_to
 
@@ -96,13 +101,14 @@ def store(mgr: SessionManager, db_path: Path, clock: Callable[[str], None]) -> P
 
     clock("2026-11-02T09:00")
     login = mgr.create("fix-login", "debugging", "api", start=True)
-    login.set_context("current_file", "src/login.py")
-    login.set_context("branch", "main")
+    mgr.record_activity(login.id, [Activity(at("2026-11-02T09:00"), "src/login.py", "main", 1)])
     clock("2026-11-02T10:30")
+    mgr.record_activity(login.id, [Activity(at("2026-11-02T10:30"), "src/login.py", "main", 9)])
     mgr.pause(login.id)
     clock("2026-11-02T14:00")
     mgr.resume(login.id)
     clock("2026-11-02T15:00")
+    mgr.record_activity(login.id, [Activity(at("2026-11-02T15:00"), "src/login.py", "main", 4)])
     mgr.complete(login.id)
 
     clock("2026-11-03T23:00")

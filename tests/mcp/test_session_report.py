@@ -1,7 +1,8 @@
 """``session_report``: the report of a range through the SDK's client, over real stdio.
 
 The store is written through the core with its clock set (Europe/Berlin):
-``fix-login`` (api, debugging) 09:00-10:30 and 14:00-15:00 on 2 Nov 2026,
+``fix-login`` (api, debugging) 09:00-10:30 and 14:00-15:00 on 2 Nov 2026 in
+``src/login.py`` (activity recorded as an editor records it),
 ``landing`` (web, building) 23:00 on 3 Nov to 01:00 on 4 Nov, across midnight.
 """
 
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from mcp_harness import call, connect, ok, text_of
 
-from helix_lsp.session import SessionManager
+from helix_lsp.session import Activity, SessionManager
 
 TZ = "Europe/Berlin"
 H = 3600.0
@@ -34,12 +35,14 @@ def store(db_path: Path) -> Path:
         patch.setattr(time, "time_ns", lambda: now[0])
         clock("2026-11-02T09:00")
         login = mgr.create("fix-login", "debugging", "api", start=True)
-        login.set_context("current_file", "src/login.py")
-        clock("2026-11-02T10:30")
+        for moment in ("09:00", "10:30"):
+            clock(f"2026-11-02T{moment}")
+            mgr.record_activity(login.id, [Activity(now[0] // 1_000_000, "src/login.py")])
         mgr.pause(login.id)
         clock("2026-11-02T14:00")
         mgr.resume(login.id)
         clock("2026-11-02T15:00")
+        mgr.record_activity(login.id, [Activity(now[0] // 1_000_000, "src/login.py")])
         mgr.complete(login.id)
         clock("2026-11-03T23:00")
         landing = mgr.create("landing", "building", "web", start=True)
