@@ -35,7 +35,7 @@ from helix_lsp.session.model import now_ms
 TOP_SESSIONS = 2000
 TOP_PLACES = 200
 #: The timeline holds the intervals of this many of the range's last days.
-TIMELINE_DAYS = 31
+TIMELINE_DAYS = 14
 
 
 def timeline_start(period: Period, days: int = TIMELINE_DAYS) -> int:
@@ -64,25 +64,27 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
     """The report of ``period`` from an open store connection (inside one read snapshot)."""
     scope = sources.Scope(period, timeline_start(period), project)
     counted = Tally.empty(period)
-    for day, mode, ms in sources.plain_day_mode(conn, scope):
-        if 0 <= day < len(counted.day_mode):
+    for day, name, mode, ms in sources.plain_totals(conn, scope):
+        if 0 <= day < len(counted.day_mode):  # always: plain sessions lie in the range
             counted.add_day(day, mode, ms)
-    for name, ms in sources.plain_projects(conn, scope):
-        counted.by_project[name] += ms
+            counted.by_project[name] += ms
     infos: list[SessionInfo] = []
     for row in sources.plain_top(conn, scope, TOP_SESSIONS):
         counted.by_session[row.id] += row.ms
         infos.append(SessionInfo(row.id, row.name, row.project, row.mode, row.status))
+    acts: list[Activity] = []
     for found in sources.detailed(conn, scope):
-        tally(_activities(found, at), period, project, counted, scope.timeline_from)
+        acts += _activities(found, at)
         infos.append(SessionInfo(found.id, found.name, found.project, found.mode, found.status))
+    tally(acts, period, project, counted, scope.timeline_from)
+    files, branches = sources.top_places(conn, scope, TOP_PLACES)
     return report_of(
         counted,
         infos,
         period,
         project,
-        files=_places(sources.top_places(conn, scope, "file", TOP_PLACES)),
-        branches=_places(sources.top_places(conn, scope, "branch", TOP_PLACES)),
+        files=_places(files),
+        branches=_places(branches),
         top_sessions=TOP_SESSIONS,
     )
 

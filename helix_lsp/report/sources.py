@@ -147,20 +147,15 @@ class PlainRow:
     ms: int
 
 
-def plain_day_mode(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple[int, str, int]]:
-    """``(day index, mode, ms)`` of the plain sessions."""
+def plain_totals(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple[int, str, str, int]]:
+    """``(day index, project, mode, ms)`` of the plain sessions, in one scan."""
     source, params = scope.where(scope.plain(), ", json_each(sessions.active_by_mode) j")
-    sql = f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, TOTAL(j.value) FROM {source}"
-    for day, mode, ms in conn.execute(sql + " GROUP BY d, j.key", params):
-        yield int(day), str(mode), int(ms)
-
-
-def plain_projects(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple[str, int]]:
-    """``(project, ms)`` of the plain sessions."""
-    source, params = scope.where(scope.plain())
-    sql = f"SELECT project, TOTAL(active_ms) FROM {source}"
-    for project, ms in conn.execute(sql + " GROUP BY project", params):
-        yield str(project), int(ms)
+    sql = (
+        f"SELECT {day_sql('created_at', scope.period)} AS d, project, j.key, TOTAL(j.value) "
+        f"FROM {source} GROUP BY d, project, j.key"
+    )
+    for day, project, mode, ms in conn.execute(sql, params):
+        yield int(day), str(project), str(mode), int(ms)
 
 
 def plain_top(conn: sqlite3.Connection, scope: Scope, limit: int) -> list[PlainRow]:
@@ -210,25 +205,36 @@ def detailed(conn: sqlite3.Connection, scope: Scope) -> list[Detailed]:
 
 
 def top_places(
-    conn: sqlite3.Connection, scope: Scope, column: str, limit: int
-) -> list[tuple[str, str, int]]:
-    """``(project, file or branch, ms)`` of the buckets starting in the range, most first.
+    conn: sqlite3.Connection, scope: Scope, limit: int
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    """``(project, file, ms)`` and ``(project, branch, ms)`` of the buckets starting
+    in the range, most first, ``limit`` of each; buckets without one are left out.
 
-    ``column`` is ``file`` or ``branch``; buckets without one are left out.
+    One pass over the buckets: summed per session, file and branch in the
+    table's own key order (no sort), then per project and file or branch.
     """
-    assert column in ("file", "branch")
     first = scope.period.start_ms - scope.period.start_ms % _BUCKET_MS
     if first < scope.period.start_ms:
         first += _BUCKET_MS
     bucket = "+t.bucket" if scope.scan else "t.bucket"  # a long range: no index walk
     extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
     sql = (
-        f"SELECT s.project, x.place, TOTAL(x.ms) AS total FROM ("
-        f"SELECT t.session_seq AS seq, t.{column} AS place, TOTAL(t.ms) AS ms "
-        f"FROM session_time t WHERE {bucket} >= ? AND {bucket} < ? AND t.{column} != '' "
-        f"GROUP BY t.session_seq, t.{column}) x JOIN sessions s ON s.seq = x.seq "
-        f"WHERE 1{extra} GROUP BY s.project, x.place ORDER BY total DESC, s.project, x.place "
-        "LIMIT ?"
+        "WITH x AS MATERIALIZED (SELECT s.project AS project, y.file AS file, "
+        "y.branch AS branch, y.ms AS ms FROM ("
+        "SELECT t.session_seq AS seq, t.file AS file, t.branch AS branch, TOTAL(t.ms) AS ms "
+        f"FROM session_time t WHERE {bucket} >= ? AND {bucket} < ? "
+        f"GROUP BY t.session_seq, t.file, t.branch) y JOIN sessions s ON s.seq = y.seq "
+        f"WHERE 1{extra}) "
+        "SELECT * FROM (SELECT 'file', project, file, TOTAL(ms) AS total FROM x "
+        "WHERE file != '' GROUP BY project, file ORDER BY total DESC, project, file LIMIT ?) "
+        "UNION ALL SELECT * FROM (SELECT 'branch', project, branch, TOTAL(ms) AS total FROM x "
+        "WHERE branch != '' GROUP BY project, branch ORDER BY total DESC, project, branch "
+        "LIMIT ?)"
     )
-    rows = conn.execute(sql, [first, scope.period.end_ms, *params, limit])
-    return [(str(p), str(name), int(ms)) for p, name, ms in rows]
+    files: list[tuple[str, str, int]] = []
+    branches: list[tuple[str, str, int]] = []
+    for kind, project, name, ms in conn.execute(
+        sql, [first, scope.period.end_ms, *params, limit, limit]
+    ):
+        (files if kind == "file" else branches).append((str(project), str(name), int(ms)))
+    return files, branches
