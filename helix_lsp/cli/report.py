@@ -1,9 +1,10 @@
 """``helix-lsp report``: where the time of a range went, in the terminal or as a web page.
 
-The report is read-only: the store is opened with ``create=False``, so a
-report never creates one. A store named with ``--db`` that does not exist is
-a mistake and is said so; the default store not existing yet only means
-nothing has been recorded, which is an empty report.
+A report never creates a store: one named with ``--db`` or ``HELIX_LSP_DB``
+that does not exist is a mistake and is said so; the default store not
+existing yet only means nothing has been recorded, which is an empty report.
+Like every verb, it first pauses sessions left active past the idle limit as
+of their last activity, so its figures are the ones ``stats`` shows.
 
 Text goes to stdout, as wide as the terminal and coloured only on a terminal
 (never with ``NO_COLOR``); ``--json`` prints the report object instead.
@@ -46,6 +47,13 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     rep.add_argument("--to", metavar="DATE", help="last day, included (default: now)")
     rep.add_argument("--project", "-p", help="only this project (default: every project)")
     rep.add_argument("--tz", metavar="ZONE", help="the IANA time zone of the days (default: local)")
+    rep.add_argument(
+        "--idle-minutes",
+        type=float,
+        metavar="N",
+        help="first pause sessions with no activity for N minutes, as of their last activity "
+        "(default: $HELIX_LSP_IDLE_MINUTES, else 15; 0: never), as every verb does",
+    )
     rep.add_argument("--top", type=int, default=10, metavar="N", help="rows per table (default 10)")
     rep.add_argument("--json", action="store_true", help="print the report object as JSON")
     rep.add_argument(
@@ -72,51 +80,58 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(db: str | None) -> tuple[str, bool]:
-    """The store's path and whether the user named it (``--db``)."""
-    if db:
-        return db, True
+def _store(db: str | None) -> str:
+    """The store's path: ``--db``, else ``$HELIX_LSP_DB``, else the user data folder."""
     from helix_lsp.session.store import default_db_path
 
-    return str(default_db_path()), False
+    return db or str(default_db_path())
+
+
+def _open(args: argparse.Namespace) -> SessionManager:
+    """The store, never created: before the default store exists, an empty one in memory.
+
+    A fresh install has no store yet and its report is empty; a path given
+    with --db or HELIX_LSP_DB that does not exist is refused (most likely
+    mistyped), as every reading verb does.
+    """
+    from helix_lsp.session import SessionManager
+    from helix_lsp.session.store import DB_ENV
+
+    db = getattr(args, "db", None)
+    path = _store(db)
+    if db is None and not os.environ.get(DB_ENV) and not os.path.exists(path):
+        return SessionManager(":memory:")
+    return SessionManager(path, create=False)
 
 
 def _build(args: argparse.Namespace) -> Report:
+    from helix_lsp.cli import verbs
     from helix_lsp.report import build_report
-    from helix_lsp.session import SessionManager
 
     if args.top < 1:
         raise _invalid(f"--top {args.top} must be 1 or more.")
-    path, named = _store(getattr(args, "db", None))
-    if not named and not os.path.exists(path):
-        return _empty(args)
-    with SessionManager(path, create=False) as mgr:
-        for message in dict.fromkeys(mgr.warnings):
-            output.warning(message)
-        note = _progress_note(mgr)
+    limit = verbs.idle_minutes(args)
+    with _open(args) as mgr:
         try:
-            return build_report(
-                mgr,
-                since=args.since,
-                from_=args.from_,
-                to=args.to,
-                project=args.project,
-                tz=args.tz,
-            )
+            # as every verb does first, so the report and ``stats`` agree
+            verbs._pause_away(mgr, limit)
+            note = _progress_note(mgr)
+            try:
+                return build_report(
+                    mgr,
+                    since=args.since,
+                    from_=args.from_,
+                    to=args.to,
+                    project=args.project,
+                    tz=args.tz,
+                )
+            finally:
+                if note:
+                    sys.stderr.write("\r\x1b[K")
+                    sys.stderr.flush()
         finally:
-            if note:
-                sys.stderr.write("\r\x1b[K")
-                sys.stderr.flush()
-
-
-def _empty(args: argparse.Namespace) -> Report:
-    """The report of a store that does not exist yet: the range's days, no time."""
-    from helix_lsp.report.aggregate import aggregate
-    from helix_lsp.report.period import resolve
-    from helix_lsp.session.model import now_ms
-
-    period = resolve(since=args.since, from_=args.from_, to=args.to, tz=args.tz, now_ms=now_ms())
-    return aggregate([], {}, period, args.project)
+            for message in dict.fromkeys(mgr.warnings):
+                output.warning(message)
 
 
 def _progress_note(mgr: SessionManager) -> bool:
@@ -150,7 +165,7 @@ def _show(report: Report, args: argparse.Namespace) -> None:
     if args.html is not None or args.open:
         page = _write_page(report, args)
         if args.open:
-            _open(page)
+            _open_in_browser(page)
         else:
             sys.stderr.write(f"wrote the report to {clean(page)}\n")
         if not args.json:
@@ -184,8 +199,7 @@ def _write_page(report: Report, args: argparse.Namespace) -> str:
     html = render_html(report)
     target: str | None = args.html
     if target is not None:
-        store, _ = _store(getattr(args, "db", None))
-        write_private(target, store, lambda fp: fp.write(html))
+        write_private(target, _store(getattr(args, "db", None)), lambda fp: fp.write(html))
         return os.path.abspath(target)
     import tempfile
 
@@ -197,7 +211,7 @@ def _write_page(report: Report, args: argparse.Namespace) -> str:
     return page
 
 
-def _open(page: str) -> None:
+def _open_in_browser(page: str) -> None:
     """Open ``page`` in the browser; print its path either way (for when none opens)."""
     import webbrowser
     from pathlib import Path

@@ -231,22 +231,45 @@ def test_open_writes_a_private_page_and_hands_it_to_the_browser(
 
 
 def test_a_missing_default_store_is_an_empty_report_and_is_not_created(tmp_path: Path) -> None:
-    default = Path(os.environ["HELIX_LSP_DB"])
-    done = report("--json", "--since", "3d")
+    data = tmp_path / "data"
+    env = {"XDG_DATA_HOME": str(data), "HELIX_LSP_DB": ""}
+    done = report("--json", "--since", "3d", env=env)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["totalSeconds"] == 0 and got["sessions"] == [] and len(got["byDay"]) == 3
-    assert "Total 0s in 0 sessions" in report().stdout
-    assert not default.exists() and not default.parent.exists()
+    assert "Total 0s in 0 sessions" in report(env=env).stdout
+    assert not data.exists()
 
 
-def test_a_missing_named_store_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("named", ["--db", "HELIX_LSP_DB"])
+def test_a_missing_named_store_is_refused(tmp_path: Path, named: str) -> None:
     missing = tmp_path / "typo.db"
-    done = report("--db", str(missing))
+    if named == "--db":
+        done = report("--db", str(missing))
+    else:
+        done = report(env={"HELIX_LSP_DB": str(missing)})
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "does not exist" in done.stderr
     assert not missing.exists()
+
+
+def test_a_session_left_active_counts_up_to_its_last_activity(
+    mgr: SessionManager, db_path: Path, clock: Callable[[str], None]
+) -> None:
+    clock("2026-11-02T09:00")
+    left = mgr.create("left-open", "building", "api", start=True)
+    clock("2026-11-02T09:30")
+    mgr.record_activity(left.id, [Activity(at("2026-11-02T09:30"), "src/app.py")])
+    # the editor was closed here; the report runs weeks later, on the real clock
+    done = report("--db", str(db_path), "--json", "--from", "2026-11-02", "--tz", TZ)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["totalSeconds"] == 1800.0
+    assert [(s["name"], s["status"], s["seconds"]) for s in got["sessions"]] == [
+        ("left-open", "paused", 1800.0)
+    ]
+    assert "paused" in done.stderr and "left-open" in done.stderr
 
 
 def test_the_report_does_not_change_the_store(store: Path, tmp_path: Path) -> None:
