@@ -29,7 +29,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Final
 
 from helix_lsp.report.period import Period
@@ -41,31 +42,31 @@ SCAN_DAYS: Final = 31
 _BUCKET_MS: Final = 15 * 60 * 1000
 
 
-def _offset_ms(ms: int, period: Period) -> int:
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(period.tz)
+def _offset_ms(ms: int, tz: tzinfo) -> int:
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(tz)
     offset = moment.utcoffset() or timedelta(0)
     return int(offset.total_seconds() * 1000)
 
 
-def _changes(period: Period) -> list[tuple[int, int]]:
-    """``(first UTC ms, offset ms)`` of each stretch of one UTC offset around the range."""
-    lo, hi = period.start_ms - 2 * DAY_MS, period.end_ms + 2 * DAY_MS
-    found = [(lo, _offset_ms(lo, period))]
+@lru_cache(maxsize=16)
+def _changes(tz: tzinfo, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+    """``(first UTC ms, offset ms)`` of each stretch of one UTC offset from ``lo`` to ``hi``."""
+    found = [(lo, _offset_ms(lo, tz))]
     step = 6 * 3_600_000  # zones change offset at most once in six hours
     at = lo
     while at < hi:
         nxt = min(at + step, hi)
-        if _offset_ms(nxt, period) != found[-1][1]:
+        if _offset_ms(nxt, tz) != found[-1][1]:
             low, high = at, nxt  # the change lies in (low, high]: find its first ms
             while high - low > 1:
                 mid = (low + high) // 2
-                if _offset_ms(mid, period) == found[-1][1]:
+                if _offset_ms(mid, tz) == found[-1][1]:
                     low = mid
                 else:
                     high = mid
-            found.append((high, _offset_ms(high, period)))
+            found.append((high, _offset_ms(high, tz)))
         at = nxt
-    return found
+    return tuple(found)
 
 
 def day_sql(column: str, period: Period) -> str:
@@ -75,8 +76,8 @@ def day_sql(column: str, period: Period) -> str:
     index. Every number is an integer literal computed here, so the
     expression needs no parameters.
     """
-    changes = _changes(period)
-    first = (period.start_ms + _offset_ms(period.start_ms, period)) // DAY_MS
+    changes = _changes(period.tz, period.start_ms - 2 * DAY_MS, period.end_ms + 2 * DAY_MS)
+    first = (period.start_ms + _offset_ms(period.start_ms, period.tz)) // DAY_MS
     if len(changes) == 1:
         offset = str(changes[0][1])
     else:
@@ -134,7 +135,10 @@ class Scope:
         if self.project is not None:
             conditions.append("sessions.project = ?")
             params.append(self.project)
-        return f"sessions{join} WHERE {' AND '.join(conditions)}", params
+        # a long range reads the table in order: the planner would otherwise walk
+        # the partial index on ended_at and fetch every row from it, 20 times slower
+        table = "sessions NOT INDEXED" if self.scan else "sessions"
+        return f"{table}{join} WHERE {' AND '.join(conditions)}", params
 
 
 @dataclass(frozen=True)
