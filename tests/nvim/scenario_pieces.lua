@@ -65,7 +65,7 @@ return function(T)
   local help = T.step("help", "Helix help", ":Helix create {name} [mode] [project]")
   T.has("help has the usage and what it does", help and help.msg,
     ":Helix fail {reason}                       mark the current session failed, with the reason")
-  T.eq("help has a line per verb", help and select(2, help.msg:gsub("\n", "")) + 1, 17)
+  T.eq("help has a line per verb", help and select(2, help.msg:gsub("\n", "")) + 1, 18)
 
   local commands = require("helix_lsp.commands")
   for _, record in ipairs(commands.verbs) do

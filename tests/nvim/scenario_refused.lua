@@ -17,7 +17,7 @@ return function(T)
     "Helix: usage: :Helix create {name} [mode] [project]")
   T.eq("an unknown verb", T.refused("unknown verb", "Helix frobnicate"),
     "Helix: 'frobnicate' is not a :Helix verb; use one of: create, start, pause, resume, complete, fail, "
-      .. "mode, tag, untag, meta, show, list, switch, stats, log, delete, help")
+      .. "mode, tag, untag, meta, show, list, switch, stats, log, delete, report, help")
   T.eq("an open quote", T.refused("open quote", [[Helix create "fix login]]),
     [[Helix: the quote " is not closed in :Helix create "fix login]])
 
