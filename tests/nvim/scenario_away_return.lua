@@ -16,6 +16,9 @@ vim.api.nvim_create_autocmd("BufReadPost", {
 -- The offer may come before the scenario starts: catch it from the start.
 local offers = {}
 local answer = vim.env.HELIX_NVIM_ANSWER or "none"
+-- HELIX_NVIM_ANSWER_AFTER_MS: a picker that waits for the user's keys
+-- (telescope, fzf-lua) answers this much later.
+local answer_after = tonumber(vim.env.HELIX_NVIM_ANSWER_AFTER_MS or "0")
 vim.ui.select = function(items, opts, on_choice)
   local shown = {}
   for _, item in ipairs(items) do
@@ -29,9 +32,9 @@ vim.ui.select = function(items, opts, on_choice)
     file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ":t"), line = cursor[1] })
   for i, text in ipairs(shown) do
     if text:sub(1, #answer) == answer then
-      vim.schedule(function()
+      vim.defer_fn(function()
         on_choice(items[i], i)
-      end)
+      end, answer_after)
       return
     end
   end

@@ -91,6 +91,23 @@ def test_away_time_is_not_counted_and_the_offer_goes_back_to_the_place(
     assert (final["context"]["current_file"], final["context"]["current_line"]) == ("b.py", "9")
 
 
+def test_a_picker_that_answers_later_still_goes_back_to_the_place(
+    nvim: Nvim, project: Path, run_scenario: RunScenario, tmp_path: Path
+) -> None:
+    """A picker waiting for keys answers after the handler returned on 0.7
+    (0.10 waits for it): the choice is carried out all the same."""
+    shada = tmp_path / "main.shada"
+    work_then_leave(project, run_scenario, nvim, "qa", shada)
+    back = run_scenario("scenario_away_return", file="b.py", setup={"idle_minutes": IDLE_MINUTES},
+                        shada=shada, extra_env={"HELIX_NVIM_ANSWER": "Resume at",
+                                                "HELIX_NVIM_ANSWER_AFTER_MS": "1500"})
+    r = check(back, nvim)
+    assert len(r["offers"]) == 1
+    resumed = r["resumed"]
+    assert resumed["status"] == "active"
+    assert (resumed["context"]["current_file"], resumed["context"]["current_line"]) == ("a.py", "15")
+
+
 def test_idle_resume_never_leaves_it_paused_and_says_since_when(
     nvim: Nvim, project: Path, run_scenario: RunScenario, tmp_path: Path
 ) -> None:
