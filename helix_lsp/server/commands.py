@@ -190,6 +190,10 @@ def report(st: ServerState, a: p.Report) -> Any:
         raise InvalidArgumentError("helix.session.report: 'render' must be \"text\" or \"html\".")
     if a.width is not None and not 20 <= a.width <= 1000:
         raise InvalidArgumentError("helix.session.report: 'width' must be 20 to 1000 columns.")
+    from helix_lsp.report.period import resolve  # only when asked: start-up stays light
+    from helix_lsp.session.model import now_ms
+
+    resolve(since=a.since, from_=a.from_, to=a.to, tz=a.tz, now_ms=now_ms())  # refused: no write
     st.tracker.flush()  # the latest activity is in the store it reads
     path = st.mgr.path
     return Streamed(lambda fp: report_store(path, a, fp))

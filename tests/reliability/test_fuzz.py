@@ -42,6 +42,8 @@ COMMANDS = [
         "export",
         "import",
         "trimHistory",
+        "history",
+        "report",
     ]
 ]
 KEYS = [
@@ -65,6 +67,13 @@ KEYS = [
     "all",
     "snapshot",
     "keep",
+    "from",
+    "to",
+    "since",
+    "tz",
+    "render",
+    "width",
+    "nonce",
 ]
 ERROR_CODES = {-32602, -32803, -32600, -32601, -32700}
 

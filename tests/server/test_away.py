@@ -73,12 +73,33 @@ async def work_and_leave(db: Path, project: Path, a: Path, how: str) -> float:
     if how == "exit":
         await stop_editor(ed)
     else:
-        server = ed.client._server  # the child process, to kill it like `kill -9`
-        assert server is not None
-        os.kill(server.pid, signal.SIGKILL)
-        await asyncio.wait_for(server.wait(), 10)
+        pid = server_pid(db)
+        os.kill(pid, signal.SIGKILL)  # like `kill -9`: no shutdown, no flush
+        await eventually(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid),
+                         what="the killed server gone")
         await asyncio.wait_for(ed.client.stop(), 10)
     return last
+
+
+def server_pid(db: Path) -> int:
+    """The pid of the server process serving the store ``db`` (its ``--db`` argument)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"helix_lsp" in argv and str(db).encode() in argv:
+            found.append(int(entry.name))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
 
 
 def _stored_line(db: Path) -> str | None:
@@ -215,6 +236,14 @@ async def test_leave_paused_and_idle_resume_never(
         assert session["status"] == "paused" and session["awaySince"] is not None
     finally:
         await stop_editor(ed)
+    ed = await start_editor(db, [project], options=options())  # cannot answer requests
+    try:
+        told = await eventually(
+            lambda: [m for m in ed.client.messages if "was paused at" in str(m)],
+            what="the offer as a message")
+        assert f"'{NAME}'" in str(told[0])
+    finally:
+        await stop_editor(ed)
 
 
 async def test_the_running_server_pauses_as_of_the_last_activity_and_resumes_on_the_next(
@@ -249,6 +278,8 @@ async def test_the_running_server_pauses_as_of_the_last_activity_and_resumes_on_
 async def test_history_and_report_commands(editor: Editor, project: Path) -> None:
     await editor.command("create", name="reporting", start=True)
     editor.cursor(project / "src" / "app.py", 3, 0)
+    await asyncio.sleep(1.2)
+    editor.cursor(project / "src" / "other.py", 1, 0)  # the time since goes to app.py
     await editor.command("setMode", mode="testing")
     await editor.command("pause")
     events = (await editor.command("history", session="reporting"))["events"]
@@ -257,6 +288,8 @@ async def test_history_and_report_commands(editor: Editor, project: Path) -> Non
     report = await editor.command("report", since="1d")
     assert [s["name"] for s in report["sessions"]] == ["reporting"]
     assert "text" not in report and "html" not in report
+    files = {f["file"]: f["seconds"] for f in report["files"]}
+    assert files.get("src/app.py", 0) >= 1.0
     text = await editor.command("report", since="1d", render="text", width=60)
     wide = await editor.command("report", since="1d", render="text", width=120)
     assert "reporting" in text["text"] and "Per day" in text["text"]

@@ -25,7 +25,7 @@ async def test_commands_are_advertised(editor: Editor) -> None:
     assert names == {
         "create", "start", "pause", "resume", "complete", "fail", "setMode", "addTag",
         "removeTag", "setMetadata", "setContext", "get", "active", "list", "stats",
-        "delete", "export", "import", "trimHistory",
+        "delete", "export", "import", "trimHistory", "history", "report",
     }
 
 

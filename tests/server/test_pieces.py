@@ -192,3 +192,18 @@ def test_no_private_pygls_names_in_the_code_or_the_tests() -> None:
             if uses := _uses_of_private_pygls_names(tree, private):
                 offenders[str(source.relative_to(root))] = uses
     assert offenders == {}
+
+
+def test_a_run_of_moves_in_one_file_keeps_its_first_and_latest_moment() -> None:
+    from helix_lsp.server.cursor import Batch, Moment, Pending
+    from helix_lsp.server.paths import Location
+
+    a, b = (Location(f"/w/{n}", None, "p", n) for n in ("a.py", "b.py"))
+    batch = Batch()
+    for i in range(100):
+        batch.add(Moment(i, Pending(a, i, 0, i)))
+    batch.add(Moment(200, Pending(b, 1, 0, 200)))
+    batch.add(Moment(201, None))
+    batch.add(Moment(202, None))
+    assert [m.at for m in batch.moments] == [0, 99, 200, 202]
+    assert batch.latest is not None and batch.latest.location == b
