@@ -87,8 +87,12 @@ def test_a_damaged_store(tmp_path: Path) -> None:
         assert shown["type"] in (1, 2)
         assert str(db) in shown["message"]
         reply = server.command("helix.session.create", name="new")
-        assert_storage_error(reply)
+        refused = assert_storage_error(reply)
         assert server.proc.poll() is None
+        # found by the check beside the server: the CLI's very sentence, shown once
+        # and given with every refusal
+        assert refused.lower() == shown["message"].lower()
+        assert "is damaged" in refused and "session export --all" in refused
         server.shutdown()
     finally:
         server.close()
