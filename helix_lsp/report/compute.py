@@ -64,12 +64,16 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
     """The report of ``period`` from an open store connection (inside one read snapshot)."""
     scope = sources.Scope(period, timeline_start(period), project)
     counted = Tally.empty(period)
-    for day, name, mode, ms in sources.plain_totals(conn, scope):
+    # a range no longer than the timeline's days has no plain session: all walk their history
+    plain = scope.timeline_from > period.start_ms
+    days, projects = sources.plain_totals(conn, scope) if plain else ([], [])
+    for day, mode, ms in days:
         if 0 <= day < len(counted.day_mode):  # always: plain sessions lie in the range
             counted.add_day(day, mode, ms)
-            counted.by_project[name] += ms
+    for name, ms in projects:
+        counted.by_project[name] += ms
     infos: list[SessionInfo] = []
-    for row in sources.plain_top(conn, scope, TOP_SESSIONS):
+    for row in sources.plain_top(conn, scope, TOP_SESSIONS) if plain else []:
         counted.by_session[row.id] += row.ms
         infos.append(SessionInfo(row.id, row.name, row.project, row.mode, row.status))
     acts: list[Activity] = []

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -151,15 +150,29 @@ class PlainRow:
     ms: int
 
 
-def plain_totals(conn: sqlite3.Connection, scope: Scope) -> Iterator[tuple[int, str, str, int]]:
-    """``(day index, project, mode, ms)`` of the plain sessions, in one scan."""
-    source, params = scope.where(scope.plain(), ", json_each(sessions.active_by_mode) j")
+def plain_totals(
+    conn: sqlite3.Connection, scope: Scope
+) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
+    """``(day index, mode, ms)`` and ``(project, ms)`` of the plain sessions.
+
+    Two small groupings in one statement: per day and mode from each
+    session's time per mode, per project from its total.
+    """
+    by_mode, params = scope.where(scope.plain(), ", json_each(sessions.active_by_mode) j")
+    total, more = scope.where(scope.plain())
     sql = (
-        f"SELECT {day_sql('created_at', scope.period)} AS d, project, j.key, TOTAL(j.value) "
-        f"FROM {source} GROUP BY d, project, j.key"
+        f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, TOTAL(j.value) "
+        f"FROM {by_mode} GROUP BY d, j.key "
+        f"UNION ALL SELECT NULL, project, TOTAL(active_ms) FROM {total} GROUP BY project"
     )
-    for day, project, mode, ms in conn.execute(sql, params):
-        yield int(day), str(project), str(mode), int(ms)
+    days: list[tuple[int, str, int]] = []
+    projects: list[tuple[str, int]] = []
+    for day, name, ms in conn.execute(sql, [*params, *more]):
+        if day is None:
+            projects.append((str(name), int(ms)))
+        else:
+            days.append((int(day), str(name), int(ms)))
+    return days, projects
 
 
 def plain_top(conn: sqlite3.Connection, scope: Scope, limit: int) -> list[PlainRow]:
