@@ -149,9 +149,11 @@ test('clicking a session opens its details, whose buttons act on it and which fo
   await vs.palette('Notifications: Clear All Notifications');
   await page.screenshot({ path: path.join(outDir, 'session-details.png') });
   await page.keyboard.press('Control+W');
+  await waitFor('the details tab closed', async () => (await page.locator('.tab', { hasText: 'payments ·' }).count()) === 0);
 });
 
 test('Helix: Show Report shows the charts and the sessions of the last 7 days in a webview', async () => {
+  await page.locator('.tab.active').click(); // the workbench has the keyboard, not a closing frame
   await vs.palette('Helix: Show Report');
   const frame = await webview('canvas#chart-days', 'the report page');
   await waitFor('the tab title', async () => (await vs.activeTab()).includes('Helix Report · Last 7 days · all projects'));
