@@ -72,10 +72,11 @@ return function(T)
   end, 10000)
   T.record("resumed", T.cli("show", "fix-login"))
 
-  -- With the session active: opening b.py again (its last position restored)
-  -- leaves the place alone; moving there does not.
-  T.cmd("edit b.py")
-  T.eq("b.py opened at its last position", T.cursor().line, 7)
+  -- With the session active: opening c.py (its last position, line 5,
+  -- restored by the user's autocmd) leaves the place alone; moving there
+  -- does not.
+  T.cmd("edit c.py")
+  T.eq("c.py opened at its last position", T.cursor().line, 5)
   T.sleep(600) -- longer than the debounce: a place sent now would be there
   local r = T.execute("helix.session.get", {})
   local ctx = type(r.result) == "table" and r.result.context or {}
@@ -83,7 +84,7 @@ return function(T)
   T.move(9, 0)
   T.wait_for("a real move is", function()
     local got = T.execute("helix.session.get", {})
-    return type(got.result) == "table" and got.result.context.current_file == "b.py"
+    return type(got.result) == "table" and got.result.context.current_file == "c.py"
       and got.result.context.current_line == "9"
   end, 10000)
 end

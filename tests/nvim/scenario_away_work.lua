@@ -1,5 +1,6 @@
 -- The first half of "closed the editor and came back": start a session,
--- visit b.py (line 7), then work at a.py line 15 with real keys, and stop
+-- visit c.py (line 5) and b.py (line 7), then work at a.py line 15 with real
+-- keys, and stop
 -- there. The test quits (:qa) or kill -9s Neovim and its server afterwards.
 -- ShaDa (HELIX_NVIM_SHADA) keeps the last positions for the next start.
 
@@ -21,6 +22,9 @@ return function(T)
   T.step("started", "Helix start", "started")
   T.record("started", T.cli("show", "fix-login"))
 
+  T.cmd("edit c.py")
+  T.move(5, 0)
+  server_has("c.py:5 recorded", "c.py", "5")
   T.cmd("edit b.py")
   T.move(7, 0)
   server_has("b.py:7 recorded", "b.py", "7")

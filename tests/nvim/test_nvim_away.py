@@ -40,7 +40,7 @@ def check(run: Run, nvim: Nvim) -> dict[str, Any]:
 def work_then_leave(project: Path, run_scenario: RunScenario, nvim: Nvim, exit_: str,
                     shada: Path) -> dict[str, Any]:
     """Works at a.py:15 and leaves; returns what the scenario recorded."""
-    for name in ("a.py", "b.py"):
+    for name in ("a.py", "b.py", "c.py"):
         (project / name).write_text("".join(f"{name[0]}_{i} = {i}\n" for i in range(1, 31)))
     setup = {"idle_minutes": IDLE_MINUTES}
     run = run_scenario("scenario_away_work", file="a.py", setup=setup, shada=shada,
@@ -87,8 +87,8 @@ def test_away_time_is_not_counted_and_the_offer_goes_back_to_the_place(
     # the gap is still not counted once it is active again
     assert resumed["activeSeconds"] < worked_s + (time.time() * 1000 - ms(resumed["activeSince"])) / 1000 + 1.5
 
-    final = cli(back.db, "show", "fix-login")  # after the move to b.py:9
-    assert (final["context"]["current_file"], final["context"]["current_line"]) == ("b.py", "9")
+    final = cli(back.db, "show", "fix-login")  # after the move to c.py:9
+    assert (final["context"]["current_file"], final["context"]["current_line"]) == ("c.py", "9")
 
 
 def test_a_picker_that_answers_later_still_goes_back_to_the_place(
