@@ -18,6 +18,7 @@ import json
 import random
 import sqlite3
 import statistics
+import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -159,7 +160,11 @@ def _fill(conn: sqlite3.Connection, sessions: int) -> None:
     )
 
 
-def year_store(sessions: int = 100_000, log: Any = print) -> Path:
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def year_store(sessions: int = 100_000, log: Any = _stderr) -> Path:
     """A store holding ``year_activity``, built once and cached in ``.bench-cache/``.
 
     Written with direct SQL into a store the core created (100,000 sessions
