@@ -32,6 +32,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Final
 
+from helix_lsp.report.model import MODES
 from helix_lsp.report.period import Period
 from helix_lsp.session.events import Event
 
@@ -158,7 +159,12 @@ def plain_totals(
     Two small groupings in one statement: per day and mode from each
     session's time per mode, per project from its total.
     """
-    by_mode, params = scope.where(scope.plain(), ", json_each(sessions.active_by_mode) j")
+    # a value no session could hold (damaged JSON, an unknown mode) is passed over, as in stats
+    valid = "CASE WHEN json_valid(active_by_mode) THEN active_by_mode ELSE '{}' END"
+    known = ", ".join(f"'{m}'" for m in MODES)
+    by_mode, params = scope.where(
+        f"{scope.plain()} AND j.key IN ({known})", f", json_each({valid}) j"
+    )
     total, more = scope.where(scope.plain())
     sql = (
         f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, TOTAL(j.value) "

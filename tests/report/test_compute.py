@@ -190,7 +190,8 @@ def test_away_time_is_left_out_unless_it_is_kept(mgr: SessionManager, berlin: Cl
 
 @pytest.fixture
 def months(mgr: SessionManager, berlin: Clock) -> SessionManager:
-    """Three months of sessions: most within a day, some across midnight, one open."""
+    """Three months of sessions: most within a day, some across midnight, one left
+    paused, one open."""
     for day in range(1, 28):
         for month, project, mode in ((1, "api", "building"), (2, "web", "testing")):
             when = f"2026-{month:02d}-{day:02d}"
@@ -206,6 +207,10 @@ def months(mgr: SessionManager, berlin: Clock) -> SessionManager:
             if day % 7 == 0:  # over midnight
                 berlin(f"2026-{month:02d}-{day + 1:02d}T01:15")
             mgr.complete(s.id)
+    berlin("2026-02-10T16:00")
+    parked = mgr.create("parked", "refactoring", "api", start=True)
+    berlin("2026-02-10T16:45")
+    mgr.pause(parked.id)  # still paused: its time is on the 10th
     berlin("2026-03-30T10:00")
     mgr.create("open-one", "planning", "api", start=True)
     berlin("2026-03-30T12:00")
@@ -230,13 +235,22 @@ def test_a_long_range_and_its_single_days_give_the_same_figures(months: SessionM
     history. Both must give every day the same time by mode."""
     whole = build_report(months, from_="2026-01-01", to="2026-03-31", tz=BERLIN)
     by_date = {d.date: d for d in whole.by_day}
-    for date in ("2026-01-06", "2026-01-07", "2026-01-08", "2026-02-14", "2026-02-15"):
+    for date in (
+        "2026-01-06",
+        "2026-01-07",
+        "2026-01-08",
+        "2026-02-10",
+        "2026-02-14",
+        "2026-03-30",
+    ):
         single = build_report(months, from_=date, to=date, tz=BERLIN).by_day[0]
         assert single == by_date[date]
     # the 7th: 10:00-11:07 and 23:00-24:00; the 8th: 00:00-01:15 of the 7th's
     # session, then 11:00-12:08 and 15:00-15:40
     assert by_date["2026-01-07"].by_mode == modes(building=67 * M + 60 * M)
     assert by_date["2026-01-08"].seconds == 75 * M + 68 * M + 40 * M
+    assert by_date["2026-02-10"].by_mode["refactoring"] == 45 * M
+    assert by_date["2026-03-30"].by_mode == modes(planning=2 * H)  # open, up to now
 
 
 def test_a_project_report_and_the_owner_parameter(months: SessionManager) -> None:
