@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from helix_lsp.session import lookup, validation
 from helix_lsp.session.model import Mode, SessionRecord, Status
@@ -158,40 +158,62 @@ def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
     """
     where, params = ("", []) if project is None else (" WHERE project = ?", [project])
     rows = conn.execute(
-        "SELECT project, status, mode, COUNT(*), "
-        "TOTAL(active_ms + CASE WHEN active_since IS NULL THEN 0 "
-        "ELSE max(0, ? - active_since) END), SUM(started_at IS NOT NULL) "
-        f"FROM sessions{where} GROUP BY project, status, mode",
+        "SELECT project, status, mode, COUNT(*), TOTAL(active_ms), "
+        "TOTAL(CASE WHEN active_since IS NULL THEN 0 ELSE max(0, ? - active_since) END), "
+        f"SUM(started_at IS NOT NULL) FROM sessions{where} GROUP BY project, status, mode",
         [at, *params],
     ).fetchall()
     result = Stats()
-    for proj, status, mode, count, active_ms, started in rows:
+    scanned: list[tuple[object, object, float]] = []  # (project, mode, active ms)
+    for proj, status, mode, count, active_ms, open_ms, started in rows:
+        scanned.append((proj, mode, (active_ms or 0) + (open_ms or 0)))
         if status not in _STATUSES or mode not in _MODES or not isinstance(proj, str):
             continue  # a row no session could hold (see lookup.read)
-        result.add(status, mode, count, active_ms or 0, started or 0)
+        total_ms = (active_ms or 0) + (open_ms or 0)
+        result.add(status, mode, count, total_ms, started or 0)
         result.by_project.setdefault(proj, Stats()).add(
-            status, mode, count, active_ms or 0, started or 0
+            status, mode, count, total_ms, started or 0
         )
-    _mode_time(conn, result, where, params, at)
+    _mode_time(conn, result, scanned, where, params)
     return result
 
 
+#: A row whose closed time is not all in its current mode, in the compact JSON
+#: that ``rows`` and SQLite's ``json_object`` write; these rows alone are in the
+#: partial index ``sessions_mixed_modes`` (see ``schema``).
+_MIXED: Final = "active_by_mode <> '{\"' || mode || '\":' || active_ms || '}'"
+
+
 def _mode_time(
-    conn: sqlite3.Connection, result: Stats, where: str, params: Sequence[object], at: int
+    conn: sqlite3.Connection,
+    result: Stats,
+    by_mode: list[tuple[object, object, float]],
+    where: str,
+    params: Sequence[object],
 ) -> None:
-    """Active time per mode: the closed intervals' per-mode totals and the open ones."""
-    closed = conn.execute(
-        "SELECT s.project, j.key, TOTAL(j.value) FROM sessions s, json_each(s.active_by_mode) j"
-        f"{where.replace('project', 's.project')} GROUP BY s.project, j.key",
+    """Active time per mode without decoding the JSON of every row.
+
+    The grouped scan already gives each (project, mode)'s active time, which
+    is right for every session that was active in one mode only. The few
+    other rows (``_MIXED``, read from their own partial index) have their
+    ``active_ms`` taken back and their per-mode totals added instead.
+    """
+    cond = f"{where} AND {_MIXED}" if where else f" WHERE {_MIXED}"
+    taken = conn.execute(
+        f"SELECT project, mode, -TOTAL(active_ms) FROM sessions{cond} GROUP BY project, mode",
         params,
     ).fetchall()
-    open_ = conn.execute(
-        "SELECT project, mode, TOTAL(max(0, ? - active_since)) FROM sessions"
-        f"{where or ' WHERE 1'} AND active_since IS NOT NULL GROUP BY project, mode",
-        [at, *params],
+    mixed = conn.execute(
+        "SELECT s.project, j.key, TOTAL(j.value) FROM sessions s, json_each(s.active_by_mode) j"
+        f"{cond.replace('project =', 's.project =')} GROUP BY s.project, j.key",
+        params,
     ).fetchall()
-    for proj, mode, ms in (*closed, *open_):
-        if mode not in _MODES or not isinstance(proj, str) or proj not in result.by_project:
+    sums: dict[tuple[str, str], float] = {}
+    for proj, mode, ms in (*by_mode, *taken, *mixed):
+        if isinstance(mode, str) and isinstance(proj, str):
+            sums[proj, mode] = sums.get((proj, mode), 0.0) + (ms or 0)
+    for (proj, mode), ms in sums.items():
+        if mode not in _MODES or proj not in result.by_project:
             continue
         result.add_mode_time(mode, ms)
         result.by_project[proj].add_mode_time(mode, ms)

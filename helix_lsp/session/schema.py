@@ -9,7 +9,9 @@ keeps one active session per project even against two writers. Version 2
 adds ``store_meta`` (a per-store secret) and sets ``PRAGMA application_id``.
 Version 3 adds the time a session can be trusted with: its last activity,
 who paused it, its active time per mode, its history (``session_events``)
-and its active time per file, branch and 15-minute slot (``session_time``);
+and its active time per file, branch and 15-minute slot (``session_time``),
+with a partial index of the sessions whose time is not all in their current
+mode, so that statistics decode only those rows' per-mode JSON;
 sessions of older stores get a history reconstructed from their timestamps.
 """
 
@@ -126,7 +128,9 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
             ms INTEGER NOT NULL,
             PRIMARY KEY (session_seq, file, branch, bucket)
         ) WITHOUT ROWID;
-        CREATE INDEX session_time_bucket ON session_time(bucket)
+        CREATE INDEX session_time_bucket ON session_time(bucket);
+        CREATE INDEX sessions_mixed_modes ON sessions(project, mode, active_ms, active_by_mode)
+            WHERE active_by_mode <> '{"' || mode || '":' || active_ms || '}'
         """,
     )
     # Before version 3 every cursor position was written as a change of the
