@@ -37,6 +37,47 @@ _TIMES: Final = ("started_at", "last_paused_at", "ended_at", "active_since", "la
 _log = logging.getLogger("helix_lsp.session")
 
 
+def _time(value: object) -> bool:
+    return value is None or (type(value) is int and MIN_MS <= value <= MAX_MS)
+
+
+def _sound(rec: SessionRecord) -> bool:
+    """Whether ``_bad_column`` finds nothing: the same checks in one expression.
+
+    Every read of a session runs this, so it avoids the loops by field name;
+    only a row that fails it goes through ``_bad_column`` to name the column.
+    """
+    tags, meta, ctx, by_mode = rec.tags, rec.metadata, rec.context, rec.active_by_mode
+    most = validation.MAX_ACTIVE_MS
+    return (
+        type(rec.id) is str
+        and type(rec.name) is str
+        and type(rec.project) is str
+        and type(tags) is list
+        and all(type(t) is str for t in tags)
+        and type(meta) is dict
+        and all(type(k) is str and type(v) is str for k, v in meta.items())
+        and type(ctx) is dict
+        and all(type(k) is str and type(v) is str for k, v in ctx.items())
+        and (rec.description is None or type(rec.description) is str)
+        and (rec.failure_reason is None or type(rec.failure_reason) is str)
+        and type(rec.created_at) is int
+        and MIN_MS <= rec.created_at <= MAX_MS
+        and type(rec.updated_at) is int
+        and MIN_MS <= rec.updated_at <= MAX_MS
+        and _time(rec.started_at)
+        and _time(rec.last_paused_at)
+        and _time(rec.ended_at)
+        and _time(rec.active_since)
+        and _time(rec.last_activity_at)
+        and type(rec.active_ms) is int
+        and 0 <= rec.active_ms <= most
+        and (rec.paused_by is None or type(rec.paused_by) is str)
+        and type(by_mode) is dict
+        and all(type(k) is str and type(v) is int and 0 <= v <= most for k, v in by_mode.items())
+    )
+
+
 def _bad_column(rec: SessionRecord) -> str | None:
     """The first field of a decoded row that a session could not hold, or None."""
     for name in ("id", "name", "project"):
@@ -86,6 +127,8 @@ def read(row: Sequence[object]) -> SessionRecord:
         rec: SessionRecord | None = Store.to_record(row)
     except (ValueError, TypeError, KeyError):
         rec = None
+    if rec is not None and _sound(rec):
+        return rec
     bad = None if rec is None else _bad_column(rec)
     if rec is not None and bad is None:
         return rec
@@ -177,6 +220,24 @@ def created_before(conn: sqlite3.Connection, seq: int) -> int | None:
     ).fetchone()
     value = row[0] if row else None
     return value if isinstance(value, int) else None
+
+
+def pause_bounds(conn: sqlite3.Connection, project: str, seq: int) -> tuple[int | None, int | None]:
+    """``latest_pause(project)`` and ``created_before(seq)`` in one statement.
+
+    A pause needs both (see ``clock``, rules 1 and 3); asking once saves a
+    round through SQLite on every pause.
+    """
+    row = conn.execute(
+        "SELECT (SELECT max(last_paused_at) FROM sessions WHERE project = ? AND status = 'paused'),"
+        " (SELECT created_at FROM sessions WHERE seq < ? ORDER BY seq DESC LIMIT 1)",
+        [project, seq],
+    ).fetchone()
+    pause, created = row if row else (None, None)
+    return (
+        pause if isinstance(pause, int) else None,
+        created if isinstance(created, int) else None,
+    )
 
 
 def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:

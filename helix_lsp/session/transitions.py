@@ -41,14 +41,18 @@ def apply(
     ``updated_at`` is still ``now``'s.
     """
     began = rec.active_since
+    active = rec.status is Status.ACTIVE
+    pause = preceding = None
+    if at is None and action == "pause":  # both bounds of a pause in one statement
+        pause, preceding = lookup.pause_bounds(conn, rec.project, rec.seq)
+        preceding = preceding if active else None
+    elif active:
+        preceding = lookup.created_before(conn, rec.seq)
     if at is None:
-        pause = lookup.latest_pause(conn, rec.project) if action == "pause" else None
         at = clock.event_time(now, rec.updated_at, None if pause is None else pause + 1)
         changed = at
     else:
         changed = clock.event_time(now, rec.updated_at)
-    active = rec.status is Status.ACTIVE
-    preceding = lookup.created_before(conn, rec.seq) if active else None
     counted = lifecycle.apply(rec, action, at, reason, preceding=preceding)
     rec.updated_at = max(changed, at)
     if action == "pause":
