@@ -7,6 +7,7 @@ name, and an insert writes exactly the columns it names.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -54,14 +55,23 @@ _ENCODE: Final[dict[str, Callable[[Any], object]]] = {
     "active_by_mode": _dump,
 }
 
+def _loads(text: Any) -> Any:
+    """``json.loads``, without the decoder for the empty values most rows hold."""
+    if text == "{}":
+        return {}
+    if text == "[]":
+        return []
+    return json.loads(text)
+
+
 #: How a stored column turns back into the record's value.
 _DECODE: Final[dict[str, Callable[[Any], object]]] = {
     "mode": Mode,
     "status": Status,
-    "tags": json.loads,
-    "metadata": json.loads,
-    "context": json.loads,
-    "active_by_mode": json.loads,
+    "tags": _loads,
+    "metadata": _loads,
+    "context": _loads,
+    "active_by_mode": _loads,
 }
 
 #: The columns every query selects, in this order (``seq`` last).
@@ -77,12 +87,23 @@ _INSERT_TAG: Final = "INSERT INTO session_tags (tag, seq, created_at) VALUES (?,
 _UPDATABLE: Final = tuple(name for name in _ENCODE if name not in ("id", "created_at", "version"))
 
 
+#: Per column of ``FIELDS``, its decoder (None: stored as the record holds it).
+_DECODERS: Final[tuple[Callable[[Any], Any] | None, ...]] = tuple(
+    _DECODE.get(name) for name in FIELDS
+)
+if tuple(f.name for f in dataclasses.fields(SessionRecord)) != FIELDS:
+    raise RuntimeError("rows.FIELDS must list SessionRecord's fields in their order")
+
+
 def to_record(row: Sequence[Any]) -> SessionRecord:
-    """A row selected as ``COLUMNS`` (a tuple or ``sqlite3.Row``) as a record."""
-    values = dict(zip(FIELDS, row, strict=True))
-    for name, decode in _DECODE.items():
-        values[name] = decode(values[name])
-    return SessionRecord(**values)
+    """A row selected as ``COLUMNS`` (a tuple or ``sqlite3.Row``) as a record.
+
+    Positional: ``FIELDS`` is the record's field order (checked at import),
+    which spares a dict of every row on each read.
+    """
+    return SessionRecord(
+        *[v if decode is None else decode(v) for decode, v in zip(_DECODERS, row, strict=True)]
+    )
 
 
 def encode(rec: SessionRecord) -> list[Any]:
