@@ -106,14 +106,27 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DAY_PREFIX: dict[int, str] = {}
 
 
+_ISO: dict[int, str] = {}
+
+
 def to_iso(ms: int | None) -> str | None:
     """``2026-11-24T18:00:00.000Z`` (what JavaScript's ``toISOString`` prints).
 
-    Every session object carries six of these, so the date part is cached per
-    day and the time is plain integer arithmetic.
+    Every session object carries eight of these, mostly the same few times
+    shown again and again (a status push, a ``get``), so recent ones are kept;
+    the date part is cached per day and the time is plain integer arithmetic.
     """
     if ms is None:
         return None
+    text = _ISO.get(ms)
+    if text is None:
+        if len(_ISO) >= 8192:
+            _ISO.clear()
+        text = _ISO[ms] = _format_iso(ms)
+    return text
+
+
+def _format_iso(ms: int) -> str:
     day, rest = divmod(ms, 86_400_000)
     prefix = _DAY_PREFIX.get(day)
     if prefix is None:
@@ -216,19 +229,22 @@ class SessionRecord:
         previous = self.last_paused_at if self.last_paused_at is not None else self.created_at
         return clock.interval_start(self.active_since, end, previous, *preceding)
 
+    def _open_ms(self, at: int) -> int:
+        """The open active interval's time up to ``at`` (0 when not active)."""
+        if self.active_since is None:
+            return 0
+        return max(0, at - self.interval_start(at))
+
     def active_total_ms(self, at: int) -> int:
         """Active time up to ``at``: closed intervals plus the open one."""
-        if self.active_since is None:
-            return self.active_ms
-        return self.active_ms + max(0, at - self.interval_start(at))
+        return self.active_ms + self._open_ms(at)
 
-    def active_by_mode_ms(self, at: int) -> dict[str, int]:
+    def active_by_mode_ms(self, at: int, open_ms: int | None = None) -> dict[str, int]:
         """Active time per mode up to ``at``: the closed intervals, the open one in
-        the current mode (which is always listed)."""
+        the current mode (which is always listed); ``open_ms`` if already known."""
         result = {mode: ms for mode, ms in self.active_by_mode.items() if ms}
-        result[self.mode.value] = result.get(self.mode.value, 0) + (
-            self.active_total_ms(at) - self.active_ms
-        )
+        opened = self._open_ms(at) if open_ms is None else open_ms
+        result[self.mode.value] = result.get(self.mode.value, 0) + opened
         return result
 
     @property
@@ -249,6 +265,7 @@ class SessionRecord:
         """The contract's session object (camelCase keys, ISO timestamps)."""
         at = now_ms() if at is None else at
         duration = self.duration_ms(at)
+        open_ms = self._open_ms(at)
         return {
             "id": self.id,
             "name": self.name,
@@ -266,12 +283,12 @@ class SessionRecord:
             "endedAt": to_iso(self.ended_at),
             "failureReason": self.failure_reason,
             "durationSeconds": None if duration is None else duration / 1000,
-            "activeSeconds": self.active_total_ms(at) / 1000,
+            "activeSeconds": (self.active_ms + open_ms) / 1000,
             "activeSince": to_iso(self.active_since),
             "lastActivityAt": to_iso(self.last_activity_at),
             "awaySince": to_iso(self.away_since),
             "activeSecondsByMode": {
-                mode: ms / 1000 for mode, ms in self.active_by_mode_ms(at).items()
+                mode: ms / 1000 for mode, ms in self.active_by_mode_ms(at, open_ms).items()
             },
             "actions": actions_of(self.status),
         }
