@@ -56,7 +56,9 @@ def test_export_to_writes_what_export_returns(mgr: SessionManager) -> None:
     assert at is not None
     whole = mgr.export()
     whole["exportedAt"] = at.group(1)
-    assert streamed == text_of(whole)
+    assert json.loads(streamed) == whole
+    lines = streamed.splitlines()
+    assert len([line for line in lines if line.startswith('    {"id": ')]) == 6  # a session a line
     one = io.StringIO()
     assert mgr.export_to(one, "idle") == 1
     assert [s["name"] for s in json.loads(one.getvalue())["sessions"]] == ["idle"]
