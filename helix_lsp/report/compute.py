@@ -115,7 +115,7 @@ def build_report(
     del owner  # one owner per local store
     at = now_ms() if now is None else now
     period = resolve(since=since, from_=from_, to=to, tz=tz, now_ms=at)
-    with mgr._store.snapshot() as conn:
+    with mgr.read_snapshot() as conn:
         return compute(conn, period, project, at)
 
 

@@ -9,10 +9,11 @@ change raises before anything is written.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from helix_lsp.session import (
@@ -96,6 +97,13 @@ class SessionManager(TimeKeeping):
     def data_version(self) -> int:
         """Changes whenever another connection commits to the store file."""
         return self._store.data_version()
+
+    @contextlib.contextmanager
+    def read_snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction on the store, for read-only faces (reports) that query
+        several tables and need them to agree; nothing may be written through it."""
+        with self._store.snapshot() as conn:
+            yield conn
 
     # -- handles and lookup ---------------------------------------------------
 

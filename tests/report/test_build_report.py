@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helix_lsp.report import build_report
-from helix_lsp.session import InvalidArgumentError, SessionManager
+from helix_lsp.session import Activity, InvalidArgumentError, SessionManager
 
 TZ = "America/New_York"
 H = 3600.0
@@ -56,11 +56,12 @@ def store(mgr: SessionManager, clock: Callable[[str], int]) -> SessionManager:
 
     clock("2026-10-31T22:50")
     night = mgr.create("overnight-debug", "debugging", "api")
-    night.set_context("current_file", "src/db/pool.py")
-    night.set_context("branch", "fix/pool-leak")
     clock("2026-10-31T23:00")
     mgr.start(night.id)
+    pool = ("src/db/pool.py", "fix/pool-leak")
+    mgr.record_activity(night.id, [Activity(clock("2026-10-31T23:00"), *pool)])
     clock("2026-11-01T03:00")  # 5 real hours: 01:00-02:00 happens twice
+    mgr.record_activity(night.id, [Activity(clock("2026-11-01T03:00"), *pool)])
     mgr.pause(night.id)
 
     clock("2026-11-02T08:00")
@@ -76,10 +77,11 @@ def store(mgr: SessionManager, clock: Callable[[str], int]) -> SessionManager:
     mgr.complete(split.id)
 
     plan = mgr.create("plan-release", "planning", "web")
-    plan.set_context("current_file", "PLAN.md")
     clock("2026-11-02T15:00")
     mgr.start(plan.id)
+    mgr.record_activity(plan.id, [Activity(clock("2026-11-02T15:00"), "PLAN.md")])
     clock("2026-11-02T16:30")  # still active: the open interval counts up to now
+    mgr.record_activity(plan.id, [Activity(clock("2026-11-02T16:30"), "PLAN.md")])
     return mgr
 
 
