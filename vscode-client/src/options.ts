@@ -6,10 +6,29 @@ export interface HelixSettings {
   dbPath: string;
   exclude: string[];
   hideFileNames: boolean;
-  autoPauseMinutes: number;
+  /** `helix.idleMinutes` when the user set it, else undefined (the default, or the older setting, applies). */
+  idleMinutes: number | undefined;
+  /** The older `helix.autoPauseMinutes`, when the user set it. */
+  autoPauseMinutes: number | undefined;
+  idleResume: IdleResume;
   serverPath: string;
   pythonPath: string;
   restoreOnResume: boolean;
+}
+
+export type IdleResume = 'ask' | 'never';
+
+/** Minutes without activity after which a session counts as away, when nothing is set. */
+export const DEFAULT_IDLE_MINUTES = 15;
+
+/**
+ * The idle limit sent to the server: `helix.idleMinutes` when set, else the
+ * older `helix.autoPauseMinutes` when set, else 15; never negative (0 = never).
+ */
+export function idleMinutes(settings: Pick<HelixSettings, 'idleMinutes' | 'autoPauseMinutes'>): number {
+  const chosen = settings.idleMinutes ?? settings.autoPauseMinutes ?? DEFAULT_IDLE_MINUTES;
+  const n = Number(chosen);
+  return Number.isFinite(n) ? Math.max(0, n) : DEFAULT_IDLE_MINUTES;
 }
 
 /** `initializationOptions` sent to the server. */
@@ -17,7 +36,8 @@ export function initializationOptions(settings: HelixSettings, home?: string): R
   const opts: Record<string, unknown> = {
     cursorNotifications: true,
     hideFileNames: settings.hideFileNames,
-    autoPauseMinutes: Math.max(0, Number(settings.autoPauseMinutes) || 0),
+    idleMinutes: idleMinutes(settings),
+    idleResume: settings.idleResume === 'never' ? 'never' : 'ask',
   };
   const db = expandHome(settings.dbPath.trim(), home);
   if (db) opts.dbPath = db;
@@ -38,6 +58,8 @@ export const RESTART_SETTINGS = [
   'helix.dbPath',
   'helix.exclude',
   'helix.hideFileNames',
+  'helix.idleMinutes',
+  'helix.idleResume',
   'helix.autoPauseMinutes',
   'helix.server.path',
   'helix.server.pythonPath',

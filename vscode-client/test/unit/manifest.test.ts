@@ -37,6 +37,8 @@ test('the documented settings are contributed', () => {
     'helix.dbPath',
     'helix.exclude',
     'helix.hideFileNames',
+    'helix.idleMinutes',
+    'helix.idleResume',
     'helix.autoPauseMinutes',
     'helix.server.path',
     'helix.server.pythonPath',
@@ -46,6 +48,16 @@ test('the documented settings are contributed', () => {
     assert.ok(props[key], key);
   }
   for (const key of RESTART_SETTINGS) assert.ok(props[key], `${key} (restarts the server) is contributed`);
+});
+
+test('the idle limit defaults to 15 minutes and the older name is marked deprecated', () => {
+  const props = manifest.contributes.configuration.properties;
+  assert.equal(props['helix.idleMinutes'].default, 15);
+  assert.equal(props['helix.idleMinutes'].minimum, 0);
+  assert.deepEqual(props['helix.idleResume'].enum, ['ask', 'never']);
+  assert.equal(props['helix.idleResume'].default, 'ask');
+  assert.ok(props['helix.autoPauseMinutes'].deprecationMessage);
+  assert.equal(props['helix.autoPauseMinutes'].default, undefined);
 });
 
 test('the modules at the top of src/ do not import vscode (they run under node --test)', () => {

@@ -7,29 +7,45 @@ const defaults = {
   dbPath: '',
   exclude: [],
   hideFileNames: false,
-  autoPauseMinutes: 0,
+  idleMinutes: undefined,
+  autoPauseMinutes: undefined,
+  idleResume: 'ask' as const,
   serverPath: '',
   pythonPath: '',
   restoreOnResume: true,
 };
 
 test('initialization options always declare cursor notifications', () => {
-  assert.deepEqual(initializationOptions(defaults), { cursorNotifications: true, hideFileNames: false, autoPauseMinutes: 0 });
+  assert.deepEqual(initializationOptions(defaults), {
+    cursorNotifications: true,
+    hideFileNames: false,
+    idleMinutes: 15,
+    idleResume: 'ask',
+  });
 });
 
 test('initialization options carry the settings', () => {
   const opts = initializationOptions(
-    { ...defaults, dbPath: '~/sessions.db', exclude: [' **/secret/** ', ''], hideFileNames: true, autoPauseMinutes: 15 },
+    { ...defaults, dbPath: '~/sessions.db', exclude: [' **/secret/** ', ''], hideFileNames: true, idleMinutes: 0.1, idleResume: 'never' },
     '/home/me',
   );
   assert.deepEqual(opts, {
     cursorNotifications: true,
     hideFileNames: true,
-    autoPauseMinutes: 15,
+    idleMinutes: 0.1,
+    idleResume: 'never',
     dbPath: '/home/me/sessions.db',
     exclude: ['**/secret/**'],
   });
-  assert.equal(initializationOptions({ ...defaults, autoPauseMinutes: -3 }).autoPauseMinutes, 0);
+  assert.equal(initializationOptions({ ...defaults, idleMinutes: -3 }).idleMinutes, 0);
+});
+
+test('the idle limit: the new setting, else the older one, else 15', () => {
+  assert.equal(initializationOptions({ ...defaults, autoPauseMinutes: 30 }).idleMinutes, 30);
+  assert.equal(initializationOptions({ ...defaults, autoPauseMinutes: 0 }).idleMinutes, 0);
+  assert.equal(initializationOptions({ ...defaults, idleMinutes: 5, autoPauseMinutes: 30 }).idleMinutes, 5);
+  assert.equal(initializationOptions({ ...defaults, idleMinutes: 0, autoPauseMinutes: 30 }).idleMinutes, 0);
+  assert.equal(initializationOptions(defaults).autoPauseMinutes, undefined);
 });
 
 test('home expansion only at the start', () => {
