@@ -14,28 +14,28 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from helix_lsp.session import (
     clock,
     events,
     lookup,
     queries,
-    transfer,
     transitions,
     validation,
 )
 from helix_lsp.session.errors import InvalidArgumentError, InvalidTransitionError
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
+from helix_lsp.session.snapshots import Snapshots
 from helix_lsp.session.store import COLUMNS, Store
 from helix_lsp.session.timekeeping import TimeKeeping
 
 if TYPE_CHECKING:
-    from helix_lsp.session.exporting import Progress
+    pass
 
 
-class SessionManager(TimeKeeping):
+class SessionManager(TimeKeeping, Snapshots):
     """Creates, changes and answers questions about the sessions of one store.
 
     Activity, away pauses and history come from ``TimeKeeping``.
@@ -423,77 +423,6 @@ class SessionManager(TimeKeeping):
             return queries.stats(
                 conn, None if project is None else validation.project(project), now_ms()
             )
-
-    def export(self, ref: str | None = None) -> dict[str, Any]:
-        """A snapshot of one session (``ref``) or of the whole store.
-
-        Of a damaged store, every session that can still be read; a sentence
-        on what could not be read is added to ``warnings``.
-        """
-        with self._store.snapshot() as conn:
-            if ref is not None:
-                records = [lookup.find(conn, ref)]
-            else:
-                from helix_lsp.session import exporting
-
-                records = list(exporting.readable_records(conn, self._skipped(None)))
-            return transfer.snapshot(records, conn)
-
-    def import_(self, snapshot: Mapping[str, Any]) -> builtins.list[str]:
-        """Add every session of a snapshot, all or nothing, in one transaction."""
-        from helix_lsp.session import importing
-
-        return importing.import_records(self._store, transfer.parse(snapshot))
-
-    # -- store-level services ----------------------------------------------------
-
-    def secret(self) -> bytes:
-        """32 random bytes of this store, created with it (e.g. to key hashed file names)."""
-        return self._store.secret()
-
-    def export_to(
-        self,
-        fp: IO[str],
-        ref: str | None = None,
-        progress: Progress | None = None,
-        on_skip: Callable[[str], None] | None = None,
-    ) -> int:
-        """Write the snapshot ``export`` would return to ``fp``, one session at a time.
-
-        Memory stays that of one session whatever the store holds. Of a
-        damaged store it writes every session that can still be read and
-        tells ``on_skip`` (default: ``warnings``) in a sentence what could
-        not be read. ``progress(done, total)`` hears of every few hundred
-        sessions. Returns how many sessions were written.
-        """
-        from helix_lsp.session import exporting
-
-        with self._store.snapshot() as conn:
-            if ref is not None:
-                records = iter([lookup.find(conn, ref)])
-                total: int | None = 1
-            else:
-                total = exporting.count_rows(conn)
-                records = exporting.readable_records(conn, self._skipped(on_skip))
-            return exporting.write_snapshot(fp, records, conn, total=total, progress=progress)
-
-    def import_from(self, fp: IO[Any], progress: Progress | None = None) -> builtins.list[str]:
-        """Import a snapshot read from ``fp`` (text or UTF-8 bytes) in bounded memory.
-
-        Every entry is checked and every id compared with the store before
-        the first write, so a refused snapshot writes nothing; the sessions
-        are then written in batches, letting other writers in between. An
-        import cut short (a crash, a kill) is completed by importing the same
-        document again. Returns the ids added. See ``importing``.
-        """
-        from helix_lsp.session import importing
-
-        return importing.import_stream(self._store, fp, progress)
-
-    def _skipped(self, on_skip: Callable[[str], None] | None) -> Callable[[str], None]:
-        if on_skip is not None:
-            return on_skip
-        return lambda sentence: self.warnings.append(f"export: {sentence}.")
 
 
 def _checked_by(by: str) -> str:
