@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,7 +40,30 @@ def _parser() -> argparse.ArgumentParser:
         "-p",
         help="the project whose current session is served (default: the current folder's name)",
     )
+    parser.add_argument(
+        "--idle-minutes",
+        type=float,
+        metavar="N",
+        help="pause sessions left active with no activity for N minutes, as of their last "
+        "activity (default: $HELIX_LSP_IDLE_MINUTES, else 15; 0 = never)",
+    )
     return parser
+
+
+def _idle_minutes(given: float | None) -> float:
+    """``--idle-minutes``, else ``$HELIX_LSP_IDLE_MINUTES``, else the core's default."""
+    from helix_lsp.session import DEFAULT_IDLE_MINUTES
+
+    text = os.environ.get("HELIX_LSP_IDLE_MINUTES", "").strip()
+    if given is None and text:
+        try:
+            given = float(text)
+        except ValueError:
+            _parser().error(f"HELIX_LSP_IDLE_MINUTES must be a number of minutes, not {text!r}")
+    value = DEFAULT_IDLE_MINUTES if given is None else given
+    if not value >= 0:  # also refuses NaN
+        _parser().error("--idle-minutes must be 0 (never) or a positive number of minutes")
+    return float(value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = valid_project(args.project or default_project())
         from helix_lsp.mcp.app import serve
 
-        return serve(args.db, project)
+        return serve(args.db, project, _idle_minutes(args.idle_minutes))
     except SessionError as err:
         sys.stderr.write(f"helix-lsp: {err}\n")
         return 1

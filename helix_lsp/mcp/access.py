@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from helix_lsp.session import Session, SessionManager
+from helix_lsp.session import (
+    DEFAULT_IDLE_MINUTES,
+    ConflictError,
+    Session,
+    SessionManager,
+    StorageError,
+)
 
 T = TypeVar("T")
 
@@ -37,6 +43,9 @@ class Access:
 
     manager: SessionManager
     project: str
+    #: sessions with no activity for this long are paused as of their last activity
+    #: before each call, as every face does (0 = never)
+    idle_minutes: float = DEFAULT_IDLE_MINUTES
     #: how many changes were made through the tools (this connection's own commits do
     #: not move its ``data_version``), and an event set at each, to wake the watcher
     changes: int = 0
@@ -46,7 +55,18 @@ class Access:
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one core call in a worker thread; calls never overlap on the one connection."""
         async with self._lock:
-            return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+            return await anyio.to_thread.run_sync(lambda: self._after_away(fn, *args, **kwargs))
+
+    def _after_away(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn`` after the idle rule: a session an editor left active past the limit is
+        paused as of its last activity first, so no answer counts the away time."""
+        if self.idle_minutes:
+            try:
+                if self.manager.pause_away(self.idle_minutes):
+                    self.changes += 1
+            except (StorageError, ConflictError):
+                pass  # a damaged or busy store: the call itself says so if it writes
+        return fn(*args, **kwargs)
 
     def note_change(self) -> None:
         """Count a change made through a tool, and wake the store watcher."""

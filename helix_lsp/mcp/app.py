@@ -14,7 +14,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus
 from helix_lsp import __version__
 from helix_lsp.mcp import prompts, report, resources, tools, watch
 from helix_lsp.mcp.access import Access
-from helix_lsp.session import SessionManager
+from helix_lsp.session import DEFAULT_IDLE_MINUTES, SessionManager
 
 INSTRUCTIONS = (
     "helix-lsp tracks focused development sessions (name, mode, status, tags, metadata and "
@@ -26,9 +26,11 @@ INSTRUCTIONS = (
 )
 
 
-def build(manager: SessionManager, project: str) -> MCPServer[Any]:
+def build(
+    manager: SessionManager, project: str, idle_minutes: float = DEFAULT_IDLE_MINUTES
+) -> MCPServer[Any]:
     """An MCP server on ``manager``'s store for ``project``; call inside an event loop."""
-    access = Access(manager, project)
+    access = Access(manager, project, idle_minutes)
     bus = InMemorySubscriptionBus()
     watcher = watch.Watcher(access, bus)
 
@@ -58,14 +60,14 @@ def build(manager: SessionManager, project: str) -> MCPServer[Any]:
     return server
 
 
-def serve(db: str | None, project: str) -> int:
+def serve(db: str | None, project: str, idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
     """Serve MCP on stdin/stdout until the client closes it."""
     with SessionManager(db) as manager:
         for message in manager.warnings:  # e.g. others can read the store: said once
             sys.stderr.write(f"helix-lsp: {message}\n")
 
         async def main() -> None:
-            await build(manager, project).run_stdio_async()
+            await build(manager, project, idle_minutes).run_stdio_async()
 
         anyio.run(main)
     return 0
