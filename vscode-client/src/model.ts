@@ -22,6 +22,10 @@ export interface Session {
   updatedAt?: string | null;
   startedAt?: string | null;
   lastPausedAt?: string | null;
+  /** The session's latest activity (a cursor move, an edit, a command on it). */
+  lastActivityAt?: string | null;
+  /** When the session was paused because nobody was working on it (its last activity); null otherwise. */
+  awaySince?: string | null;
   endedAt?: string | null;
   failureReason?: string | null;
   durationSeconds?: number | null;

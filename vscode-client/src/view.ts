@@ -37,6 +37,19 @@ export function currentLocation(session: Session): string | undefined {
   return line ? `${file}:${line}` : file;
 }
 
+/**
+ * "17:42" in local time, or "Nov 28 17:42" when `iso` is not on `now`'s
+ * local day; undefined for a missing or unreadable time.
+ */
+export function localClock(iso: string | null | undefined, now: Date = new Date()): string | undefined {
+  if (!iso) return undefined;
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (at.toDateString() === now.toDateString()) return time;
+  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: at.getFullYear() === now.getFullYear() ? undefined : 'numeric' })} ${time}`;
+}
+
 export type StatusBarLook = 'none' | 'active' | 'paused' | 'idle' | 'finished' | 'starting' | 'error';
 
 export interface StatusBarView {
@@ -80,17 +93,24 @@ export function statusBarView(session: Session | undefined, opts: StatusBarOptio
   }
   const status = session.status;
   const icon = status === 'paused' ? 'debug-pause' : status === 'idle' ? IDLE_ICON : status === 'active' ? modeIcon(session.mode) : statusIcon(status);
+  const now = opts.now ?? Date.now();
+  const awaySince = status === 'paused' ? localClock(session.awaySince, new Date(now)) : undefined;
   let text = `$(${icon}) ${session.mode}${SEP}${session.name}`;
   if (status !== 'active') text += `${SEP}${status}`;
+  if (awaySince) text += ` (away since ${awaySince})`;
   text += offlineIcon;
 
-  const now = opts.now ?? Date.now();
   const active = activeSecondsNow(session, opts.receivedAt ?? now, now);
   const lines: string[] = [];
   lines.push(`$(${modeIcon(session.mode)}) **${escapeMarkdown(session.name)}** — ${escapeMarkdown(session.mode)}`);
   lines.push('');
   lines.push(`Project: ${escapeMarkdown(session.project)}  `);
-  lines.push(`Status: ${escapeMarkdown(status)}${status === 'idle' ? ' (not started yet)' : ''}  `);
+  const statusNote = status === 'idle'
+    ? ' (not started yet)'
+    : awaySince
+      ? ` — paused as of ${escapeMarkdown(awaySince)}, its last activity, after no activity; the time since is not counted`
+      : '';
+  lines.push(`Status: ${escapeMarkdown(status)}${statusNote}  `);
   lines.push(`Active time: ${formatDuration(active)}  `);
   const tags = session.tags ?? [];
   lines.push(`Tags: ${tags.length ? tags.map(escapeMarkdown).join(', ') : '—'}  `);
@@ -104,7 +124,7 @@ export function statusBarView(session: Session | undefined, opts: StatusBarOptio
     text,
     tooltip: lines.join('\n'),
     look,
-    accessibilityLabel: `Helix session ${session.name}, ${session.mode}, ${status}`,
+    accessibilityLabel: `Helix session ${session.name}, ${session.mode}, ${status}${awaySince ? `, away since ${awaySince}` : ''}`,
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { activeSecondsNow, currentLocation, formatDuration, formatTimestamp, serverStateView, sessionDetails, sessionRow, statusBarView } from '../../src/view';
+import { activeSecondsNow, currentLocation, formatDuration, formatTimestamp, localClock, serverStateView, sessionDetails, sessionRow, statusBarView } from '../../src/view';
 import { session } from './fixtures';
 
 test('active session: mode icon, mode and name', () => {
@@ -137,4 +137,27 @@ test('timestamps read as UTC date and time', () => {
   assert.equal(formatTimestamp('2026-11-24T18:00:00Z'), '2026-11-24 18:00:00 UTC');
   assert.equal(formatTimestamp(null), undefined);
   assert.equal(formatTimestamp('yesterday'), 'yesterday');
+});
+
+test('a session paused while away says since when, in local time', () => {
+  const now = new Date(2026, 10, 30, 18, 5); // local time
+  const since = new Date(2026, 10, 30, 17, 42);
+  const clock = since.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const v = statusBarView(session({ status: 'paused', awaySince: since.toISOString() }), { now: now.getTime() });
+  assert.equal(v.text, `$(debug-pause) building · implement-user-auth · paused (away since ${clock})`);
+  assert.match(v.tooltip, /after no activity/);
+  assert.match(v.accessibilityLabel, /away since/);
+});
+
+test('away since another day shows the date too; a pause by hand shows no away time', () => {
+  const now = new Date(2026, 10, 30, 9, 0);
+  const since = new Date(2026, 10, 28, 17, 42);
+  const label = localClock(since.toISOString(), now);
+  assert.ok(label);
+  assert.ok(label.endsWith(since.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })), label);
+  assert.notEqual(label, localClock(since.toISOString(), since));
+  assert.equal(localClock('not a time', now), undefined);
+  const byHand = statusBarView(session({ status: 'paused', awaySince: null }), { now: now.getTime() });
+  assert.equal(byHand.text, '$(debug-pause) building · implement-user-auth · paused');
+  assert.doesNotMatch(byHand.tooltip, /no activity/);
 });
