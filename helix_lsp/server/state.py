@@ -200,9 +200,13 @@ class ServerState:
     def status_payload(self) -> dict[str, Any]:
         """``helix/status``: see :mod:`helix_lsp.server.status`."""
         project = self.current_project()
+        active = self._shown(lambda: self.mgr.active(project))
         return status_params(
-            active=self._shown(lambda: self.mgr.active(project)),
-            current=self._shown(lambda: self.mgr.current(project)),
+            active=active,
+            # the active session is the current one: no second read and rendering
+            current=active if active is not None else self._shown(
+                lambda: self.mgr.current(project)
+            ),
             sessions=self._shown_all(lambda: self.mgr.active_sessions(self.projects())),
         )
 
