@@ -172,34 +172,20 @@ export async function launch({ name, folders, settings = {}, machineSettings, ex
   for (const x of [vsix, ...more]) execFileSync(bin, [...common, '--install-extension', x], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await freePort();
   log(`${name}: code-server on port ${port}, opening ${target}`);
-  let serverLog = '';
-  const server = spawn(
-    bin,
-    [
-      ...common,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      target,
-    ],
-    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  server.stdout.on('data', (d) => (serverLog += d));
-  server.stderr.on('data', (d) => (serverLog += d));
-
-  const ctx = new VSCode({ name, tmp, db, folderPaths, server, serverLogRef: () => serverLog, userData });
+  const query = Object.keys(folders).length === 1 ? `folder=${encodeURIComponent(target)}` : `workspace=${encodeURIComponent(target)}`;
+  const url = `http://127.0.0.1:${port}/?${query}`;
+  const start = () => startCodeServer(bin, [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', target], env);
+  const ctx = new VSCode({ name, tmp, db, folderPaths, userData, start, port, url });
+  ctx.server = start();
   try {
-    await waitFor('code-server to listen', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok);
+    await ctx.listening();
     ctx.browser = await chromium.launch({
       executablePath: browserPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     ctx.page = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
-    const query = Object.keys(folders).length === 1 ? `folder=${encodeURIComponent(target)}` : `workspace=${encodeURIComponent(target)}`;
-    await ctx.page.goto(`http://127.0.0.1:${port}/?${query}`);
+    await ctx.page.goto(url);
     await ctx.page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   } catch (err) {
     await ctx.close();
@@ -208,11 +194,69 @@ export async function launch({ name, folders, settings = {}, machineSettings, ex
   return ctx;
 }
 
+/** Starts code-server in a process group of its own (so that it can be stopped with everything it started). */
+function startCodeServer(bin, args, env) {
+  const server = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.log = '';
+  server.stdout.on('data', (d) => (server.log += d));
+  server.stderr.on('data', (d) => (server.log += d));
+  return server;
+}
+
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 class VSCode {
-  constructor({ name, tmp, db, folderPaths, server, serverLogRef, userData }) {
-    Object.assign(this, { name, tmp, db, folderPaths, server, serverLogRef, userData });
+  constructor({ name, tmp, db, folderPaths, userData, start, port, url }) {
+    Object.assign(this, { name, tmp, db, folderPaths, userData, start, port, url });
+    this.server = undefined;
+    this.earlierLogs = '';
     this.browser = undefined;
     this.page = undefined;
+  }
+
+  serverLogRef() {
+    return this.earlierLogs + (this.server?.log ?? '');
+  }
+
+  async listening() {
+    await waitFor('code-server to listen', async () => (await fetch(`http://127.0.0.1:${this.port}/healthz`)).ok);
+  }
+
+  /**
+   * Quits VS Code as a user closing it would, without pausing anything:
+   * code-server and everything it started (the extension host, the
+   * language server) get SIGTERM, and this waits until they are gone.
+   */
+  async quit() {
+    const pid = this.server.pid;
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    try {
+      await waitFor('code-server and its children to exit', async () => !groupAlive(pid), 15_000);
+    } catch {
+      process.kill(-pid, 'SIGKILL');
+      await waitFor('code-server and its children to be killed', async () => !groupAlive(pid), 15_000);
+    }
+    this.earlierLogs += `${this.server.log}\n--- code-server stopped ---\n`;
+    this.server = undefined;
+  }
+
+  /** Starts code-server again on the same workspace, user data and store, and reloads the page (same origin: VS Code restores its editors). */
+  async reopen() {
+    this.server = this.start();
+    await this.listening();
+    await this.page.goto(this.url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
   }
 
   async close() {
