@@ -167,8 +167,12 @@ def create_server(db: str | None) -> HelixServer:
         if ls.state is None:
             ls.send(STATUS, status_params())
             return
+        window = ls.client_capabilities.window
+        show_document = window is not None and window.show_document is not None and bool(
+            window.show_document.support
+        )
         ls.away = AwayOffer(ls.state, ls.window_show_message_request_async,
-                            ls.window_show_document, ls.show)
+                            ls.window_show_document if show_document else None, ls.show)
         ls.away.start_up()
         ls.state.status.changed()
         ls.state.poller.start()

@@ -93,14 +93,15 @@ class AwayOffer:
 
     ``ask(params)`` sends ``window/showMessageRequest`` and returns an
     awaitable of the chosen ``MessageActionItem`` (or None); ``show_document``
-    and ``show`` (``window/showMessage``: type, text) reach the client.
+    (None for a client that does not declare ``window.showDocument``: Neovim 0.7,
+    eglot 1.9) and ``show`` (``window/showMessage``: type, text) reach the client.
     """
 
     def __init__(
         self,
         state: ServerState,
         ask: Callable[[lsp.ShowMessageRequestParams], Any],
-        show_document: Callable[[lsp.ShowDocumentParams], Any],
+        show_document: Callable[[lsp.ShowDocumentParams], Any] | None,
         show: Callable[[int, str], None],
     ) -> None:
         self._state = state
@@ -169,6 +170,9 @@ class AwayOffer:
         if not os.path.isfile(path):
             self._show(2, f"{file} no longer exists; '{resumed.name}' was resumed and keeps "
                           f"its recorded place {file}:{line}.")
+            return
+        if self._show_document is None:  # the client cannot open it: say where it was
+            self._show(3, f"'{resumed.name}' resumed; you left it at {file}:{line}.")
             return
         spot = lsp.Position(line - 1, column - 1)
         self._show_document(lsp.ShowDocumentParams(

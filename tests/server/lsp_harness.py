@@ -119,6 +119,13 @@ class Editor:
         return len(self.statuses)
 
 
+SHOWS_DOCUMENTS = lsp.ClientCapabilities(
+    window=lsp.WindowClientCapabilities(
+        show_document=lsp.ShowDocumentClientCapabilities(support=True)
+    )
+)
+
+
 async def start_editor(
     db: Path | None,
     folders: list[Path] | None = None,
@@ -127,8 +134,13 @@ async def start_editor(
     names: list[str] | None = None,
     env: dict[str, str] | None = None,
     features: dict[str, Callable[..., Any]] | None = None,
+    capabilities: lsp.ClientCapabilities | None = None,
 ) -> Editor:
-    """A server on ``folders``; ``features`` answer the server's requests (method -> handler)."""
+    """A server on ``folders``; ``features`` answer the server's requests (method -> handler).
+
+    The client declares what pytest-lsp's client handles (``window/showDocument``)
+    unless ``capabilities`` says otherwise.
+    """
     client = LanguageClient(converter_factory=plain_notifications)
     register_lsp_features(client)
     for method, handler in (features or {}).items():
@@ -149,7 +161,7 @@ async def start_editor(
     editor.init_result = await asyncio.wait_for(
         client.initialize_session(
             lsp.InitializeParams(
-                capabilities=lsp.ClientCapabilities(),
+                capabilities=capabilities or SHOWS_DOCUMENTS,
                 workspace_folders=ws or None,
                 root_uri=uri(folders[0]) if folders else None,
                 initialization_options=options,

@@ -109,10 +109,18 @@ def _stored_line(db: Path) -> str | None:
         return mgr.get(NAME).context.get("current_line")
 
 
-async def come_back(db: Path, project: Path, b: Path, offers: Offers, **extra: Any) -> Editor:
+async def come_back(
+    db: Path,
+    project: Path,
+    b: Path,
+    offers: Offers,
+    capabilities: lsp.ClientCapabilities | None = None,
+    **extra: Any,
+) -> Editor:
     """Wait past the limit, start a new server and let the editor restore b.py."""
     await asyncio.sleep(IDLE * 60 + 1)
-    ed = await start_editor(db, [project], options=options(**extra), features=offers.features())
+    ed = await start_editor(db, [project], options=options(**extra), features=offers.features(),
+                            capabilities=capabilities)
     ed.open(b)
     ed.cursor(b, 2, 0)  # the editor restores a position in b.py
     return ed
@@ -209,6 +217,29 @@ async def test_a_deleted_file_is_said_and_the_place_kept(
         assert session["status"] == "active"
         assert (session["context"]["current_file"], session["context"]["current_line"]) == (
             "a.py", "15")
+        assert not ed.client.shown_documents
+    finally:
+        await stop_editor(ed)
+
+
+async def test_a_client_that_cannot_open_documents_is_told_the_place(
+    db: Path, project: Path, files: tuple[Path, Path]
+) -> None:
+    """Neovim 0.7 and eglot 1.9 do not declare window/showDocument: no request they
+    would refuse, a sentence with the place instead."""
+    a, b = files
+    await work_and_leave(db, project, a, "exit")
+    offers = Offers()
+    ed = await come_back(db, project, b, offers, capabilities=lsp.ClientCapabilities())
+    try:
+        await eventually(lambda: offers.asked, what="the offer")
+        offers.choose("Resume at")
+        said = await eventually(
+            lambda: [m for m in ed.client.messages if "you left it at" in str(m)],
+            what="the sentence with the place")
+        assert "a.py:15" in str(said[0])
+        session = await ed.get(session=NAME)
+        assert session["status"] == "active"
         assert not ed.client.shown_documents
     finally:
         await stop_editor(ed)
