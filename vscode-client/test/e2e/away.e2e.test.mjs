@@ -120,3 +120,30 @@ test('"Resume at a.py:15" opens a.py at line 15 and the session is active again'
   assert.equal(s.context.current_file, 'a.py');
   assert.equal(s.context.current_line, '15');
 });
+
+/** Milliseconds of the session's active time attributed to `file` (from its export). */
+function fileMs(file) {
+  const snapshot = JSON.parse(vs.cli('export', SESSION));
+  const [entry] = snapshot.sessions;
+  return entry.time.filter((row) => row.file === file).reduce((sum, row) => sum + row.ms, 0);
+}
+
+test('showing b.py and a.py again, with the cursors VS Code restores, moves nothing; a key does', async () => {
+  const bBefore = fileMs('b.py');
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'b.py' }).first().click();
+  await waitFor('b.py with its restored cursor', async () =>
+    (await vs.activeTab()).includes('b.py') && /Ln 3,/.test(await vs.statusBarText()));
+  // Longer than the server's coalescing of positions (~1 s): a position sent would be in the store by now.
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(vs.show(SESSION).context.current_file, 'a.py');
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'a.py' }).first().click();
+  await waitFor('a.py with its restored cursor', async () =>
+    (await vs.activeTab()).includes('a.py') && /Ln 15,/.test(await vs.statusBarText()));
+  await page.keyboard.press('Control+1'); // the focus into the editor: no move
+  await page.keyboard.press('End');
+  await waitFor('the key in the store', async () => vs.show(SESSION).context?.current_column === '14');
+  const s = vs.show(SESSION);
+  assert.equal(s.context.current_file, 'a.py');
+  assert.equal(s.context.current_line, '15');
+  assert.equal(fileMs('b.py'), bBefore, 'no time went to b.py');
+});
