@@ -52,6 +52,24 @@ def quiet_broken_pipe(command: Callable[[], int | None]) -> int | None:
     return status
 
 
+def refusing(command: Callable[[], int]) -> int:
+    """Run ``command``; a refusal (the core's SessionError, a file the OS will not give)
+    is one line on stderr and exit status 1. A closed stdout is left to
+    :func:`quiet_broken_pipe`."""
+    from helix_lsp.session.errors import SessionError
+
+    try:
+        return command()
+    except SessionError as err:
+        problem(str(err))
+        return 1
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        problem(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ") + ".")
+        return 1
+
+
 class Progress:
     """``exporting 1200/5000 sessions`` on one rewritten stderr line, only on a terminal."""
 

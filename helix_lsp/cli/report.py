@@ -64,20 +64,12 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and show the report; the exit status (1 with one sentence when refused)."""
-    from helix_lsp.session import SessionError
 
-    try:
-        report = _build(args)
-        _show(report, args)
-    except SessionError as err:
-        output.problem(str(err))
-        return 1
-    except BrokenPipeError:
-        raise
-    except OSError as err:
-        output.problem(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ") + ".")
-        return 1
-    return 0
+    def build_and_show() -> int:
+        _show(_build(args), args)
+        return 0
+
+    return output.refusing(build_and_show)
 
 
 def _store(db: str | None) -> str:

@@ -25,7 +25,6 @@ from helix_lsp.session import (
     InvalidArgumentError,
     NotFoundError,
     Session,
-    SessionError,
     SessionManager,
     Status,
     StorageError,
@@ -55,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
         return oneline.print_line(args.format, args.db, args.project, current=args.current)
     verb = VERBS[args.verb]
-    try:
+
+    def run_verb() -> int:
         limit = idle_minutes(args)
         with _open(args, verb) as mgr:
             try:
@@ -63,14 +63,8 @@ def run(args: argparse.Namespace) -> int:
                 return verb.run(mgr, args)
             finally:
                 _warn(mgr)
-    except SessionError as err:
-        output.problem(str(err))
-        return 1
-    except BrokenPipeError:
-        raise
-    except OSError as err:
-        output.problem(f"{err.strerror or err}: {err.filename or ''}".rstrip(": ") + ".")
-        return 1
+
+    return output.refusing(run_verb)
 
 
 def _open(args: argparse.Namespace, verb: Verb) -> SessionManager:
