@@ -70,6 +70,12 @@ def build(*, with_session_verbs: bool = True) -> Parser:
     from helix_lsp.cli import report
 
     report.register(commands)
+    # Listed for --help only: `helix-lsp mcp` is dispatched before this parser runs.
+    commands.add_parser(
+        "mcp",
+        help="serve sessions to AI assistants over the Model Context Protocol "
+        "(needs the 'mcp' extra; helix-lsp mcp --help)",
+    )
     if with_session_verbs:
         _session_verbs(session)
     return parser
