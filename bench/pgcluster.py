@@ -96,10 +96,12 @@ def _conf_value(value: object) -> str:
 class Cluster:
     """One PostgreSQL server in its own temp folder; a context manager.
 
-    ``Cluster(settings={"max_connections": 300}).start()`` initialises and
-    starts it; ``url(dbname)`` gives a libpq URL over loopback;
-    ``create_database`` makes a database; ``stop`` stops the server and
-    removes the folder (also at interpreter exit, should a caller forget).
+    ``Cluster(settings={"max_connections": 300}).create()`` initialises and
+    starts it (on another free port if the chosen one is taken meanwhile);
+    ``url(dbname)`` gives a libpq URL over loopback; ``create_database``
+    makes a database. ``stop``/``start`` stop and restart the same server on
+    the same port and data (an outage), ``destroy`` stops it and removes the
+    folder (also done at interpreter exit, should a caller forget).
     """
 
     def __init__(
@@ -108,23 +110,25 @@ class Cluster:
         port: int | None = None,
         settings: Mapping[str, object] | None = None,
         bindir: Path | None = None,
+        locale: str = "C.UTF-8",
     ) -> None:
         self.bindir = bindir or find_bindir()
-        self.port = port or free_port()
+        self.fixed_port = port
+        self.port = port or 0
         self.settings = dict(settings or {})
+        self.locale = locale
         self.root: Path | None = None
-        self.running = False
 
     # -- paths ----------------------------------------------------------------
 
     @property
     def datadir(self) -> Path:
-        assert self.root is not None, "the cluster was not started"
+        assert self.root is not None, "the cluster was not created"
         return self.root / "data"
 
     @property
     def logfile(self) -> Path:
-        assert self.root is not None, "the cluster was not started"
+        assert self.root is not None, "the cluster was not created"
         return self.root / "server.log"
 
     def url(self, dbname: str = "postgres") -> str:
@@ -138,31 +142,31 @@ class Cluster:
             raise ClusterError(missing_reason() or "PostgreSQL is not installed.")
         return str(self.bindir / name)
 
-    def _as_owner(self, argv: list[str]) -> list[str]:
-        """The server's programs run as ``postgres`` when this process is root."""
-        if os.geteuid() == 0:
-            return ["runuser", "-u", SUPERUSER, "--", *argv]
-        return argv
-
     def _run(self, argv: list[str], *, as_owner: bool = False, timeout: float = 120) -> str:
-        full = self._as_owner(argv) if as_owner else argv
+        """Run a PostgreSQL program; the server's own ones as ``postgres`` when root."""
+        full = argv
+        if as_owner and os.geteuid() == 0:
+            full = ["runuser", "-u", SUPERUSER, "--", *argv]
         proc = subprocess.run(
             full, capture_output=True, text=True, timeout=timeout, check=False, cwd="/"
         )
         if proc.returncode != 0:
             tail = (proc.stderr or proc.stdout).strip()[-1500:]
-            raise ClusterError(f"{Path(argv[0]).name} failed ({proc.returncode}): {tail}")
+            log = ""
+            if self.root is not None and self.logfile.exists():
+                log = "\n" + self.logfile.read_text(errors="replace")[-1500:]
+            raise ClusterError(f"{Path(argv[0]).name} failed ({proc.returncode}): {tail}{log}")
         return proc.stdout
 
     # -- life cycle -----------------------------------------------------------
 
-    def start(self) -> Cluster:
+    def create(self) -> Cluster:
         """initdb into a new temp folder, write the settings, start; returns self."""
         reason = missing_reason()
         if reason:
             raise ClusterError(reason)
         self.root = Path(tempfile.mkdtemp(prefix="helix-pg-"))
-        atexit.register(self.stop)
+        atexit.register(self.destroy)
         if os.geteuid() == 0:
             shutil.chown(self.root, SUPERUSER, SUPERUSER)
         self._run(
@@ -174,14 +178,13 @@ class Cluster:
                 SUPERUSER,
                 "--auth=trust",
                 "--encoding=UTF8",
-                "--locale=C",
+                f"--locale={self.locale}",
                 "--no-sync",
             ],
             as_owner=True,
         )
         conf = {
             "listen_addresses": "127.0.0.1",
-            "port": self.port,
             "unix_socket_directories": str(self.root),
             **self.settings,
         }
@@ -189,29 +192,82 @@ class Cluster:
             out.write("\n# throwaway cluster\n")
             for key, value in conf.items():
                 out.write(f"{key} = {_conf_value(value)}\n")
+        for attempt in range(1 if self.fixed_port else 5):
+            self.port = self.fixed_port or free_port()
+            try:
+                self.start()
+                break
+            except ClusterError:
+                if attempt == 4 or self.fixed_port:
+                    raise
+        return self
+
+    def start(self) -> None:
+        """Start the server (again) on the same port and data; waits until it accepts."""
         self._run(
             [
                 self._program("pg_ctl"),
+                "start",
                 "-D",
                 str(self.datadir),
+                "-o",
+                f"-p {self.port}",
                 "-l",
                 str(self.logfile),
                 "-w",
                 "-t",
                 str(START_SECONDS),
-                "start",
             ],
             as_owner=True,
             timeout=START_SECONDS + 10,
         )
-        self.running = True
-        return self
+
+    def stop(self) -> None:
+        """Stop the server now, keeping its data (``-m fast``: connections are cut)."""
+        self._run(
+            [self._program("pg_ctl"), "stop", "-D", str(self.datadir), "-m", "fast", "-w",
+             "-t", str(START_SECONDS)],
+            as_owner=True,
+            timeout=START_SECONDS + 10,
+        )
+
+    def running(self) -> bool:
+        """The server has its pid file and accepts TCP connections."""
+        if self.root is None or not (self.datadir / "postmaster.pid").exists():
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1)
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def destroy(self) -> None:
+        """Stop the server if it runs and remove the folder; safe to call twice."""
+        if self.root is None:
+            return
+        if (self.datadir / "postmaster.pid").exists():
+            with contextlib.suppress(ClusterError, subprocess.TimeoutExpired):
+                self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root = None
+        atexit.unregister(self.destroy)
+
+    def __enter__(self) -> Cluster:
+        return self.create() if self.root is None else self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.destroy()
+
+    # -- what runs in it ------------------------------------------------------
 
     def create_database(self, name: str) -> str:
-        """Create database ``name``; returns its URL."""
+        """Create database ``name`` (from ``template0``); returns its URL."""
         self._run(
             [self._program("createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-             "-U", SUPERUSER, name]
+             "-U", SUPERUSER, "-T", "template0", name]
         )
         return self.url(name)
 
@@ -224,7 +280,7 @@ class Cluster:
 
     def postmaster_pid(self) -> int | None:
         """The server's main process, from ``postmaster.pid``."""
-        with contextlib.suppress(OSError, ValueError, IndexError):
+        with contextlib.suppress(OSError, ValueError, IndexError, AssertionError):
             return int((self.datadir / "postmaster.pid").read_text().split()[0])
         return None
 
@@ -259,31 +315,3 @@ class Cluster:
                 if pid == main:
                     total += int(fields[13]) + int(fields[14])  # cutime, cstime
         return total / tick
-
-    def stop(self) -> None:
-        """Stop the server (fast shutdown) and remove the folder; safe to call twice."""
-        if self.root is None:
-            return
-        if self.running:
-            with contextlib.suppress(ClusterError, subprocess.TimeoutExpired):
-                self._run(
-                    [self._program("pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w",
-                     "-t", str(START_SECONDS), "stop"],
-                    as_owner=True,
-                    timeout=START_SECONDS + 10,
-                )
-            self.running = False
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root = None
-        atexit.unregister(self.stop)
-
-    def __enter__(self) -> Cluster:
-        return self.start() if not self.running else self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
