@@ -1,10 +1,9 @@
 """Every (action, status) pair of the lifecycle: allowed ones change the right
 fields, refused ones raise a sentence naming the session, its status and the
-action, and leave the store exactly as it was."""
+action, and leave the store exactly as it was. On every store (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any
 
@@ -16,6 +15,9 @@ from helix_lsp.session import (
     SessionManager,
     Status,
 )
+from tests.stores import manager_on_each_store, query
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 ACTIONS = ["start", "pause", "resume", "complete", "fail", "delete"]
 STATUSES = list(Status)
@@ -56,19 +58,19 @@ def run(mgr: SessionManager, action: str, sess: Session) -> Any:
     return getattr(mgr, action)(sess.id)
 
 
-def row(mgr: SessionManager, sid: str) -> dict[str, Any]:
+def row(target: str, sid: str) -> dict[str, Any]:
     """The stored row itself, read through a separate connection."""
-    with sqlite3.connect(mgr.path) as conn:
-        conn.row_factory = sqlite3.Row
-        found = conn.execute("SELECT * FROM sessions WHERE id = ?", [sid]).fetchone()
-    return dict(found)
+    [found] = query(target, "SELECT * FROM sessions WHERE id = ?", [sid])
+    return found
 
 
 @pytest.mark.parametrize("status", STATUSES, ids=lambda s: s.value)
 @pytest.mark.parametrize("action", ACTIONS)
-def test_action_from_status(mgr: SessionManager, action: str, status: Status) -> None:
+def test_action_from_status(
+    mgr: SessionManager, store_target: str, action: str, status: Status
+) -> None:
     sess = make(mgr, status)
-    before = row(mgr, sess.id)
+    before = row(store_target, sess.id)
     time.sleep(0.002)
     allowed = (action, status) in ALLOWED or (action == "delete" and status is not Status.ACTIVE)
     if not allowed:
@@ -79,7 +81,7 @@ def test_action_from_status(mgr: SessionManager, action: str, status: Status) ->
         assert status.value in message
         assert action in message
         assert info.value.kind == "invalid_transition"
-        assert row(mgr, sess.id) == before, "a refused action must write nothing"
+        assert row(store_target, sess.id) == before, "a refused action must write nothing"
         assert sess.status is status
         return
     run(mgr, action, sess)
@@ -88,7 +90,7 @@ def test_action_from_status(mgr: SessionManager, action: str, status: Status) ->
         return
     target = ALLOWED[(action, status)]
     assert sess.status is target
-    after = row(mgr, sess.id)
+    after = row(store_target, sess.id)
     assert after["updated_at"] > before["updated_at"]
     assert after["status"] == target.value
     changed = {k for k in after if after[k] != before[k]} - {"updated_at", "version"}

@@ -1,5 +1,9 @@
 """The manager's answers and rules: live handles, name resolution, one active
-session per project, queries, statistics, history, snapshots and limits."""
+session per project, queries, statistics, history, snapshots and limits.
+
+On every store (SQLite, PostgreSQL), except the tests about SQLite's file by
+nature (its place and mode, HELIX_LSP_DB's default, a newer schema, a file that
+is not a store, data_version, ``:memory:``), which open a SQLite file themselves."""
 
 from __future__ import annotations
 
@@ -23,9 +27,12 @@ from helix_lsp.session import (
     StorageError,
 )
 from helix_lsp.session.model import from_iso
+from tests.stores import NewStore, manager_on_each_store, query
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
-def test_handle_stays_in_step_and_setters_persist(mgr: SessionManager) -> None:
+def test_handle_stays_in_step_and_setters_persist(mgr: SessionManager, store_target: str) -> None:
     sess = mgr.create("implement-user-auth", Mode.BUILDING, "api-server")
     assert sess.status is Status.IDLE and str(sess.status) == "idle"
     assert mgr.get(sess.id) is sess
@@ -34,7 +41,7 @@ def test_handle_stays_in_step_and_setters_persist(mgr: SessionManager) -> None:
     sess.add_tag("authentication")
     sess.add_tag("authentication")
     sess.set_metadata("sprint", "23")
-    with SessionManager(mgr.path) as other:
+    with SessionManager(store_target) as other:
         seen = other.get(sess.id)
         assert seen.tags == ["authentication"]
         assert seen.get_metadata("sprint") == "23"
@@ -140,7 +147,7 @@ def test_stats(mgr: SessionManager) -> None:
     assert c.active_duration.total_seconds() > 0
 
 
-def test_delete_and_trim_history(mgr: SessionManager) -> None:
+def test_delete_and_trim_history(mgr: SessionManager, store_target: str) -> None:
     active = mgr.create("busy", project="api", start=True)
     with pytest.raises(InvalidTransitionError, match="cannot delete 'busy': it is active"):
         mgr.delete(active.id)
@@ -155,11 +162,10 @@ def test_delete_and_trim_history(mgr: SessionManager) -> None:
     assert mgr.trim_history(2) == 0
     assert mgr.delete("done-3") == finished[3].id
     assert mgr.list().total == 2  # busy and done-4
-    with sqlite3.connect(mgr.path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM session_tags").fetchone()[0] == 0
+    assert query(store_target, "SELECT COUNT(*) AS n FROM session_tags") == [{"n": 0}]
 
 
-def test_export_import_round_trip_is_lossless(mgr: SessionManager, tmp_path: Path) -> None:
+def test_export_import_round_trip_is_lossless(mgr: SessionManager, new_store: NewStore) -> None:
     a = mgr.create(
         "a",
         "planning",
@@ -175,7 +181,7 @@ def test_export_import_round_trip_is_lossless(mgr: SessionManager, tmp_path: Pat
     b = mgr.create("b", "testing", "api", start=True)
     mgr.fail(mgr.create("c", project="web").id, "gave up ✗")
     snapshot = json.loads(json.dumps(mgr.export()))
-    with SessionManager(tmp_path / "other.db") as other:
+    with new_store() as target, SessionManager(target) as other:
         assert sorted(other.import_(snapshot)) == sorted(s["id"] for s in snapshot["sessions"])
         again = other.export()
     for left, right in zip(snapshot["sessions"], again["sessions"], strict=True):
@@ -219,7 +225,7 @@ def test_import_is_all_or_nothing(mgr: SessionManager) -> None:
             mgr.import_(broken)  # type: ignore[arg-type]
 
 
-def test_limits_refuse_clearly_and_write_nothing(mgr: SessionManager) -> None:
+def test_limits_refuse_clearly_and_write_nothing(mgr: SessionManager, store_target: str) -> None:
     sess = mgr.create("x", project="api")
     cases = [
         (lambda: mgr.create(""), "the session name must not be empty"),
@@ -239,7 +245,8 @@ def test_limits_refuse_clearly_and_write_nothing(mgr: SessionManager) -> None:
         sess.add_tag(f"t{i}")
     with pytest.raises(InvalidArgumentError, match="at most 64 tags"):
         sess.add_tag("one-more")
-    assert len(SessionManager(mgr.path).get(sess.id).tags) == 64
+    with SessionManager(store_target) as other:
+        assert len(other.get(sess.id).tags) == 64
     assert mgr.list().total == 1
 
 
@@ -301,13 +308,14 @@ def test_not_a_database_is_refused_and_left_untouched(db_path: Path) -> None:
     assert db_path.read_text() == "my notes, not a database\n" * 100
 
 
-def test_data_version_sees_other_writers(mgr: SessionManager) -> None:
-    first = mgr.data_version()
-    mgr.create("mine", project="p")
-    assert mgr.data_version() == first  # our own commits do not count
-    with SessionManager(mgr.path) as other:
-        other.create("theirs", project="p")
-    assert mgr.data_version() != first
+def test_data_version_sees_other_writers(db_path: Path) -> None:
+    with SessionManager(db_path) as mgr:
+        first = mgr.data_version()
+        mgr.create("mine", project="p")
+        assert mgr.data_version() == first  # our own commits do not count
+        with SessionManager(db_path) as other:
+            other.create("theirs", project="p")
+        assert mgr.data_version() != first
 
 
 def test_memory_store(tmp_path: Path) -> None:
