@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, help="sessions in the scale store")
     parser.add_argument("--prompt-runs", type=int, help="runs per command for the prompt line")
     parser.add_argument("--report-sessions", type=int, help="sessions in the report's year")
+    parser.add_argument("--propagations", type=int, help="status propagation samples per store")
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="leave out PostgreSQL vs SQLite"
+    )
     parser.add_argument(
         "--helix-cmd",
         metavar="CMD",
@@ -72,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             ("startups", args.startups),
             ("cycles", args.cycles),
             ("scale_sessions", args.sessions),
+            ("propagations", args.propagations),
+            ("postgres", False if args.no_postgres else None),
         )
         if value is not None
     }

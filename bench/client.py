@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class Client:
         self.last_notification: dict[str, Any] = {}
         self.spawned_at = 0.0
         self.protocol_error = ""
+        self._watchers: list[tuple[str, Callable[[Any], bool], asyncio.Future[float]]] = []
 
     # -- process ----------------------------------------------------------------
 
@@ -116,6 +117,27 @@ class Client:
             return
         self.notifications[method] = self.notifications.get(method, 0) + 1
         self.last_notification[method] = msg.get("params")
+        if self._watchers:
+            self._resolve_watchers(method, msg.get("params"))
+
+    def _resolve_watchers(self, method: str, params: Any) -> None:
+        arrived = time.perf_counter()
+        waiting = []
+        for watched, matches, fut in self._watchers:
+            if fut.done():
+                continue
+            if watched == method and matches(params):
+                fut.set_result(arrived)
+            else:
+                waiting.append((watched, matches, fut))
+        self._watchers = waiting
+
+    def watch(self, method: str, matches: Callable[[Any], bool]) -> asyncio.Future[float]:
+        """A future of the ``perf_counter`` time the next ``method`` notification whose
+        params ``matches`` is read; register it before causing the notification."""
+        fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._watchers.append((method, matches, fut))
+        return fut
 
     # -- messages ---------------------------------------------------------------
 

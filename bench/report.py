@@ -73,6 +73,7 @@ def targets(fig: dict[str, Any]) -> list[Target]:
                           "<= 100 ms", ex["longest_wait_ms"], 100.0, ex["requests_meanwhile"] > 0))
         out.append(_check(f"export all, {n} sessions: peak RSS", "ratio <= 1.3",
                           ex["rss_ratio"], 1.3))
+    out += _postgres_targets(fig.get("postgres") or {})
     if "oneline" in fig:
         out.append(
             _check(
@@ -93,6 +94,78 @@ def targets(fig: dict[str, Any]) -> list[Target]:
             )
         )
     return out
+
+
+def _postgres_targets(pg: dict[str, Any]) -> list[Target]:
+    """PostgreSQL over loopback against SQLite, when it was measured."""
+    if "read_command" not in pg:
+        return []
+    out = [
+        _check("PostgreSQL read command", "p50 <= 2x SQLite's",
+               pg["read_command"]["ratio_p50"], 2.0),
+        _check("PostgreSQL mutating command", "p50 <= 3x SQLite's, committed before the reply",
+               pg["mutating_command"]["ratio_p50"], 3.0,
+               pg["mutating_command"]["committed_before_reply"]),
+    ]
+    prop = pg.get("propagation")
+    if prop:
+        out.append(_check("PostgreSQL status propagation to another server", "p50 <= 100 ms",
+                          prop["postgres"]["p50"], 100.0, prop["postgres"]["missed"] == 0))
+    sc = pg.get("scale")
+    if sc:
+        n = sc["sessions"]
+        for label, figure in sc["list"].items():
+            out.append(_check(f"PostgreSQL list [{label}], {n} sessions", "p50 <= 2x SQLite's",
+                              figure["ratio_p50"], 2.0))
+        out.append(_check(f"PostgreSQL stats, {n} sessions", "p50 <= 2x SQLite's",
+                          sc["stats"]["ratio_p50"], 2.0))
+    return out
+
+
+def postgres_lines(pg: dict[str, Any]) -> list[str]:
+    """The PostgreSQL section of the table: its own columns, SQLite beside it."""
+    if not pg:
+        return []
+    if "skipped" in pg:
+        return ["", f"PostgreSQL vs SQLite: skipped, {pg['skipped']}"]
+    rows = [["PostgreSQL vs SQLite (same run)", "unit", "sqlite p50", "sqlite p99",
+             "pg p50", "pg p99", "ratio p50", "ratio p99", "n"]]
+
+    def row(label: str, f: dict[str, Any]) -> list[str]:
+        a, b = f["sqlite"], f["postgres"]
+        return [label, "ms", _num(a["p50"]), _num(a["p99"]), _num(b["p50"]), _num(b["p99"]),
+                _num(f["ratio_p50"], 2) + "x", _num(f["ratio_p99"], 2) + "x", str(b["n"])]
+
+    rows.append(row("read: session.get", pg["read_command"]))
+    rows.append(row("mutating: pause/resume", pg["mutating_command"]))
+    sc = pg.get("scale")
+    if sc:
+        for label, figure in sc["list"].items():
+            rows.append(row(f"list [{label}], {sc['sessions']}", figure))
+        rows.append(row(f"stats, {sc['sessions']}", sc["stats"]))
+    prop = pg.get("propagation")
+    if prop:
+        a, b = prop["sqlite"], prop["postgres"]
+        rows.append(["status reaches another server", "ms", _num(a["p50"]), _num(a["p99"]),
+                     _num(b["p50"]), _num(b["p99"]), _num(_ratio(b["p50"], a["p50"]), 2) + "x",
+                     _num(_ratio(b["p99"], a["p99"]), 2) + "x", str(b["n"])])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                       for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    notes = [f"PostgreSQL {pg['server_version']} on 127.0.0.1, {pg['settings']}; "
+             f"mutating replies committed: {pg['mutating_command']['committed_before_reply']}"]
+    if prop:
+        notes.append(f"propagation missed (> {prop['timeout_s']:.0f} s): SQLite "
+                     f"{prop['sqlite']['missed']}, PostgreSQL {prop['postgres']['missed']}")
+    if sc and sc.get("postgres_import_seconds") is not None:
+        notes.append(f"{sc['sessions']} sessions imported into PostgreSQL by the core in "
+                     f"{_num(sc['postgres_import_seconds'])} s (cached for later runs)")
+    return ["", *lines, *notes]
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b and not math.isnan(b) else math.nan
 
 
 def _standalone_lines(fig: dict[str, Any]) -> list[str]:
@@ -227,6 +300,7 @@ def table(doc: dict[str, Any]) -> str:
         + f", stats {_num(sc['stats']['cold_ms'])} ms",
         *_export_line(sc),
         *_standalone_lines(fig),
+        *postgres_lines(fig.get("postgres") or {}),
         "",
         "targets:",
     ]

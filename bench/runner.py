@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import away_start, figures, scale, scenarios
+from bench import away_start, figures, pg_compare, scale, scenarios
 from bench import store as gen
 from bench.client import Client
 from bench.commits import CommitCounter
@@ -43,6 +43,10 @@ class Config:
     list_requests: int = 200
     stats_requests: int = 30
     sustained_seconds: float = 6.0
+    #: samples of cross-server status propagation per store
+    propagations: int = 20
+    #: measure PostgreSQL against SQLite (when PostgreSQL is installed)
+    postgres: bool = True
 
     @staticmethod
     def quick() -> Config:
@@ -58,6 +62,7 @@ class Config:
             list_requests=5,
             stats_requests=3,
             sustained_seconds=1.0,
+            propagations=3,
         )
 
 
@@ -130,6 +135,10 @@ class Run:
     def helix(self, db: Path) -> Client:
         return self._client("helix", [*self.helix_cmd, "--db", str(db)])
 
+    def helix_at(self, name: str, target: str) -> Client:
+        """helix-lsp on ``target``: a store file or a ``postgresql://`` URL."""
+        return self._client(name, [*self.helix_cmd, "--db", target])
+
     def fresh_helix(self, i: int) -> Client:
         return self.helix(self.tmp / f"startup-{i}.db")
 
@@ -201,6 +210,13 @@ async def _measure(cfg: Config, run: Run, log: Callable[[str], None]) -> dict[st
         if counter is not None:
             counter.close()
         await asyncio.gather(base.close(), helix.close())
+    if cfg.postgres:
+        out["postgres"] = await pg_compare.run(
+            spawn=run.helix_at, tmp=run.tmp, root=ROOT, workspace=workspace,
+            options=OPTIONS, cfg=cfg, log=log,
+        )
+    else:
+        out["postgres"] = {"skipped": "left out with --no-postgres."}
     return out
 
 

@@ -77,12 +77,12 @@ def measure(seconds: int = 8 * 3600, moves_per_second: int = 2) -> dict[str, Any
                 ]
                 mgr.record_activity(sess.id, points)
             spent = time.perf_counter() - began
-            conn = mgr._store.conn
-            time_rows = conn.execute("SELECT count(*) FROM session_time").fetchone()[0]
-            attributed = conn.execute("SELECT sum(ms) FROM session_time").fetchone()[0]
-            payload = conn.execute(
-                "SELECT sum(length(file) + length(branch) + 24) FROM session_time"
-            ).fetchone()[0]
+            with mgr.read_snapshot() as conn:
+                time_rows = conn.execute("SELECT count(*) FROM session_time").fetchone()[0]
+                attributed = conn.execute("SELECT sum(ms) FROM session_time").fetchone()[0]
+                payload = conn.execute(
+                    "SELECT sum(length(file) + length(branch) + 24) FROM session_time"
+                ).fetchone()[0]
             active = mgr.get(sess.id).record.active_total_ms(now[0])
         after = _settled_size(db)
     per_hour = (after - before) * 3600 / seconds
