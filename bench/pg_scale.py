@@ -1,0 +1,467 @@
+"""Many helix-lsp servers on one PostgreSQL store, simulated: what the database pays.
+
+``python -m bench.pg_scale --servers 200 --seconds 60`` starts a throwaway
+cluster (``max_connections`` above the servers' count) and plays the
+database traffic of that many language servers for that long, each through
+the product's own store code (``SessionManager`` on a ``postgresql://`` URL)
+and with the connection use a server has: **one connection per server** that
+runs its commands and cursor writes and ``LISTEN``\\s for everyone's changes.
+Per simulated server, every second: one coalesced cursor write
+(``record_activity`` with a second's worth of moves) and the idle check
+(``pause_away``); every ten seconds a command, in turn ``pause``, ``resume``,
+``list`` and ``stats``; and whenever another server's change arrives, what a
+server does then: 20 ms later (changes arriving meanwhile ride along) it
+reads its status (the project's active or current session, the workspace's
+active sessions).
+
+How it runs on a small machine: each server is a thread that sleeps in
+``select`` on its connection's socket until its next action or a
+notification, as a server's event loop does; the threads are spread over
+``--processes`` worker processes (default 2, one per core here) so that
+Python's lock does not serialise them all. The workers start their servers,
+wait, then run the same wall-clock window. Nothing in the client batches,
+pools or skips what a server would do.
+
+Reported: command latency (p50/p99 per kind and over all), the cursor write,
+the status read, NOTIFY delivery (from the writer's commit being
+acknowledged to another server taking the notification; every delivery of
+the window, matched by the notification's payload, the store's change
+count), connections held (``pg_stat_activity``, sampled every second),
+PostgreSQL's CPU (``/proc`` of the postmaster and its children) and the
+client's (``getrusage`` of the workers), commits and notifications per
+second. ``--no-listen`` plays the same traffic without ``LISTEN``: what the
+fan-out costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import contextlib
+import json
+import math
+import multiprocessing as mp
+import random
+import resource
+import select
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import figures, pgcluster
+
+COMMANDS = ("pause", "resume", "list", "stats")
+WRITE_EVERY = 1.0
+COMMAND_EVERY = 10.0
+TICK_EVERY = 1.0
+#: the server's ``CHANGE_DELAY``: a status goes out 20 ms after a change
+STATUS_DELAY = 0.02
+IDLE_MINUTES = 30.0
+FILES = ("src/app.py", "src/models.py", "src/views.py", "tests/test_app.py")
+
+
+@dataclass
+class Outcome:
+    """What one worker process measured; merged by the parent."""
+
+    servers: int = 0
+    commands: dict[str, list[float]] = field(default_factory=dict)
+    writes: list[float] = field(default_factory=list)
+    ticks: list[float] = field(default_factory=list)
+    status: list[float] = field(default_factory=list)
+    #: change count -> (seconds before the call, seconds when it returned)
+    acks: dict[int, tuple[float, float]] = field(default_factory=dict)
+    got_count: array.array[int] = field(default_factory=lambda: array.array("q"))
+    got_time: array.array[float] = field(default_factory=lambda: array.array("d"))
+    errors: dict[str, int] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    late_actions: int = 0
+
+
+class SimServer:
+    """One language server's use of the store: a manager, its connection, its project."""
+
+    def __init__(self, index: int, url: str, listen: bool, out: Outcome, lock: threading.Lock):
+        from helix_lsp.session import SessionManager
+
+        self.index = index
+        self.mgr = SessionManager(url)
+        store: Any = self.mgr._store
+        self.store = store
+        self.raw: Any = store.conn.raw  # the store's one psycopg connection
+        self.pid: int = self.raw.info.backend_pid
+        self.project = f"sim-{index:04d}"
+        self.sid = self.mgr.create(f"sim-{index}", project=self.project, start=True).id
+        if listen:
+            self.store.listen()
+        self.out = out
+        self.lock = lock
+        self.rng = random.Random(index)
+        self.status_due: float | None = None
+        self._mine: list[tuple[int, float]] = []
+        self._got: list[tuple[int, float]] = []
+
+    # -- notifications -----------------------------------------------------
+
+    def take(self) -> None:
+        """Take the notifications the connection holds (never waits): own commits give
+        their change count, others' are timed and make a status read due."""
+        arrived = time.monotonic()
+        for note in self.raw.notifies(timeout=0):
+            count = int(note.payload) if note.payload.isdigit() else -1
+            if note.pid == self.pid:
+                self._mine.append((count, arrived))
+            else:
+                self._got.append((count, arrived))
+                if self.status_due is None:
+                    self.status_due = arrived + STATUS_DELAY
+
+    def _timed(self, what: Callable[[], object], into: list[float], kind: str) -> float:
+        start = time.monotonic()
+        try:
+            what()
+        except Exception as err:  # counted and reported, never hidden
+            name = f"{kind}: {type(err).__name__}: {str(err)[:120]}"
+            with self.lock:
+                self.out.errors[name] = self.out.errors.get(name, 0) + 1
+        end = time.monotonic()
+        into.append(end - start)
+        self._mine.clear()
+        self.take()
+        for count, _ in self._mine:  # the commit this call made, if it made one
+            self.out.acks[count] = (start, end)
+        return end
+
+    # -- the actions -----------------------------------------------------------
+
+    def write(self, k: int) -> None:
+        from helix_lsp.session.activity import Activity
+
+        now_ms = int(time.time() * 1000)
+        points = [
+            Activity(now_ms - 1000 + 100 * (j + 1), FILES[(k // 30) % len(FILES)], "main",
+                     1 + (k * 10 + j) % 400, 1 + j)
+            for j in range(10)
+        ]
+        self._timed(lambda: self.mgr.record_activity(self.sid, points), self.out.writes, "write")
+
+    def command(self, k: int, samples: dict[str, list[float]]) -> None:
+        kind = COMMANDS[k % len(COMMANDS)]
+        actions: dict[str, Callable[[], object]] = {
+            "pause": lambda: self.mgr.pause(self.sid),
+            "resume": lambda: self.mgr.resume(self.sid),
+            "list": lambda: self.mgr.list(limit=50),
+            "stats": lambda: self.mgr.stats(),
+        }
+        self._timed(actions[kind], samples.setdefault(kind, []), kind)
+
+    def tick(self) -> None:
+        self._timed(lambda: self.mgr.pause_away(IDLE_MINUTES, projects=[self.project]),
+                    self.out.ticks, "tick")
+
+    def read_status(self) -> None:
+        def status() -> None:
+            active = self.mgr.active(self.project)
+            if active is None:
+                self.mgr.current(self.project)
+            self.mgr.active_sessions([self.project])
+
+        self.status_due = None
+        self._timed(status, self.out.status, "status")
+
+    # -- the loop ---------------------------------------------------------------
+
+    def run(self, start: float, stop: float) -> None:
+        """Act on schedule between ``start`` and ``stop`` (``time.monotonic``)."""
+        commands: dict[str, list[float]] = {}
+        next_write = start + self.rng.uniform(0, WRITE_EVERY)
+        next_cmd = start + self.rng.uniform(0, COMMAND_EVERY)
+        next_tick = start + self.rng.uniform(0, TICK_EVERY)
+        writes = cmds = late = 0
+        self._got.clear()
+        fd = self.raw.fileno()
+        while True:
+            now = time.monotonic()
+            if now >= stop:
+                break
+            due = min(next_write, next_cmd, next_tick, self.status_due or math.inf, stop)
+            if due > now:
+                ready, _, _ = select.select([fd], [], [], due - now)
+                if ready:
+                    self.take()
+                continue
+            if now - due > 0.5:
+                late += 1
+            if self.status_due is not None and now >= self.status_due:
+                self.read_status()
+            if now >= next_write:
+                self.write(writes)
+                writes += 1
+                next_write += WRITE_EVERY
+            if now >= next_cmd:
+                self.command(cmds, commands)
+                cmds += 1
+                next_cmd += COMMAND_EVERY
+            if now >= next_tick:
+                self.tick()
+                next_tick += TICK_EVERY
+        with self.lock:
+            for kind, values in commands.items():
+                self.out.commands.setdefault(kind, []).extend(values)
+            for count, at in self._got:
+                self.out.got_count.append(count)
+                self.out.got_time.append(at)
+            self.out.late_actions += late
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.mgr.close()
+
+
+def worker(
+    url: str, indexes: list[int], listen: bool, ready: Any, go: Any, start_at: Any,
+    seconds: float, results: Any,
+) -> None:
+    """One process: open its servers, report ready, run the common window, send results."""
+    out = Outcome(servers=len(indexes))
+    lock = threading.Lock()
+    servers = [SimServer(i, url, listen, out, lock) for i in indexes]
+    ready.put(len(servers))
+    go.wait()
+    start = start_at.value
+    time.sleep(max(0.0, start - time.monotonic()))
+    for server in servers:  # what arrived while everyone was starting
+        server.take()
+        server.status_due = None
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    threads = [
+        threading.Thread(target=s.run, args=(start, start + seconds), daemon=True)
+        for s in servers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    out.cpu_seconds = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+        cpu_after.ru_stime - cpu_before.ru_stime
+    )
+    for server in servers:
+        server.close()
+    results.put(out)
+
+
+def _sample_connections(url: str, dbname: str, stop: threading.Event, into: list[int]) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.wait(1.0):
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                [dbname],
+            ).fetchone()
+            into.append(int(row[0]) if row else 0)
+
+
+def _db_counters(cluster: pgcluster.Cluster, dbname: str) -> tuple[int, int]:
+    """(committed transactions, the store's change count) now."""
+    xacts = cluster.psql(f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{dbname}'")
+    changes = cluster.psql("SELECT value FROM store_state WHERE key = 'changes'", dbname)
+    return int(xacts.strip() or 0), int(changes.strip() or 0)
+
+
+def merge(outs: list[Outcome]) -> Outcome:
+    total = Outcome()
+    for out in outs:
+        total.servers += out.servers
+        for kind, values in out.commands.items():
+            total.commands.setdefault(kind, []).extend(values)
+        total.writes += out.writes
+        total.ticks += out.ticks
+        total.status += out.status
+        total.acks.update(out.acks)
+        total.got_count.extend(out.got_count)
+        total.got_time.extend(out.got_time)
+        for name, n in out.errors.items():
+            total.errors[name] = total.errors.get(name, 0) + n
+        total.cpu_seconds += out.cpu_seconds
+        total.late_actions += out.late_actions
+    return total
+
+
+def deliveries(total: Outcome) -> dict[str, Any]:
+    """NOTIFY delivery latency of every matched delivery, in ms."""
+    from_ack: list[float] = []
+    from_call: list[float] = []
+    unmatched = early = 0
+    for count, at in zip(total.got_count, total.got_time, strict=True):
+        ack = total.acks.get(count)
+        if ack is None:
+            unmatched += 1
+            continue
+        if at < ack[1]:
+            early += 1
+        from_ack.append(max(0.0, at - ack[1]))
+        from_call.append(at - ack[0])
+    return {
+        "from_commit_acknowledged": figures.summary(from_ack),
+        "from_call_start": figures.summary(from_call),
+        "received": len(total.got_count),
+        "unmatched": unmatched,
+        "before_the_writer_saw_its_reply": early,
+    }
+
+
+def simulate(servers: int, seconds: float, processes: int, listen: bool,
+             log: Callable[[str], None]) -> dict[str, Any]:
+    """Run the simulation on a new cluster; the figures as a dict."""
+    reason = pgcluster.missing_reason()
+    if reason:
+        return {"skipped": reason}
+    settings = {"max_connections": servers + 20}
+    load_before = figures.load_average()
+    with pgcluster.Cluster(settings=settings) as cluster:
+        dbname = "helix_team"
+        url = cluster.create_database(dbname)
+        from helix_lsp.session import SessionManager
+
+        SessionManager(url).close()  # the schema, once, before everyone connects
+        ctx = mp.get_context("spawn")
+        ready, results = ctx.Queue(), ctx.Queue()
+        go = ctx.Event()
+        start_at = ctx.Value("d", 0.0)
+        groups = [list(range(servers))[p::processes] for p in range(processes)]
+        procs = [
+            ctx.Process(target=worker, args=(url, g, listen, ready, go, start_at, seconds, results))
+            for g in groups if g
+        ]
+        opened = time.monotonic()
+        for proc in procs:
+            proc.start()
+        count = sum(ready.get(timeout=600) for _ in procs)
+        log(f"{count} servers connected in {time.monotonic() - opened:.1f} s; "
+            f"running {seconds:.0f} s")
+        start_at.value = time.monotonic() + 1.0
+        go.set()
+        time.sleep(max(0.0, start_at.value - time.monotonic()))
+        cpu_before = cluster.cpu_seconds()
+        xacts_before, changes_before = _db_counters(cluster, dbname)
+        stop = threading.Event()
+        held: list[int] = []
+        sampler = threading.Thread(
+            target=_sample_connections, args=(url, dbname, stop, held), daemon=True
+        )
+        sampler.start()
+        outs = [results.get(timeout=seconds + 600) for _ in procs]
+        elapsed = time.monotonic() - start_at.value
+        cpu_server = cluster.cpu_seconds() - cpu_before
+        xacts_after, changes_after = _db_counters(cluster, dbname)
+        stop.set()
+        sampler.join(5)
+        for proc in procs:
+            proc.join(30)
+        version = cluster.psql("SHOW server_version").strip()
+    total = merge(outs)
+    commands_all = [v for values in total.commands.values() for v in values]
+    return {
+        "servers": servers,
+        "seconds": seconds,
+        "elapsed_s": round(elapsed, 2),
+        "processes": len(procs),
+        "listen": listen,
+        "postgres": version,
+        "max_connections": settings["max_connections"],
+        "command": figures.summary(commands_all),
+        "commands": {kind: figures.summary(v) for kind, v in sorted(total.commands.items())},
+        "cursor_write": figures.summary(total.writes),
+        "idle_check": figures.summary(total.ticks),
+        "status_read": figures.summary(total.status),
+        "notify": deliveries(total) if listen else None,
+        "connections_held": {
+            "max": max(held, default=0),
+            "mean": round(sum(held) / len(held), 1) if held else 0,
+            "samples": len(held),
+        },
+        "server_cpu": {"seconds": round(cpu_server, 2),
+                       "cores": round(cpu_server / elapsed, 3) if elapsed else None},
+        "client_cpu": {"seconds": round(total.cpu_seconds, 2),
+                       "cores": round(total.cpu_seconds / elapsed, 3) if elapsed else None},
+        "per_second": {
+            "transactions": round((xacts_after - xacts_before) / elapsed, 1),
+            "store_changes": round((changes_after - changes_before) / elapsed, 1),
+            "notifications_received": round(len(total.got_count) / elapsed, 1),
+            "status_reads": round(len(total.status) / elapsed, 1),
+            "cursor_writes": round(len(total.writes) / elapsed, 1),
+        },
+        "late_actions": total.late_actions,
+        "errors": total.errors,
+        "machine": figures.machine(),
+        "load_average_before": load_before,
+        "load_average_after": figures.load_average(),
+    }
+
+
+def render(doc: dict[str, Any]) -> str:
+    """The figures as lines a person reads."""
+    if "skipped" in doc:
+        return f"skipped: {doc['skipped']}"
+
+    def ms(s: dict[str, Any]) -> str:
+        return f"p50 {s['p50']:.2f} ms, p99 {s['p99']:.2f} ms (n={s['n']})"
+
+    lines = [
+        f"{doc['servers']} simulated servers for {doc['seconds']:.0f} s "
+        f"({doc['processes']} processes, LISTEN {'on' if doc['listen'] else 'off'}), "
+        f"PostgreSQL {doc['postgres']}, max_connections {doc['max_connections']}",
+        f"command (all kinds): {ms(doc['command'])}",
+        *(f"  {kind}: {ms(s)}" for kind, s in doc["commands"].items()),
+        f"cursor write: {ms(doc['cursor_write'])}",
+        f"idle check: {ms(doc['idle_check'])}",
+        f"status read after a change: {ms(doc['status_read'])}",
+    ]
+    note = doc.get("notify")
+    if note:
+        lines.append(
+            f"NOTIFY delivery from the commit's reply: {ms(note['from_commit_acknowledged'])}; "
+            f"from the writer's call: p99 {note['from_call_start']['p99']:.2f} ms; "
+            f"{note['received']} received, {note['unmatched']} unmatched"
+        )
+    ps, held = doc["per_second"], doc["connections_held"]
+    lines += [
+        f"connections held: max {held['max']}, mean {held['mean']}",
+        f"PostgreSQL CPU: {doc['server_cpu']['seconds']} s = {doc['server_cpu']['cores']} cores; "
+        f"client CPU: {doc['client_cpu']['seconds']} s = {doc['client_cpu']['cores']} cores",
+        f"per second: {ps['transactions']} transactions, {ps['store_changes']} store changes, "
+        f"{ps['cursor_writes']} cursor writes, {ps['notifications_received']} notifications "
+        f"received, {ps['status_reads']} status reads",
+        f"actions started > 0.5 s late: {doc['late_actions']}; errors: {doc['errors'] or 'none'}",
+        f"{doc['machine']['nproc']} x {doc['machine']['cpu']}; load average before "
+        f"{doc['load_average_before']}, after {doc['load_average_after']}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.pg_scale", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servers", type=int, default=20, help="simulated servers (20)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured window (10)")
+    parser.add_argument("--processes", type=int, default=2, help="worker processes (2)")
+    parser.add_argument("--no-listen", action="store_true", help="the same traffic, no LISTEN")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    args = parser.parse_args(argv)
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    doc = simulate(args.servers, args.seconds, max(1, args.processes), not args.no_listen, log)
+    print(json.dumps(doc, indent=2) if args.json else render(doc))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
