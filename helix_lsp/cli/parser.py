@@ -56,7 +56,7 @@ def build(*, with_session_verbs: bool = True) -> Parser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help="the session store file (default: $HELIX_LSP_DB, "
+        help="the session store file or postgresql:// URL (default: $HELIX_LSP_DB, "
         "else sessions.db in the user data folder)",
     )
     parser.add_argument("--log-file", metavar="PATH", help="also write the server log to this file")
@@ -88,7 +88,10 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     statuses = [s.value for s in Status]
     common = Parser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the session store file"
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the session store file or postgresql:// URL",
     )
     common.add_argument("--project", "-p", help="the project (default: the current folder's name)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")

@@ -40,7 +40,10 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
         "before), as text, JSON (--json) or a self-contained web page (--html, --open).",
     )
     rep.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS, help="the session store file"
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the session store file or postgresql:// URL",
     )
     rep.add_argument("--since", metavar="LENGTH", help="the last 7d, 2w or 12h (default 7d)")
     rep.add_argument("--from", dest="from_", metavar="DATE", help="first day (or a timestamp)")
@@ -75,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
 def _store(db: str | None) -> str:
     """The store's path: ``--db``, else ``$HELIX_LSP_DB``, else the user data folder."""
     from helix_lsp.session.store import default_db_path
+    from helix_lsp.session.stores import default_target
 
-    return db or str(default_db_path())
+    return db or default_target() or str(default_db_path())
 
 
 def _open(args: argparse.Namespace) -> SessionManager:

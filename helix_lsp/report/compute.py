@@ -22,13 +22,11 @@ last ``TIMELINE_DAYS`` days (what the page draws), files and branches their
 
 from __future__ import annotations
 
-import sqlite3
-
 from helix_lsp.report import sources
 from helix_lsp.report.aggregate import Activity, SessionInfo, Tally, report_of, tally
 from helix_lsp.report.model import PlaceTotal, Report
 from helix_lsp.report.period import Period, midnight_ms, resolve
-from helix_lsp.session import SessionManager, events
+from helix_lsp.session import SessionManager, db, events
 from helix_lsp.session.model import now_ms
 
 #: How many sessions, files and branches a report lists at most.
@@ -60,9 +58,9 @@ def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
     return [PlaceTotal(project, name, ms / 1000) for project, name, ms in rows if ms > 0]
 
 
-def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: int) -> Report:
+def compute(conn: db.Connection, period: Period, project: str | None, at: int) -> Report:
     """The report of ``period`` from an open store connection (inside one read snapshot)."""
-    scope = sources.Scope(period, timeline_start(period), project)
+    scope = sources.Scope(period, timeline_start(period), project, db.dialect(conn))
     counted = Tally.empty(period)
     # a range no longer than the timeline's days has no plain session: all walk their history
     plain = scope.timeline_from > period.start_ms

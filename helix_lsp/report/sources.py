@@ -26,7 +26,6 @@ every zone's offset, so local midnights fall on bucket edges).
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -34,6 +33,7 @@ from typing import Final
 
 from helix_lsp.report.model import MODES
 from helix_lsp.report.period import Period
+from helix_lsp.session import db
 from helix_lsp.session.events import Event
 
 DAY_MS: Final = 86_400_000
@@ -96,6 +96,7 @@ class Scope:
     period: Period
     timeline_from: int
     project: str | None
+    dialect: db.Dialect = db.SQLITE
 
     @property
     def scan(self) -> bool:
@@ -117,7 +118,7 @@ class Scope:
         return (
             f"(status = 'active' OR (active_ms > 0 AND status != 'idle')) "
             f"AND created_at < {end} AND (status = 'active' OR {ended} > {start}) "
-            f"AND NOT coalesce(({self.plain()}), 0)"
+            f"AND NOT coalesce(({self.plain()}), FALSE)"
         )
 
     def where(self, condition: str, join: str = "") -> tuple[str, list[object]]:
@@ -137,7 +138,7 @@ class Scope:
             params.append(self.project)
         # a long range reads the table in order: the planner would otherwise walk
         # the partial index on ended_at and fetch every row from it, 20 times slower
-        table = "sessions NOT INDEXED" if self.scan else "sessions"
+        table = self.dialect.not_indexed if self.scan else "sessions"
         return f"{table}{join} WHERE {' AND '.join(conditions)}", params
 
 
@@ -152,7 +153,7 @@ class PlainRow:
 
 
 def plain_totals(
-    conn: sqlite3.Connection, scope: Scope
+    conn: db.Connection, scope: Scope
 ) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
     """``(day index, mode, ms)`` and ``(project, ms)`` of the plain sessions.
 
@@ -160,16 +161,19 @@ def plain_totals(
     session's time per mode, per project from its total.
     """
     # a value no session could hold (damaged JSON, an unknown mode) is passed over, as in stats
-    valid = "CASE WHEN json_valid(active_by_mode) THEN active_by_mode ELSE '{}' END"
+    dialect = scope.dialect
+    valid = dialect.valid_json("active_by_mode", "'{}'")
     known = ", ".join(f"'{m}'" for m in MODES)
     by_mode, params = scope.where(
-        f"{scope.plain()} AND j.key IN ({known})", f", json_each({valid}) j"
+        f"{scope.plain()} AND j.key IN ({known})", f", {dialect.object_items(valid, 'j')}"
     )
     total, more = scope.where(scope.plain())
     sql = (
-        f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, TOTAL(j.value) "
+        f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, "
+        f"{dialect.total(dialect.item_number('j'))} "
         f"FROM {by_mode} GROUP BY d, j.key "
-        f"UNION ALL SELECT NULL, project, TOTAL(active_ms) FROM {total} GROUP BY project"
+        f"UNION ALL SELECT NULL, project, {dialect.total('active_ms')} FROM {total} "
+        "GROUP BY project"
     )
     days: list[tuple[int, str, int]] = []
     projects: list[tuple[str, int]] = []
@@ -181,7 +185,7 @@ def plain_totals(
     return days, projects
 
 
-def plain_top(conn: sqlite3.Connection, scope: Scope, limit: int) -> list[PlainRow]:
+def plain_top(conn: db.Connection, scope: Scope, limit: int) -> list[PlainRow]:
     """The ``limit`` most active plain sessions (their whole time is in the range)."""
     source, params = scope.where(scope.plain())
     sql = (
@@ -204,7 +208,7 @@ class Detailed:
     history: list[Event]
 
 
-def detailed(conn: sqlite3.Connection, scope: Scope) -> list[Detailed]:
+def detailed(conn: db.Connection, scope: Scope) -> list[Detailed]:
     """The detailed sessions with their histories (oldest event first)."""
     source, params = scope.where(scope.detailed())
     rows = conn.execute(
@@ -215,8 +219,8 @@ def detailed(conn: sqlite3.Connection, scope: Scope) -> list[Detailed]:
         return []
     histories: dict[int, list[Event]] = {seq: [] for seq, *_ in rows}
     found = conn.execute(
-        "SELECT session_seq, at, kind, by, mode, data FROM session_events "
-        "WHERE session_seq IN (SELECT value FROM json_each(?)) ORDER BY session_seq, seq",
+        "SELECT session_seq, at, kind, \"by\", mode, data FROM session_events "
+        f"WHERE session_seq IN ({scope.dialect.array_numbers()}) ORDER BY session_seq, seq",
         [json.dumps(list(histories))],
     )
     for seq, at, kind, by, mode, data in found:
@@ -228,7 +232,7 @@ def detailed(conn: sqlite3.Connection, scope: Scope) -> list[Detailed]:
 
 
 def top_places(
-    conn: sqlite3.Connection, scope: Scope, limit: int
+    conn: db.Connection, scope: Scope, limit: int
 ) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
     """``(project, file, ms)`` and ``(project, branch, ms)`` of the buckets starting
     in the range, most first, ``limit`` of each; buckets without one are left out.
@@ -241,18 +245,19 @@ def top_places(
         first += _BUCKET_MS
     bucket = "+t.bucket" if scope.scan else "t.bucket"  # a long range: no index walk
     extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
+    total = scope.dialect.total
     sql = (
         "WITH x AS MATERIALIZED (SELECT s.project AS project, y.file AS file, "
         "y.branch AS branch, y.ms AS ms FROM ("
-        "SELECT t.session_seq AS seq, t.file AS file, t.branch AS branch, TOTAL(t.ms) AS ms "
+        f"SELECT t.session_seq AS seq, t.file AS file, t.branch AS branch, {total('t.ms')} AS ms "
         f"FROM session_time t WHERE {bucket} >= ? AND {bucket} < ? "
         f"GROUP BY t.session_seq, t.file, t.branch) y JOIN sessions s ON s.seq = y.seq "
-        f"WHERE 1{extra}) "
-        "SELECT * FROM (SELECT 'file', project, file, TOTAL(ms) AS total FROM x "
-        "WHERE file != '' GROUP BY project, file ORDER BY total DESC, project, file LIMIT ?) "
-        "UNION ALL SELECT * FROM (SELECT 'branch', project, branch, TOTAL(ms) AS total FROM x "
-        "WHERE branch != '' GROUP BY project, branch ORDER BY total DESC, project, branch "
-        "LIMIT ?)"
+        f"WHERE 1 = 1{extra}) "
+        f"SELECT * FROM (SELECT 'file', project, file, {total('ms')} AS total FROM x "
+        "WHERE file != '' GROUP BY project, file ORDER BY total DESC, project, file LIMIT ?) f "
+        f"UNION ALL SELECT * FROM (SELECT 'branch', project, branch, {total('ms')} AS total "
+        "FROM x WHERE branch != '' GROUP BY project, branch ORDER BY total DESC, project, branch "
+        "LIMIT ?) b"
     )
     files: list[tuple[str, str, int]] = []
     branches: list[tuple[str, str, int]] = []

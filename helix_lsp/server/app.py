@@ -88,7 +88,8 @@ def _store_path(server: HelixServer, option: str | None) -> str | None:
     if server.db:
         return server.db
     if option:
-        if server.remote:
+        if server.remote and not option.startswith(("postgresql://", "postgres://")):
+            # a file must be the user's own; a URL opens what the server's role may
             from helix_lsp.server.auth import check_client_store_path
 
             check_client_store_path(option)

@@ -155,7 +155,7 @@ def export(st: ServerState, a: p.Export) -> Any:
         raise InvalidArgumentError("helix.session.export takes either 'session' or 'all', not both.")
     if a.all:
         st.tracker.flush()  # the latest cursor positions are in the store it reads
-        path = st.mgr.path
+        path = st.mgr.target
         return Streamed(lambda fp: export_store(path, fp))
     ref = a.session or st.mgr.resolve(None, st.project_for(a.project)).id
     snapshot = st.mgr.export(ref)
@@ -195,7 +195,7 @@ def report(st: ServerState, a: p.Report) -> Any:
 
     resolve(since=a.since, from_=a.from_, to=a.to, tz=a.tz, now_ms=now_ms())  # refused: no write
     st.tracker.flush()  # the latest activity is in the store it reads
-    path = st.mgr.path
+    path = st.mgr.target
     return Streamed(lambda fp: report_store(path, a, fp))
 
 

@@ -25,6 +25,13 @@ activity for that long is paused as of its last activity (the core's
 ``pause_away``, ``by: idle``), and the next activity in that project resumes
 it, but only a session this tracker paused and that nobody has touched since
 (a pause by hand, from any face, is never undone).
+
+While the store cannot be written (a PostgreSQL server that is unreachable:
+``can_write`` says so), activity keeps waiting in memory, at most
+:data:`POINTS_LIMIT` moments per project: beyond that every second moment
+inside the batch is dropped, which hands its time to the file before it and
+keeps the first and the latest. It is written in one go once the store is
+back.
 """
 
 from __future__ import annotations
@@ -99,6 +106,12 @@ class Batch:
     def taken_ms(self) -> int:
         return self.moments[-1].at
 
+    def thin(self) -> None:
+        """Halve the moments, keeping the first and the latest (the store is away)."""
+        moments = self.moments
+        if len(moments) > 2:
+            self.moments = [*moments[:-1:2], moments[-1]]
+
 
 def _same_place(a: Moment, b: Moment) -> bool:
     if a.position is None or b.position is None:
@@ -127,8 +140,10 @@ class CursorTracker:
         hide: Callable[[str], str] | None,
         idle_minutes: float,
         on_write: Callable[[bool], None],
+        can_write: Callable[[], bool] = lambda: True,
     ) -> None:
         self._mgr = mgr
+        self._can_write = can_write
         self._excludes = excludes
         self._hide = hide
         self.idle_minutes = idle_minutes
@@ -164,10 +179,12 @@ class CursorTracker:
         if batch is None:
             batch = self._pending[project] = Batch()
         batch.add(moment)
-        if len(batch.moments) >= POINTS_LIMIT:
+        if len(batch.moments) < POINTS_LIMIT:
+            self._schedule(project)
+        elif self._can_write():
             self.flush()
         else:
-            self._schedule(project)
+            batch.thin()
 
     def _resume_if_auto_paused(self, project: str) -> None:
         """Resume ``project``'s session (``by: idle``) if this tracker paused it when away.
@@ -193,6 +210,11 @@ class CursorTracker:
                 self._on_write(True)
         except SessionError as err:
             log.warning("automatic resume of %s skipped: %s", session_id, err)
+
+    @property
+    def pending(self) -> bool:
+        """Whether activity waits to be written."""
+        return bool(self._pending)
 
     def forget_auto_pause(self, project: str | None = None) -> None:
         """A person changed the lifecycle: do not undo their decision later."""
@@ -229,6 +251,8 @@ class CursorTracker:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if not self._pending or not self._can_write():
+            return False  # kept until the store is back
         wrote = False
         pending, self._pending = self._pending, {}
         for project, batch in pending.items():

@@ -3,7 +3,9 @@
 ``ServerState`` is created on ``initialize`` (when the store path and the
 options are known) and shared by the LSP handlers, the workspace commands and
 the protocol's short path, so that all three see the same pending cursor
-positions and trigger the same status pushes.
+positions and trigger the same status pushes. On a PostgreSQL store it also
+holds the connection's :class:`~helix_lsp.server.live.StoreLink`: other
+writers' changes, outages and idle closing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from helix_lsp.server.cursor import CursorTracker
+from helix_lsp.server.live import IDLE_CLOSE, Link, StoreLink, live_store
 from helix_lsp.server.options import Options
 from helix_lsp.server.paths import (
     DEFAULT_EXCLUDES,
@@ -34,11 +37,16 @@ from helix_lsp.server.status import (
     status_params,
 )
 from helix_lsp.session import Session, SessionError, SessionManager, default_project
+from helix_lsp.session.activity import reference
+from helix_lsp.session.model import now_ms
 
 log = logging.getLogger("helix_lsp.server")
 
 #: documents whose location is remembered (see ``ServerState.locate``)
 LOCATED_LIMIT = 4096
+
+#: the sessions of a status as read from the store: active, current, active ones
+StatusRead = tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]
 
 
 def _field(obj: Any, key: str) -> Any:
@@ -85,14 +93,26 @@ class ServerState:
         self.current: str | None = None  # project of the most recent document
         self.status = StatusPusher(send, self.status_payload)
         self._send = send
+        store = live_store(mgr)
+        self.link = None if store is None else StoreLink(
+            store, on_changes=self._on_changes, on_offline=self.status.changed,
+            on_back=self._on_back,
+        )
+        self._linked = False
+        self._last_status: StatusRead = (None, None, [])
+        self._away_at: int | None = None  # wall ms: the next away check (live store)
         self.tracker = CursorTracker(
             mgr,
             Excludes((*DEFAULT_EXCLUDES, *options.exclude)),
             hide=_name_hider(mgr) if options.hide_file_names else None,
             idle_minutes=options.idle_minutes,
             on_write=self._on_tracker_write,
+            can_write=self._store_reachable,
         )
-        self.poller = StorePoller(mgr.data_version, self.status.changed, self._tick)
+        # a live store tells of other writers itself: the poller only ticks
+        self.poller = StorePoller(
+            None if self.link else mgr.data_version, self.status.changed, self._tick
+        )
         self._closed = False
         self._warned = 0  # how many of the store's warnings the user has seen
         self.show_new_warnings()
@@ -147,6 +167,7 @@ class ServerState:
         loc = self.locate(uri)
         if loc is None:
             return
+        self._demand()
         self._switch(loc.project)
         row, col = _position(line), _position(character)
         if row is None:
@@ -162,6 +183,7 @@ class ServerState:
         """An edit without a usable position: activity, but not a place."""
         loc = self.locate(uri)
         if loc is not None:
+            self._demand()
             self._switch(loc.project)
             self.tracker.activity(loc.project)
 
@@ -181,8 +203,82 @@ class ServerState:
 
     def _tick(self) -> None:
         self.show_new_warnings()
-        if not self.read_only:
-            self.tracker.check_idle(self.projects())
+        link = self.link
+        if link is None:
+            if not self.read_only:
+                self.tracker.check_idle(self.projects())
+            return
+        self.start_link()
+        link.drain()  # notifications collected while a statement ran
+        if link.state is not Link.ONLINE:
+            return  # no store use in the background while it is closed or away
+        if link.idle_seconds() >= IDLE_CLOSE and not self.tracker.pending:
+            link.close_for_idle(self._away_in(), self._wake_for_away)
+        elif self._away_at is not None and now_ms() >= self._away_at:
+            self._check_away()
+
+    # -- a live store (PostgreSQL) -----------------------------------------------
+
+    def start_link(self) -> None:
+        """Watch the live store's connection (from the event loop; once)."""
+        if self.link is not None and not self._linked and not self._closed:
+            self._linked = True
+            self.link.start()
+
+    def _demand(self) -> None:
+        """The editor did something: a connection closed for idleness is reopened."""
+        if self.link is not None:
+            self.start_link()
+            self.link.demand()
+
+    def _store_reachable(self) -> bool:
+        return self.link is None or not self.link.offline
+
+    def _on_changes(self, payloads: list[str]) -> None:
+        """Another server or the command line committed: show it."""
+        self.status.changed()
+
+    def _on_back(self, after_outage: bool) -> None:
+        """A connection is open again: write what waited, show what changed meanwhile."""
+        if self._closed:
+            return
+        if after_outage:
+            self.tracker.flush()
+        self.status.changed()
+
+    def _note_away(self, sessions: list[Session]) -> None:
+        """When the first of these active sessions would be away (``idleMinutes``).
+
+        A live store is not read every second: the away check runs at that
+        moment, and every status read (after any change, here or elsewhere)
+        sets it again.
+        """
+        minutes = self.tracker.idle_minutes
+        if self.link is None or self.read_only or minutes <= 0:
+            return
+        now = now_ms()
+        refs = [r for r in (reference(s.record, now) for s in sessions) if r is not None]
+        self._away_at = min(refs) + round(minutes * 60_000) if refs else None
+
+    def _away_in(self) -> float | None:
+        """Seconds until the away check is due (None: no session can become away)."""
+        if self._away_at is None:
+            return None
+        return max((self._away_at - now_ms()) / 1000, 0.0) + 1.0
+
+    def _check_away(self) -> None:
+        """Pause the sessions found away; read the status again for the next moment."""
+        self._away_at = None
+        self.tracker.check_idle(self.projects())
+        self.status.changed()
+
+    def _wake_for_away(self) -> None:
+        """Reopen the connection for the away check; the next tick closes it again."""
+        if self.link is None or self._closed:
+            return
+        self.link.reopen()
+        if self.link.state is Link.ONLINE:
+            self._check_away()
 
     def show_new_warnings(self) -> None:
         """Show each of the store's warnings (e.g. a store others can read) once."""
@@ -194,29 +290,55 @@ class ServerState:
     # -- replies -----------------------------------------------------------------
 
     def session_json(self, sess: Session) -> dict[str, Any]:
-        """A session as the contract's JSON, with any pending cursor position."""
+        """A session as the contract's JSON, with any pending cursor position (a reply)."""
+        self._demand()
         return self.tracker.overlay(sess.to_json())
 
     def status_payload(self) -> dict[str, Any]:
-        """``helix/status``: see :mod:`helix_lsp.server.status`."""
-        project = self.current_project()
-        active = self._shown(lambda: self.mgr.active(project))
+        """``helix/status``: see :mod:`helix_lsp.server.status`.
+
+        While a live store is offline, the sessions last read are shown again
+        (with the cursor positions taken since) and ``store`` says why.
+        """
+        link = self.link
+        if link is None or not link.offline:
+            read = self._read_status()
+            if link is None or not link.offline:  # not lost while reading
+                self._last_status = read
+        active, current, sessions = self._last_status
+        overlay = self.tracker.overlay
         return status_params(
-            active=active,
-            # the active session is the current one: no second read and rendering
-            current=active if active is not None else self._shown(
-                lambda: self.mgr.current(project)
-            ),
-            sessions=self._shown_all(lambda: self.mgr.active_sessions(self.projects())),
+            active=None if active is None else overlay(active),
+            current=None if current is None else overlay(current),
+            sessions=[overlay(s) for s in sessions],
+            store=None if link is None else link.store_field(),
         )
 
+    def _read_status(self) -> StatusRead:
+        project = self.current_project()
+        active = self._shown(lambda: self.mgr.active(project))
+        # the active session is the current one: no second read and rendering
+        current = active if active is not None else self._shown(lambda: self.mgr.current(project))
+        return active, current, self._shown_all(self._active_sessions)
+
+    def _active_sessions(self) -> list[Session]:
+        sessions = self.mgr.active_sessions(self.projects())
+        self._note_away(sessions)
+        return sessions
+
+    def _cannot_show(self, err: Exception, session_id: str | None = None) -> None:
+        if self.link is not None and self.link.offline:
+            return  # the status says the store is offline, once
+        self.status.cannot_show(err, session_id)
+
     def _shown(self, read: Callable[[], Session | None]) -> dict[str, Any] | None:
-        """One session for the status, or None when it cannot be read or shown."""
+        """One session for the status (its JSON as stored), or None when it cannot be
+        read or shown."""
         try:
             sess = read()
-            return None if sess is None else self.session_json(sess)
+            return None if sess is None else sess.to_json()
         except Exception as err:  # one bad row must not stop the whole push
-            self.status.cannot_show(err)
+            self._cannot_show(err)
             return None
 
     def _shown_all(self, read: Callable[[], list[Session]]) -> list[dict[str, Any]]:
@@ -224,14 +346,14 @@ class ServerState:
         try:
             sessions = read()
         except Exception as err:
-            self.status.cannot_show(err)
+            self._cannot_show(err)
             return []
         shown = []
         for sess in sessions:
             try:
-                shown.append(self.session_json(sess))
+                shown.append(sess.to_json())
             except Exception as err:
-                self.status.cannot_show(err, sess.id)
+                self._cannot_show(err, sess.id)
         return shown
 
     def close(self) -> None:
@@ -239,6 +361,8 @@ class ServerState:
         first = not self._closed
         self._closed = True
         self.poller.stop()
+        if self.link is not None:
+            self.link.stop()
         self.status.stop()
         try:
             self.tracker.flush()

@@ -12,9 +12,12 @@ The client never has to poll. The server pushes the status after
 reply goes out first and a burst of changes, such as a script driving several
 commands, makes one push instead of one each; a status bar shows no
 difference), at most once every two seconds for cursor moves
-alone, and when another process commits to the store. The last one is noticed
-by polling SQLite's ``PRAGMA data_version`` (through the core) about once a
-second: cheap, and it changes only for other connections' commits.
+alone, and when another process commits to the store. On SQLite the last one
+is noticed by polling ``PRAGMA data_version`` (through the core) about once a
+second: cheap, and it changes only for other connections' commits. On
+PostgreSQL nothing is polled: the store's notifications arrive on the
+server's connection (:mod:`helix_lsp.server.live`), and the poller only
+ticks.
 """
 
 from __future__ import annotations
@@ -121,11 +124,15 @@ class StatusPusher:
 
 
 class StorePoller:
-    """Calls ``on_tick`` every second and ``on_external`` when another process wrote."""
+    """Calls ``on_tick`` every second and ``on_external`` when another process wrote.
+
+    Without ``data_version`` (a store that tells of other writers itself) it
+    only ticks.
+    """
 
     def __init__(
         self,
-        data_version: Callable[[], int],
+        data_version: Callable[[], int] | None,
         on_external: Callable[[], None],
         on_tick: Callable[[], None],
         interval: float = POLL_INTERVAL,
@@ -148,6 +155,8 @@ class StorePoller:
             self._task = None
 
     def _read(self) -> int | None:
+        if self._data_version is None:
+            return None
         try:
             return self._data_version()
         except SessionError as err:

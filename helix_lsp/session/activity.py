@@ -15,11 +15,11 @@ active time.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from helix_lsp.session import db
 from helix_lsp.session.model import SessionRecord, Status
 
 BUCKET_MS: Final = 15 * 60 * 1000
@@ -29,7 +29,7 @@ DEFAULT_IDLE_MINUTES: Final = 15.0
 
 _UPSERT: Final = (
     "INSERT INTO session_time (session_seq, file, branch, bucket, ms) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (session_seq, file, branch, bucket) DO UPDATE SET ms = ms + excluded.ms"
+    "ON CONFLICT (session_seq, file, branch, bucket) DO UPDATE SET ms = session_time.ms + excluded.ms"
 )
 
 
@@ -57,7 +57,7 @@ def buckets(start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def attribute(
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     rec: SessionRecord,
     points: Sequence[Activity],
     now: int,
@@ -120,7 +120,7 @@ def is_away(rec: SessionRecord, limit_ms: int, now: int, preceding: int | None =
     return rec.status is Status.ACTIVE and ref is not None and now - ref >= limit_ms
 
 
-def time_rows(conn: sqlite3.Connection, seq: int) -> list[tuple[str, str, int, int]]:
+def time_rows(conn: db.Connection, seq: int) -> list[tuple[str, str, int, int]]:
     """``(file, branch, slot start, ms)`` of one session, in slot order."""
     return [
         (f, b, slot, ms)
@@ -133,7 +133,7 @@ def time_rows(conn: sqlite3.Connection, seq: int) -> list[tuple[str, str, int, i
 
 
 def add_time_rows(
-    conn: sqlite3.Connection, seq: int, items: Sequence[tuple[str, str, int, int]]
+    conn: db.Connection, seq: int, items: Sequence[tuple[str, str, int, int]]
 ) -> None:
     conn.executemany(_UPSERT, [(seq, f, b, slot, ms) for f, b, slot, ms in items])
 

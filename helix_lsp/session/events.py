@@ -14,12 +14,11 @@ does the same for the time it cannot place.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from helix_lsp.session import clock
+from helix_lsp.session import clock, db
 from helix_lsp.session.model import SessionRecord, Status, to_iso
 
 KINDS: Final = ("created", "started", "paused", "resumed", "completed", "failed", "modeChanged")
@@ -36,7 +35,7 @@ _OPENS: Final = frozenset({"started", "resumed"})
 _CLOSES: Final = frozenset({"paused", "completed", "failed"})
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 INSERT: Final = (
-    "INSERT INTO session_events (session_seq, at, kind, by, mode, data) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO session_events (session_seq, at, kind, \"by\", mode, data) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -66,12 +65,12 @@ class Event:
         return (seq, self.at, self.kind, self.by, self.mode, data)
 
 
-def append(conn: sqlite3.Connection, rec: SessionRecord, event: Event) -> None:
+def append(conn: db.Connection, rec: SessionRecord, event: Event) -> None:
     """Add ``event`` to the history of ``rec`` (inside the caller's transaction)."""
     conn.execute(INSERT, event.row(rec.seq))
 
 
-def append_all(conn: sqlite3.Connection, seq: int, events: Iterable[Event]) -> None:
+def append_all(conn: db.Connection, seq: int, events: Iterable[Event]) -> None:
     conn.executemany(INSERT, [e.row(seq) for e in events])
 
 
@@ -82,10 +81,10 @@ def closing_data(counted: int | None, began: int | None, at: int) -> dict[str, A
     return {"activeMs": counted}
 
 
-def read(conn: sqlite3.Connection, seq: int) -> list[Event]:
+def read(conn: db.Connection, seq: int) -> list[Event]:
     """The history of the session stored as ``seq``, oldest first."""
     rows = conn.execute(
-        "SELECT at, kind, by, mode, data FROM session_events WHERE session_seq = ? ORDER BY seq",
+        "SELECT at, kind, \"by\", mode, data FROM session_events WHERE session_seq = ? ORDER BY seq",
         [seq],
     ).fetchall()
     return [
@@ -94,9 +93,9 @@ def read(conn: sqlite3.Connection, seq: int) -> list[Event]:
     ]
 
 
-def latest(conn: sqlite3.Connection, seq: int) -> Event | None:
+def latest(conn: db.Connection, seq: int) -> Event | None:
     row = conn.execute(
-        "SELECT at, kind, by, mode, data FROM session_events WHERE session_seq = ? "
+        "SELECT at, kind, \"by\", mode, data FROM session_events WHERE session_seq = ? "
         "ORDER BY seq DESC LIMIT 1",
         [seq],
     ).fetchone()

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import IO, Final
 
+from helix_lsp.session import db
 from helix_lsp.session.model import SessionRecord, now_ms, to_iso
 from helix_lsp.session.rows import COLUMNS, FIELDS, to_record
 from helix_lsp.session.transfer import FORMAT, FORMAT_VERSION, entry
@@ -32,14 +33,14 @@ _CREATED: Final = FIELDS.index("created_at")
 _SEQ: Final = FIELDS.index("seq")
 
 
-def _entry_text(rec: SessionRecord, at: int, conn: sqlite3.Connection) -> str:
+def _entry_text(rec: SessionRecord, at: int, conn: db.Connection) -> str:
     return "    " + json.dumps(entry(rec, at, conn), ensure_ascii=False)
 
 
 def write_snapshot(
     fp: IO[str],
     records: Iterator[SessionRecord],
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     *,
     total: int | None = None,
     progress: Progress | None = None,
@@ -60,7 +61,7 @@ def write_snapshot(
     return count
 
 
-def count_rows(conn: sqlite3.Connection) -> int | None:
+def count_rows(conn: db.Connection) -> int | None:
     """How many sessions the store holds, or None when it cannot tell."""
     try:
         value: int = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
@@ -70,7 +71,7 @@ def count_rows(conn: sqlite3.Connection) -> int | None:
 
 
 def readable_records(
-    conn: sqlite3.Connection, on_skip: Callable[[str], None]
+    conn: db.Connection, on_skip: Callable[[str], None]
 ) -> Iterator[SessionRecord]:
     """Every session that can be read, oldest first; ``on_skip`` hears of the rest.
 
@@ -102,7 +103,7 @@ def _decoded(row: tuple[object, ...], on_skip: Callable[[str], None]) -> Session
 
 
 def _salvage(
-    conn: sqlite3.Connection, done: tuple[int, int] | None, on_skip: Callable[[str], None]
+    conn: db.Connection, done: tuple[int, int] | None, on_skip: Callable[[str], None]
 ) -> Iterator[SessionRecord]:
     """Rows in ``seq`` order past the damage, except those already given out (``done``).
 
@@ -161,7 +162,7 @@ def _fresh(
     return _decoded(row, on_skip)
 
 
-def _gap_sentence(conn: sqlite3.Connection, first: int, last: int) -> str:
+def _gap_sentence(conn: db.Connection, first: int, last: int) -> str:
     """Which sessions were stepped over, named by id when the id index still says."""
     try:
         ids = [

@@ -28,12 +28,11 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any, Final
 
-from helix_lsp.session import timeline, transfer
+from helix_lsp.session import db, timeline, transfer
 from helix_lsp.session.errors import ConflictError, InvalidArgumentError, StorageError
 from helix_lsp.session.exporting import Progress
 from helix_lsp.session.jsonstream import SnapshotReader
 from helix_lsp.session.model import Status
-from helix_lsp.session.store import Store
 from helix_lsp.session.timeline import Imported
 
 BATCH: Final = 500
@@ -46,7 +45,7 @@ _ID_QUERY: Final = 500
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
 
 
-def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -> list[str]:
+def import_stream(store: db.SessionStore, fp: IO[Any], progress: Progress | None = None) -> list[str]:
     """Import the snapshot read from ``fp``; the ids it added (see the module)."""
     with contextlib.ExitStack() as stack:
         checked = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
@@ -70,7 +69,7 @@ def import_stream(store: Store, fp: IO[Any], progress: Progress | None = None) -
         return check.ids[done:]
 
 
-def import_records(store: Store, items: list[Imported]) -> list[str]:
+def import_records(store: db.SessionStore, items: list[Imported]) -> list[str]:
     """Add checked records: refused as a whole before any write, written in batches.
 
     A snapshot of up to ``BATCH`` sessions is one transaction; a larger one
@@ -164,7 +163,7 @@ def _marker(digest: str) -> str:
     return f"import:{digest}"
 
 
-def _resume_point(store: Store, digest: str) -> int:
+def _resume_point(store: db.SessionStore, digest: str) -> int:
     """Entries of this document an interrupted import already wrote (0: none)."""
     with store.reading() as conn:
         try:
@@ -176,7 +175,7 @@ def _resume_point(store: Store, digest: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def _refuse_conflicts(store: Store, ids: list[str], active: dict[str, int], done: int) -> None:
+def _refuse_conflicts(store: db.SessionStore, ids: list[str], active: dict[str, int], done: int) -> None:
     """Refuse ids already stored and a second active session in a project.
 
     ``active`` maps a project to the index of the snapshot's active session
@@ -206,7 +205,7 @@ def _refuse_conflicts(store: Store, ids: list[str], active: dict[str, int], done
 
 
 def _write(
-    store: Store,
+    store: db.SessionStore,
     pending: Iterator[list[Any]],
     total: int,
     digest: str,
@@ -233,7 +232,7 @@ def _write(
                         count += 1
                         if time.monotonic() - started > BATCH_SECONDS:
                             break
-                except sqlite3.IntegrityError as err:
+                except (sqlite3.IntegrityError, db.IntegrityError) as err:
                     what = f"another writer got in the way ({err})"
                     raise ConflictError(_partial(what, written - done)) from None
                 last = written + count >= total
@@ -241,7 +240,8 @@ def _write(
                     conn.execute("DELETE FROM store_meta WHERE key = ?", [marker])
                 else:
                     conn.execute(
-                        "INSERT OR REPLACE INTO store_meta (key, value) VALUES (?, ?)",
+                        "INSERT INTO store_meta (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                         [marker, str(written + count)],
                     )
         except StorageError as err:

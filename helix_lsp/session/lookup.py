@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-from helix_lsp.session import validation
+from helix_lsp.session import db, validation
 from helix_lsp.session.errors import InvalidArgumentError, NotFoundError, StorageError
 from helix_lsp.session.model import MAX_MS, MIN_MS, Mode, SessionRecord, Status
 from helix_lsp.session.store import COLUMNS, Store
@@ -179,7 +178,7 @@ def readable(rows: Iterable[Sequence[object]], problems: Problems) -> Iterator[S
 
 
 def one(
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     where: str,
     params: Iterable[object],
     problems: Problems | None = None,
@@ -203,7 +202,7 @@ def one(
         skipped += 1
 
 
-def latest_pause(conn: sqlite3.Connection, project: str) -> int | None:
+def latest_pause(conn: db.Connection, project: str) -> int | None:
     """When the project's most recently paused session was paused."""
     row = conn.execute(
         "SELECT max(last_paused_at) FROM sessions WHERE project = ? AND status = 'paused'",
@@ -213,7 +212,7 @@ def latest_pause(conn: sqlite3.Connection, project: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def created_before(conn: sqlite3.Connection, seq: int) -> int | None:
+def created_before(conn: db.Connection, seq: int) -> int | None:
     """When the session stored just before ``seq`` was created (see ``clock``, rule 3)."""
     row = conn.execute(
         "SELECT created_at FROM sessions WHERE seq < ? ORDER BY seq DESC LIMIT 1", [seq]
@@ -222,7 +221,7 @@ def created_before(conn: sqlite3.Connection, seq: int) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def pause_bounds(conn: sqlite3.Connection, project: str, seq: int) -> tuple[int | None, int | None]:
+def pause_bounds(conn: db.Connection, project: str, seq: int) -> tuple[int | None, int | None]:
     """``latest_pause(project)`` and ``created_before(seq)`` in one statement.
 
     A pause needs both (see ``clock``, rules 1 and 3); asking once saves a
@@ -240,7 +239,7 @@ def pause_bounds(conn: sqlite3.Connection, project: str, seq: int) -> tuple[int 
     )
 
 
-def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
+def find(conn: db.Connection, ref: object) -> SessionRecord:
     """The session an id or a name refers to."""
     if not isinstance(ref, str) or not ref.strip():
         raise InvalidArgumentError("a session is named by its id or its name, a non-empty string.")
@@ -265,7 +264,7 @@ def find(conn: sqlite3.Connection, ref: object) -> SessionRecord:
 
 
 def _newest_idle(
-    conn: sqlite3.Connection, proj: str, problems: Problems | None = None
+    conn: db.Connection, proj: str, problems: Problems | None = None
 ) -> SessionRecord | None:
     return one(
         conn,
@@ -276,7 +275,7 @@ def _newest_idle(
 
 
 def _open(
-    conn: sqlite3.Connection, proj: str, problems: Problems | None = None
+    conn: db.Connection, proj: str, problems: Problems | None = None
 ) -> SessionRecord | None:
     """The project's active session, else its most recently paused one."""
     return one(conn, "project = ? AND status = 'active'", [proj], problems) or one(
@@ -288,14 +287,14 @@ def _open(
 
 
 def current_or_none(
-    conn: sqlite3.Connection, project: str | None, problems: Problems | None = None
+    conn: db.Connection, project: str | None, problems: Problems | None = None
 ) -> SessionRecord | None:
     """The project's current session: active, else last paused, else the idle one to start."""
     proj = validation.project(project if project is not None else default_project())
     return _open(conn, proj, problems) or _newest_idle(conn, proj, problems)
 
 
-def current(conn: sqlite3.Connection, project: str | None, action: str) -> SessionRecord:
+def current(conn: db.Connection, project: str | None, action: str) -> SessionRecord:
     """The project's current session for ``action`` (see the module's rules)."""
     proj = validation.project(project if project is not None else default_project())
     if action == "start":
@@ -312,7 +311,7 @@ def current(conn: sqlite3.Connection, project: str | None, action: str) -> Sessi
 
 
 def resolve(
-    conn: sqlite3.Connection, ref: object, project: str | None, action: str
+    conn: db.Connection, ref: object, project: str | None, action: str
 ) -> SessionRecord:
     """``ref``'s session, or the project's current one when ``ref`` is None."""
     return current(conn, project, action) if ref is None else find(conn, ref)

@@ -11,16 +11,17 @@ from __future__ import annotations
 import builtins
 import contextlib
 import os
-import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from helix_lsp.session import (
     clock,
+    db,
     events,
     lookup,
     queries,
+    stores,
     transitions,
     validation,
 )
@@ -48,7 +49,8 @@ class SessionManager(TimeKeeping, Snapshots):
         create: bool = True,
         verify: bool = True,
     ) -> None:
-        """Open the store at ``path`` (None: ``default_db_path()``).
+        """Open the store at ``path``: a file, or a ``postgresql://`` URL (None:
+        ``$HELIX_LSP_DB``, else ``default_db_path()``).
 
         ``create=False`` refuses a store that does not exist yet instead of
         creating it (for reads). ``verify`` checks the file once before the
@@ -56,12 +58,18 @@ class SessionManager(TimeKeeping, Snapshots):
         checks in the background itself passes False and calls
         ``refuse_writes``.
         """
-        self._store = Store(path, create=create, verify=verify)
+        self._store: db.SessionStore = stores.open_store(path, create=create, verify=verify)
         self._handles: weakref.WeakValueDictionary[str, Session] = weakref.WeakValueDictionary()
 
     @property
     def path(self) -> str:
+        """The store as users are shown it: a file, or a URL without its password."""
         return self._store.path
+
+    @property
+    def target(self) -> str:
+        """What opens this store again (a URL may hold its password: never show it)."""
+        return self._store.target
 
     @property
     def warnings(self) -> builtins.list[str]:
@@ -99,7 +107,7 @@ class SessionManager(TimeKeeping, Snapshots):
         return self._store.data_version()
 
     @contextlib.contextmanager
-    def read_snapshot(self) -> Iterator[sqlite3.Connection]:
+    def read_snapshot(self) -> Iterator[db.Connection]:
         """One read transaction on the store, for read-only faces (reports) that query
         several tables and need them to agree; nothing may be written through it."""
         with self._store.snapshot() as conn:
@@ -229,7 +237,7 @@ class SessionManager(TimeKeeping, Snapshots):
         return self._handle(rec)
 
     @staticmethod
-    def _new_id(conn: sqlite3.Connection) -> str:
+    def _new_id(conn: db.Connection) -> str:
         while True:
             candidate = os.urandom(6).hex()
             if conn.execute("SELECT 1 FROM sessions WHERE id = ?", [candidate]).fetchone() is None:
@@ -392,7 +400,7 @@ class SessionManager(TimeKeeping, Snapshots):
         with self._store.transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE status IN "
-                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)",
+                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT 9223372036854775807 OFFSET ?)",
                 [*params, keep],
             )
             return cur.rowcount

@@ -7,12 +7,11 @@ laid out for exactly these queries.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
-from helix_lsp.session import lookup, validation
+from helix_lsp.session import db, lookup, validation
 from helix_lsp.session.model import Mode, SessionRecord, Status
 from helix_lsp.session.store import COLUMNS
 
@@ -34,8 +33,12 @@ class Filter:
     tag: object = None
     query: object = None
 
-    def where(self) -> tuple[list[str], list[object]]:
-        """Conditions on ``sessions s`` (and ``session_tags t`` for a tag), with their values."""
+    def where(self, like: str = "LIKE") -> tuple[list[str], list[object]]:
+        """Conditions on ``sessions s`` (and ``session_tags t`` for a tag), with their values.
+
+        ``like`` is the operator that matches a name as SQLite's ``LIKE`` does
+        (see ``db.Dialect``).
+        """
         clauses: list[str] = []
         params: list[object] = []
         if self.tag is not None:
@@ -55,7 +58,7 @@ class Filter:
         if self.query is not None:
             needle = validation.text(self.query, "the search text", validation.MAX_NAME)
             escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("s.name LIKE ? ESCAPE '\\'")
+            clauses.append(f"s.name {like} ? ESCAPE '\\'")
             params.append(f"%{escaped}%")
         return clauses, params
 
@@ -64,7 +67,7 @@ _S_COLUMNS = ", ".join("s." + c.strip() for c in COLUMNS.split(","))
 
 
 def page(
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     flt: Filter,
     limit: int,
     offset: int,
@@ -78,7 +81,7 @@ def page(
     A tag filter walks the tag index (which carries ``created_at``) so that the
     newest tagged sessions come without sorting every session of that tag.
     """
-    clauses, params = flt.where()
+    clauses, params = flt.where(db.dialect(conn).like)
     if flt.tag is not None:
         source = "session_tags t JOIN sessions s ON s.seq = t.seq"
         order = "t.created_at DESC, t.seq DESC"
@@ -150,18 +153,19 @@ _STATUSES = frozenset(s.value for s in Status)
 _MODES = frozenset(m.value for m in Mode)
 
 
-def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
+def stats(conn: db.Connection, project: str | None, at: int) -> Stats:
     """One grouped scan of the store; open active intervals count up to ``at``.
 
     Active time is summed with TOTAL (a float), which cannot overflow the way
     an integer SUM would on rows written by another program.
     """
     where, params = ("", []) if project is None else (" WHERE project = ?", [project])
+    total = db.dialect(conn).total
     rows = conn.execute(
-        "SELECT project, status, mode, COUNT(*), TOTAL(active_ms), "
-        "TOTAL(CASE WHEN active_since IS NULL THEN 0 ELSE max(0, ? - active_since) END), "
-        f"SUM(started_at IS NOT NULL) FROM sessions{where} GROUP BY project, status, mode",
-        [at, *params],
+        f"SELECT project, status, mode, COUNT(*), {total('active_ms')}, "
+        + total("CASE WHEN active_since < ? THEN ? - active_since ELSE 0 END")
+        + f", COUNT(started_at) FROM sessions{where} GROUP BY project, status, mode",
+        [at, at, *params],
     ).fetchall()
     result = Stats()
     scanned: list[tuple[object, object, float]] = []  # (project, mode, active ms)
@@ -178,14 +182,8 @@ def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
     return result
 
 
-#: A row whose closed time is not all in its current mode, in the compact JSON
-#: that ``rows`` and SQLite's ``json_object`` write; these rows alone are in the
-#: partial index ``sessions_mixed_modes`` (see ``schema``).
-_MIXED: Final = "active_by_mode <> '{\"' || mode || '\":' || active_ms || '}'"
-
-
 def _mode_time(
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     result: Stats,
     by_mode: list[tuple[object, object, float]],
     where: str,
@@ -195,16 +193,21 @@ def _mode_time(
 
     The grouped scan already gives each (project, mode)'s active time, which
     is right for every session that was active in one mode only. The few
-    other rows (``_MIXED``, read from their own partial index) have their
+    other rows (``Dialect.mixed_modes``, read from their own partial index) have their
     ``active_ms`` taken back and their per-mode totals added instead.
     """
-    cond = f"{where} AND {_MIXED}" if where else f" WHERE {_MIXED}"
+    dialect = db.dialect(conn)
+    mixed_rows = dialect.mixed_modes
+    cond = f"{where} AND {mixed_rows}" if where else f" WHERE {mixed_rows}"
     taken = conn.execute(
-        f"SELECT project, mode, -TOTAL(active_ms) FROM sessions{cond} GROUP BY project, mode",
+        f"SELECT project, mode, -{dialect.total('active_ms')} FROM sessions{cond} "
+        "GROUP BY project, mode",
         params,
     ).fetchall()
+    items = dialect.object_items("s.active_by_mode", "j")
     mixed = conn.execute(
-        "SELECT s.project, j.key, TOTAL(j.value) FROM sessions s, json_each(s.active_by_mode) j"
+        f"SELECT s.project, j.key, {dialect.total(dialect.item_number('j'))} "
+        f"FROM sessions s, {items}"
         f"{cond.replace('project =', 's.project =')} GROUP BY s.project, j.key",
         params,
     ).fetchall()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
+from helix_lsp.session import db
 from helix_lsp.session.model import Mode, SessionRecord, Status
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -79,7 +79,8 @@ FIELDS: Final[tuple[str, ...]] = (*_ENCODE, "seq")
 COLUMNS: Final = ", ".join(FIELDS)
 
 _INSERT: Final = (
-    f"INSERT INTO sessions ({', '.join(_ENCODE)}) VALUES ({', '.join('?' * len(_ENCODE))})"
+    f"INSERT INTO sessions ({', '.join(_ENCODE)}) VALUES ({', '.join('?' * len(_ENCODE))}) "
+    "RETURNING seq"
 )
 _INSERT_TAG: Final = "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)"
 
@@ -111,26 +112,24 @@ def encode(rec: SessionRecord) -> list[Any]:
     return [_ENCODE[name](getattr(rec, name)) if name in _ENCODE else rec.seq for name in FIELDS]
 
 
-def insert_encoded(conn: sqlite3.Connection, values: Sequence[Any]) -> int:
+def insert_encoded(conn: db.Connection, values: Sequence[Any]) -> int:
     """Add a row given as ``encode`` gave it (its ``seq`` is ignored); the new ``seq``."""
     stored = dict(zip(FIELDS, values, strict=True))
-    cur = conn.execute(_INSERT, [stored[name] for name in _ENCODE])
-    assert cur.lastrowid is not None
+    seq: int = conn.execute(_INSERT, [stored[name] for name in _ENCODE]).fetchone()[0]
     created = stored["created_at"]
     tags = json.loads(stored["tags"])
-    conn.executemany(_INSERT_TAG, [(t, cur.lastrowid, created) for t in tags])
-    return cur.lastrowid
+    conn.executemany(_INSERT_TAG, [(t, seq, created) for t in tags])
+    return seq
 
 
-def insert(conn: sqlite3.Connection, rec: SessionRecord) -> None:
+def insert(conn: db.Connection, rec: SessionRecord) -> None:
     """Add ``rec`` and its tag index; ``rec.seq`` becomes the new row's."""
-    cur = conn.execute(_INSERT, [encode(getattr(rec, name)) for name, encode in _ENCODE.items()])
-    assert cur.lastrowid is not None
-    rec.seq = cur.lastrowid
+    values = [encode(getattr(rec, name)) for name, encode in _ENCODE.items()]
+    rec.seq = conn.execute(_INSERT, values).fetchone()[0]
     conn.executemany(_INSERT_TAG, [(t, rec.seq, rec.created_at) for t in rec.tags])
 
 
-def update(conn: sqlite3.Connection, rec: SessionRecord, before: SessionRecord) -> None:
+def update(conn: db.Connection, rec: SessionRecord, before: SessionRecord) -> None:
     """Write what changed from ``before`` to ``rec``, bumping the version.
 
     Only changed columns are written (a transition does not re-serialise

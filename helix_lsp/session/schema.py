@@ -18,14 +18,14 @@ sessions of older stores get a history reconstructed from their timestamps.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable
 from typing import Final
 
+from helix_lsp.session import db
 from helix_lsp.session.storefile import APPLICATION_ID
 
 
-def _run(conn: sqlite3.Connection, script: str) -> None:
+def _run(conn: db.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
     (``executescript`` would commit first, breaking the migration's atomicity.)
@@ -35,7 +35,7 @@ def _run(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def _migrate_to_1(conn: sqlite3.Connection) -> None:
+def _migrate_to_1(conn: db.Connection) -> None:
     _run(
         conn,
         """
@@ -81,7 +81,7 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
     )
 
 
-def _migrate_to_2(conn: sqlite3.Connection) -> None:
+def _migrate_to_2(conn: db.Connection) -> None:
     """``store_meta`` (the store's own values, e.g. its secret) and our application id.
 
     The id in the file's header is how helix-lsp tells its stores from other
@@ -94,7 +94,7 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def _migrate_to_3(conn: sqlite3.Connection) -> None:
+def _migrate_to_3(conn: db.Connection) -> None:
     """Activity, history and time buckets; a reconstructed history for every session.
 
     ``session_time`` is keyed by session, file, branch and the start of a
@@ -153,7 +153,7 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         conn.executemany(events.INSERT, reconstructed)
 
 
-def read_older(conn: sqlite3.Connection, version: int) -> None:
+def read_older(conn: db.Connection, version: int) -> None:
     """Let a store that cannot be migrated (read-only, damaged) be read as version 3.
 
     Temporary objects shadow the main database's for unqualified names, so a
@@ -181,7 +181,7 @@ def read_older(conn: sqlite3.Connection, version: int) -> None:
 
 
 #: MIGRATIONS[n] brings a store from version n to n + 1.
-MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [
+MIGRATIONS: Final[list[Callable[[db.Connection], None]]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,

@@ -12,8 +12,7 @@ import builtins
 from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from helix_lsp.session import lookup, transfer
-from helix_lsp.session.store import Store
+from helix_lsp.session import db, lookup, transfer
 
 if TYPE_CHECKING:
     from helix_lsp.session.exporting import Progress
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 class Snapshots:
     """Export, import and the store-level services of the manager's store."""
 
-    _store: Store
+    _store: db.SessionStore
 
     @property
     def warnings(self) -> builtins.list[str]:

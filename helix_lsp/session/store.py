@@ -80,6 +80,7 @@ class Store:
     ) -> None:
         target = default_db_path() if path is None else path
         self.path = str(target)
+        self.target = self.path
         self.read_only_reason: str | None = None
         self.warnings: list[str] = []
         self._refusal: str | None = None
@@ -261,7 +262,8 @@ class Store:
             if row is None and self.read_only_reason is None:
                 with self.transaction() as conn:
                     conn.execute(
-                        "INSERT OR IGNORE INTO store_meta (key, value) VALUES ('secret', ?)",
+                        "INSERT INTO store_meta (key, value) VALUES ('secret', ?) "
+                        "ON CONFLICT (key) DO NOTHING",
                         [os.urandom(SECRET_BYTES)],
                     )
                     row = conn.execute(

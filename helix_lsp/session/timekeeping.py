@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from helix_lsp.session import activity, clock, events, lookup, model, transitions
+from helix_lsp.session import activity, clock, db, events, lookup, model, transitions
 from helix_lsp.session.activity import Activity
 from helix_lsp.session.handle import Session
 from helix_lsp.session.model import SessionRecord, Status
@@ -21,7 +21,7 @@ from helix_lsp.session.store import Store
 class TimeKeeping:
     """Activity and time on the sessions of the manager's store."""
 
-    _store: Store
+    _store: db.SessionStore
     _handles: weakref.WeakValueDictionary[str, Session]
 
     def _handle(self, rec: SessionRecord) -> Session:

@@ -10,12 +10,11 @@ reconstructed from the session's timestamps (``by: import``).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from helix_lsp.session import activity, events, rows, validation
+from helix_lsp.session import activity, db, events, rows, validation
 from helix_lsp.session.errors import InvalidArgumentError
 from helix_lsp.session.events import Event
 from helix_lsp.session.model import Mode, SessionRecord, from_iso, to_iso
@@ -25,7 +24,7 @@ MAX_TIME_ROWS: Final = 100_000
 TimeRow = tuple[str, str, int, int]
 
 
-def export_fields(conn: sqlite3.Connection, rec: SessionRecord) -> dict[str, Any]:
+def export_fields(conn: db.Connection, rec: SessionRecord) -> dict[str, Any]:
     """The keys a snapshot adds to a session's object for its history and time."""
     return {
         "activeMsByMode": dict(rec.active_by_mode),
@@ -55,7 +54,7 @@ class Imported:
         ]
 
 
-def insert_encoded(conn: sqlite3.Connection, line: Sequence[Any]) -> None:
+def insert_encoded(conn: db.Connection, line: Sequence[Any]) -> None:
     """Write a line made by ``Imported.encoded`` (inside the caller's transaction)."""
     values, history, time = line
     seq = rows.insert_encoded(conn, values)

@@ -9,11 +9,10 @@ is written.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
-from helix_lsp.session import timeline, validation
+from helix_lsp.session import db, timeline, validation
 from helix_lsp.session.errors import InvalidArgumentError
 from helix_lsp.session.model import Mode, SessionRecord, Status, from_iso, now_ms, to_iso
 
@@ -24,7 +23,7 @@ MAX_IMPORT: Final = 100_000
 T = TypeVar("T")
 
 
-def entry(rec: SessionRecord, at: int, conn: sqlite3.Connection) -> dict[str, Any]:
+def entry(rec: SessionRecord, at: int, conn: db.Connection) -> dict[str, Any]:
     """A session's object in a snapshot: its JSON, exact active time, history and time."""
     result = rec.to_json(at)
     result["activeMs"] = rec.active_ms
@@ -32,7 +31,7 @@ def entry(rec: SessionRecord, at: int, conn: sqlite3.Connection) -> dict[str, An
     return result
 
 
-def snapshot(records: list[SessionRecord], conn: sqlite3.Connection) -> dict[str, Any]:
+def snapshot(records: list[SessionRecord], conn: db.Connection) -> dict[str, Any]:
     at = now_ms()
     sessions = [entry(rec, at, conn) for rec in records]
     return {

@@ -8,9 +8,7 @@ all.
 
 from __future__ import annotations
 
-import sqlite3
-
-from helix_lsp.session import clock, events, lifecycle, lookup
+from helix_lsp.session import clock, db, events, lifecycle, lookup
 from helix_lsp.session.activity import reference
 from helix_lsp.session.events import Event
 from helix_lsp.session.model import Mode, SessionRecord, Status, to_iso
@@ -24,7 +22,7 @@ def touch(rec: SessionRecord, at: int) -> None:
 
 
 def apply(
-    conn: sqlite3.Connection,
+    conn: db.Connection,
     rec: SessionRecord,
     action: str,
     now: int,
@@ -65,7 +63,7 @@ def apply(
     return at
 
 
-def pause_others(conn: sqlite3.Connection, rec: SessionRecord, at: int) -> list[SessionRecord]:
+def pause_others(conn: db.Connection, rec: SessionRecord, at: int) -> list[SessionRecord]:
     """Pause the other active sessions of ``rec``'s project (by ``switch``)."""
     found = conn.execute(
         f"SELECT {COLUMNS} FROM sessions WHERE project = ? AND status = 'active' AND id != ?",
@@ -81,7 +79,7 @@ def pause_others(conn: sqlite3.Connection, rec: SessionRecord, at: int) -> list[
     return paused
 
 
-def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: int) -> None:
+def change_mode(conn: db.Connection, rec: SessionRecord, mode: Mode, now: int) -> None:
     """Set ``rec``'s mode, splitting its active interval, with a ``modeChanged`` event."""
     if rec.status.is_final:
         raise lifecycle.refuse(rec, "change the mode of", "")
@@ -97,7 +95,7 @@ def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: i
     touch(rec, at)
 
 
-def pause_away(conn: sqlite3.Connection, rec: SessionRecord, limit_ms: int, now: int) -> bool:
+def pause_away(conn: db.Connection, rec: SessionRecord, limit_ms: int, now: int) -> bool:
     """Pause an active session with no activity for ``limit_ms`` as of its last
     activity (``by: idle``); whether it was away."""
     preceding = lookup.created_before(conn, rec.seq)
@@ -109,7 +107,7 @@ def pause_away(conn: sqlite3.Connection, rec: SessionRecord, limit_ms: int, now:
     return True
 
 
-def resume_keeping_away(conn: sqlite3.Connection, rec: SessionRecord, now: int) -> int:
+def resume_keeping_away(conn: db.Connection, rec: SessionRecord, now: int) -> int:
     """Resume as if the session had never been paused: the gap counts as active.
 
     The ``resumed`` event is dated at the pause (``recordedAt`` says when it

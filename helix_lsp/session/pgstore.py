@@ -1,0 +1,298 @@
+"""The PostgreSQL store: the same sessions, transactions and errors as the SQLite one.
+
+Opened for a ``postgresql://`` (or ``postgres://``) URL; this module is the
+only one that imports psycopg, and only the store factory imports it.
+
+* One connection per store, in autocommit mode; the store issues its own
+  ``BEGIN``/``COMMIT``. A write transaction first takes
+  ``pg_advisory_xact_lock(WRITE_LOCK)``: writers queue as SQLite's
+  ``BEGIN IMMEDIATE`` makes them, so a read-check-write never works on a
+  stale row. A snapshot is ``REPEATABLE READ READ ONLY``.
+* A write transaction that changed anything bumps the ``changes`` row of
+  ``store_state`` and sends ``NOTIFY helix_lsp`` with the new count as its
+  payload (delivered at commit, to every listening server). ``data_version``
+  is that count less this store's own commits, so, as SQLite's ``PRAGMA
+  data_version``, it moves only when another connection commits.
+* Credentials come from libpq (``~/.pgpass``, ``PGPASSWORD``, service files);
+  a password in the URL works but is never shown: ``path`` and every
+  sentence use the URL without it (``pgurl``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+from helix_lsp.session import db, pgschema, pgurl
+from helix_lsp.session.errors import ConflictError, SessionError, StorageError
+from helix_lsp.session.schema import SCHEMA_VERSION
+
+try:
+    import psycopg
+    from psycopg import errors as pg_errors
+except ImportError:  # pragma: no cover - the message is the point
+    psycopg = None  # type: ignore[assignment]
+
+CHANNEL: Final = "helix_lsp"
+CONNECT_TIMEOUT_S: Final = 5
+_WRITES: Final = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP")
+
+
+def driver_missing(target: str) -> StorageError:
+    return StorageError(
+        f"the session store {pgurl.redacted(target)} needs the PostgreSQL driver: "
+        "pip install 'helix-lsp[postgres]'."
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _translate(sql: str) -> tuple[str, bool]:
+    """``?`` parameters as psycopg's ``%s`` (a literal ``%`` doubled), outside quotes;
+    and whether the statement writes."""
+    out: list[str] = []
+    quote = ""
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append("%s")
+            continue
+        out.append("%%" if ch == "%" else ch)
+    return "".join(out), sql.lstrip().upper().startswith(_WRITES)
+
+
+class PgConnection:
+    """``db.Connection`` over a psycopg connection: ``?`` parameters, core errors."""
+
+    dialect: Final = db.POSTGRES
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self.wrote = False
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        query, writes = _translate(sql)
+        try:
+            cur = self.raw.execute(query, list(parameters))
+        except pg_errors.IntegrityError as err:
+            raise db.IntegrityError(str(err).splitlines()[0]) from err
+        self.wrote = self.wrote or writes
+        return cur
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> Any:
+        query, writes = _translate(sql)
+        batch = [list(p) for p in seq_of_parameters]
+        cur = self.raw.cursor()
+        if batch:
+            try:
+                cur.executemany(query, batch)
+            except pg_errors.IntegrityError as err:
+                raise db.IntegrityError(str(err).splitlines()[0]) from err
+            self.wrote = self.wrote or writes
+        return cur
+
+
+class PostgresStore:
+    """An open PostgreSQL store (see the module's rules); ``db.SessionStore``."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        if psycopg is None:
+            raise driver_missing(url)
+        self._url = url
+        self.target = url
+        self.path = pgurl.redacted(url)
+        self.place = pgurl.place(url)
+        self.read_only_reason: str | None = None
+        self.warnings: list[str] = []
+        self._refusal: str | None = None
+        self._secret: bytes | None = None
+        self._own_commits = 0
+        self._listening = False
+        self.conn = self._connect()
+        try:
+            with self.transaction(lock_only=True) as conn:
+                if not create and pgschema.version(conn) is None:
+                    raise StorageError(
+                        f"the session store at {self.place} holds no sessions yet; "
+                        "it is filled by the first change."
+                    )
+                version = pgschema.prepare(conn, os.urandom(32))
+        except SessionError:
+            self.close()
+            raise
+        if version > SCHEMA_VERSION:
+            self.read_only_reason = (
+                f"the session store at {self.place} has schema version {version}, newer than "
+                f"this helix-lsp understands ({SCHEMA_VERSION}); upgrade helix-lsp "
+                "to change it"
+            )
+
+    # -- connection and errors ------------------------------------------------
+
+    def _connect(self) -> PgConnection:
+        options: dict[str, Any] = {"autocommit": True}
+        if "connect_timeout" not in self._url and not os.environ.get("PGCONNECT_TIMEOUT"):
+            options["connect_timeout"] = CONNECT_TIMEOUT_S
+        try:
+            raw = psycopg.connect(self._url, **options)
+        except psycopg.Error as err:
+            raise self._error(err, connecting=True) from None
+        if self._listening:
+            raw.execute(f"LISTEN {CHANNEL}")
+        return PgConnection(raw)
+
+    def _live(self) -> PgConnection:
+        """The connection, opened again when the last one was lost."""
+        if self.conn.raw.closed:
+            self.conn = self._connect()
+        return self.conn
+
+    def _scrub(self, text: str) -> str:
+        secret = pgurl.password(self._url)
+        return text.replace(secret, "***") if secret else text
+
+    def _error(self, err: BaseException, *, connecting: bool = False) -> SessionError:
+        """One sentence for a driver error, naming the server, never the password."""
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        detail = lines[0] if lines else type(err).__name__
+        detail = detail.rpartition("failed: ")[2] or detail
+        detail = detail.removeprefix("FATAL:").strip()
+        detail = self._scrub(detail[:1].lower() + detail[1:] if detail[1:2].islower() else detail)
+        if isinstance(err, db.IntegrityError | pg_errors.IntegrityError):
+            return ConflictError(
+                f"another writer changed the session store at {self.place} at the same time "
+                f"({detail}); nothing was changed, try again."
+            )
+        if isinstance(err, pg_errors.ReadOnlySqlTransaction | pg_errors.InsufficientPrivilege):
+            return StorageError(
+                f"the session store at {self.place} may not be written ({detail}); "
+                "nothing was changed."
+            )
+        if connecting or isinstance(err, psycopg.OperationalError):
+            return StorageError(
+                f"the session store at {self.place} is unreachable ({detail}); "
+                "nothing was changed."
+            )
+        return StorageError(f"the session store at {self.place} failed ({detail}).")
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.raw.close()
+
+    def refuse(self, reason: str) -> None:
+        """Refuse every write from now on: ``reason`` is a clause, or a whole sentence."""
+        self.read_only_reason = reason.rstrip(".")
+        self._refusal = reason if reason.endswith(".") else None
+
+    # -- transactions -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, *, lock_only: bool = False) -> Iterator[PgConnection]:
+        """One write transaction behind the store-wide advisory lock, all or nothing."""
+        if self.read_only_reason is not None and not lock_only:
+            raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
+        conn = self._live()
+        try:
+            conn.raw.execute("BEGIN")
+            conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", [pgschema.WRITE_LOCK])
+        except psycopg.Error as err:
+            self._rollback(conn)
+            raise self._error(err) from None
+        conn.wrote = False
+        try:
+            yield conn
+            if conn.wrote and not lock_only:
+                count = conn.raw.execute(
+                    "UPDATE store_state SET value = value + 1 WHERE key = 'changes' "
+                    "RETURNING value"
+                ).fetchone()
+                if count is not None:
+                    conn.raw.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(count[0])])
+            conn.raw.execute("COMMIT")
+            if conn.wrote and not lock_only:
+                self._own_commits += 1
+        except BaseException as exc:
+            self._rollback(conn)
+            if isinstance(exc, psycopg.Error | db.IntegrityError):
+                raise self._error(exc) from None
+            raise
+
+    @staticmethod
+    def _rollback(conn: PgConnection) -> None:
+        if not conn.raw.closed:
+            with contextlib.suppress(psycopg.Error):
+                conn.raw.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[PgConnection]:
+        """A read-only transaction that sees one state of the store."""
+        conn = self._live()
+        try:
+            conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield conn
+            finally:
+                if not conn.raw.closed:
+                    conn.raw.execute("COMMIT")
+        except psycopg.Error as err:
+            self._rollback(conn)
+            raise self._error(err) from None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[PgConnection]:
+        """Reads whose statements need no common snapshot (each its own)."""
+        conn = self._live()
+        try:
+            yield conn
+        except psycopg.Error as err:
+            raise self._error(err) from None
+
+    # -- what the manager asks of every store ------------------------------------
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits a change to the store."""
+        try:
+            row = self._live().raw.execute(
+                "SELECT value FROM store_state WHERE key = 'changes'"
+            ).fetchone()
+        except psycopg.Error as err:
+            raise self._error(err) from None
+        return (0 if row is None else int(row[0])) - self._own_commits
+
+    def secret(self) -> bytes:
+        """The store's own random secret, created with the store."""
+        if self._secret is None:
+            with self.reading() as conn:
+                row = conn.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
+            self._secret = os.urandom(32) if row is None else bytes(row[0])
+        return self._secret
+
+    def check_integrity(self) -> str | None:
+        """Nothing to check from here: the server keeps its own pages sound."""
+        return None
+
+    # -- notifications ------------------------------------------------------------
+
+    def listen(self) -> None:
+        """Receive the ``helix_lsp`` notifications of every commit on this connection
+        (``notifications`` reads them; ``fileno`` says when some are waiting)."""
+        if not self._listening:
+            self._live().raw.execute(f"LISTEN {CHANNEL}")
+            self._listening = True
+
+    def fileno(self) -> int:
+        return self._live().raw.fileno()
+
+    def notifications(self, timeout: float = 0.0) -> list[str]:
+        """The payloads received so far (waiting up to ``timeout`` seconds for one)."""
+        try:
+            return [n.payload for n in self._live().raw.notifies(timeout=timeout, stop_after=1)]
+        except psycopg.Error as err:
+            raise self._error(err) from None
