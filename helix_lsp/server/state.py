@@ -10,6 +10,7 @@ writers' changes, outages and idle closing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -116,6 +117,12 @@ class ServerState:
         self._closed = False
         self._warned = 0  # how many of the store's warnings the user has seen
         self.show_new_warnings()
+        try:  # LISTEN before the first status is read, so no change falls between
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass  # started by the first tick or editor message
+        else:
+            self.start_link()
 
     # -- folders and projects --------------------------------------------------
 

@@ -104,6 +104,19 @@ POSTGRES: Final = Dialect(
 )
 
 
+def stream(conn: Connection, sql: str, parameters: Any = ()) -> Cursor:
+    """``execute`` for a result read in batches (``fetchmany``) that may not fit in memory.
+
+    SQLite steps through its rows anyway; the PostgreSQL adapter reads them
+    through a server-side cursor instead of fetching them all at once.
+    """
+    streaming = getattr(conn, "stream", None)
+    if streaming is None:
+        return conn.execute(sql, parameters)
+    found: Cursor = streaming(sql, parameters)
+    return found
+
+
 def dialect(conn: object) -> Dialect:
     """The dialect of ``conn``: the PostgreSQL adapter names its own, else SQLite."""
     found = getattr(conn, "dialect", SQLITE)
@@ -151,4 +164,5 @@ __all__ = [
     "IntegrityError",
     "SessionStore",
     "dialect",
+    "stream",
 ]

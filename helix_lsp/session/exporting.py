@@ -80,7 +80,7 @@ def readable_records(
     """
     last: tuple[int, int] | None = None  # (created_at, seq) of the last row given out
     try:
-        cursor = conn.execute(f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, seq")
+        cursor = db.stream(conn, f"SELECT {COLUMNS} FROM sessions ORDER BY created_at, seq")
         while rows := cursor.fetchmany(BATCH):
             for row in rows:
                 key = (row[_CREATED], row[_SEQ])

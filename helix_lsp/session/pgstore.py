@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - the message is the point
 
 CHANNEL: Final = "helix_lsp"
 CONNECT_TIMEOUT_S: Final = 5
+STREAM_BATCH: Final = 500
 _WRITES: Final = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP")
 
 
@@ -75,6 +76,7 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
         self.wrote = False
+        self._cursors = 0
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:
         query, writes = _translate(sql)
@@ -83,6 +85,14 @@ class PgConnection:
         except pg_errors.IntegrityError as err:
             raise db.IntegrityError(str(err).splitlines()[0]) from err
         self.wrote = self.wrote or writes
+        return cur
+
+    def stream(self, sql: str, parameters: Any = ()) -> Any:
+        """A server-side cursor (inside the caller's transaction): rows come in batches."""
+        self._cursors += 1
+        cur = self.raw.cursor(name=f"helix_stream_{self._cursors}")
+        cur.itersize = STREAM_BATCH
+        cur.execute(_translate(sql)[0], list(parameters))
         return cur
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> Any:
