@@ -25,8 +25,8 @@ pools or skips what a server would do.
 Reported: command latency (p50/p99 per kind and over all), the cursor write,
 the status read, NOTIFY delivery (from the writer's commit being
 acknowledged to another server taking the notification; every delivery of
-the window, matched by the notification's payload, the store's change
-count), connections held (``pg_stat_activity``, sampled every second),
+the window, matched to its commit by the sending backend's pid and order),
+connections held (``pg_stat_activity``, sampled every second),
 PostgreSQL's CPU (``/proc`` of the postmaster and its children) and the
 client's (``getrusage`` of the workers), commits and notifications per
 second. ``--no-listen`` plays the same traffic without ``LISTEN``: what the
@@ -72,9 +72,11 @@ class Outcome:
     writes: list[float] = field(default_factory=list)
     ticks: list[float] = field(default_factory=list)
     status: list[float] = field(default_factory=list)
-    #: change count -> (seconds before the call, seconds when it returned)
-    acks: dict[int, tuple[float, float]] = field(default_factory=dict)
-    got_count: array.array[int] = field(default_factory=lambda: array.array("q"))
+    #: (writer's backend pid, its k-th notifying commit) -> (call start, call return)
+    acks: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
+    #: each delivery: the sender's pid, which of its commits, when it was taken
+    got_pid: array.array[int] = field(default_factory=lambda: array.array("q"))
+    got_k: array.array[int] = field(default_factory=lambda: array.array("q"))
     got_time: array.array[float] = field(default_factory=lambda: array.array("d"))
     errors: dict[str, int] = field(default_factory=dict)
     cpu_seconds: float = 0.0
@@ -95,27 +97,48 @@ class SimServer:
         self.pid: int = self.raw.info.backend_pid
         self.project = f"sim-{index:04d}"
         self.sid = self.mgr.create(f"sim-{index}", project=self.project, start=True).id
+        self._notes: list[tuple[int, str, float]] = []
         if listen:
-            self.store.listen()
+            if hasattr(store, "listen"):
+                store.listen()
+        else:
+            self.raw.execute("UNLISTEN *")
+        # a store that takes its notifications through psycopg's handlers gets one more
+        # (every notification passes all handlers); else they are read from the backlog
+        self.by_handler = bool(getattr(self.raw, "_notify_handlers", None))
+        if self.by_handler:
+            self.raw.add_notify_handler(self._noted)
         self.out = out
         self.lock = lock
         self.rng = random.Random(index)
         self.status_due: float | None = None
-        self._mine: list[tuple[int, float]] = []
-        self._got: list[tuple[int, float]] = []
+        self._mine: list[int] = []
+        self._got: list[tuple[int, int, float]] = []
+        self.own_k = 0
+        self.seen: dict[int, int] = {}
 
     # -- notifications -----------------------------------------------------
+
+    def _noted(self, note: Any) -> None:
+        self._notes.append((note.pid, note.payload, time.monotonic()))
 
     def take(self) -> None:
         """Take the notifications the connection holds (never waits): own commits give
         their change count, others' are timed and make a status read due."""
         arrived = time.monotonic()
-        for note in self.raw.notifies(timeout=0):
-            count = int(note.payload) if note.payload.isdigit() else -1
-            if note.pid == self.pid:
-                self._mine.append((count, arrived))
+        if self.by_handler:
+            with contextlib.suppress(Exception):
+                self.store.received()  # what the server does; the handler timed them
+            notes, self._notes = self._notes, []
+        else:
+            notes = [(n.pid, n.payload, arrived) for n in self.raw.notifies(timeout=0)]
+        for pid, _payload, arrived in notes:
+            if pid == self.pid:
+                self.own_k += 1
+                self._mine.append(self.own_k)
             else:
-                self._got.append((count, arrived))
+                k = self.seen[pid] = self.seen.get(pid, 0) + 1
+                self._got.append((pid, k, arrived))
                 if self.status_due is None:
                     self.status_due = arrived + STATUS_DELAY
 
@@ -131,8 +154,8 @@ class SimServer:
         into.append(end - start)
         self._mine.clear()
         self.take()
-        for count, _ in self._mine:  # the commit this call made, if it made one
-            self.out.acks[count] = (start, end)
+        for k in self._mine:  # the commit this call made, if it made one
+            self.out.acks[(self.pid, k)] = (start, end)
         return end
 
     # -- the actions -----------------------------------------------------------
@@ -181,7 +204,6 @@ class SimServer:
         next_cmd = start + self.rng.uniform(0, COMMAND_EVERY)
         next_tick = start + self.rng.uniform(0, TICK_EVERY)
         writes = cmds = late = 0
-        self._got.clear()
         fd = self.raw.fileno()
         while True:
             now = time.monotonic()
@@ -211,8 +233,9 @@ class SimServer:
         with self.lock:
             for kind, values in commands.items():
                 self.out.commands.setdefault(kind, []).extend(values)
-            for count, at in self._got:
-                self.out.got_count.append(count)
+            for pid, k, at in self._got:
+                self.out.got_pid.append(pid)
+                self.out.got_k.append(k)
                 self.out.got_time.append(at)
             self.out.late_actions += late
 
@@ -236,6 +259,8 @@ def worker(
     for server in servers:  # what arrived while everyone was starting
         server.take()
         server.status_due = None
+        server.own_k, server.seen = 0, {}
+        server._got.clear()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     threads = [
         threading.Thread(target=s.run, args=(start, start + seconds), daemon=True)
@@ -284,7 +309,8 @@ def merge(outs: list[Outcome]) -> Outcome:
         total.ticks += out.ticks
         total.status += out.status
         total.acks.update(out.acks)
-        total.got_count.extend(out.got_count)
+        total.got_pid.extend(out.got_pid)
+        total.got_k.extend(out.got_k)
         total.got_time.extend(out.got_time)
         for name, n in out.errors.items():
             total.errors[name] = total.errors.get(name, 0) + n
@@ -298,8 +324,8 @@ def deliveries(total: Outcome) -> dict[str, Any]:
     from_ack: list[float] = []
     from_call: list[float] = []
     unmatched = early = 0
-    for count, at in zip(total.got_count, total.got_time, strict=True):
-        ack = total.acks.get(count)
+    for pid, k, at in zip(total.got_pid, total.got_k, total.got_time, strict=True):
+        ack = total.acks.get((pid, k))
         if ack is None:
             unmatched += 1
             continue
@@ -310,19 +336,22 @@ def deliveries(total: Outcome) -> dict[str, Any]:
     return {
         "from_commit_acknowledged": figures.summary(from_ack),
         "from_call_start": figures.summary(from_call),
-        "received": len(total.got_count),
+        "received": len(total.got_time),
         "unmatched": unmatched,
         "before_the_writer_saw_its_reply": early,
     }
 
 
 def simulate(servers: int, seconds: float, processes: int, listen: bool,
-             log: Callable[[str], None]) -> dict[str, Any]:
-    """Run the simulation on a new cluster; the figures as a dict."""
+             log: Callable[[str], None], extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run the simulation on a new cluster; the figures as a dict.
+
+    ``extra`` holds further server settings (e.g. ``synchronous_commit=off``).
+    """
     reason = pgcluster.missing_reason()
     if reason:
         return {"skipped": reason}
-    settings = {"max_connections": servers + 20}
+    settings: dict[str, object] = {"max_connections": servers + 20, **(extra or {})}
     load_before = figures.load_average()
     with pgcluster.Cluster(settings=settings) as cluster:
         dbname = "helix_team"
@@ -374,7 +403,7 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
         "processes": len(procs),
         "listen": listen,
         "postgres": version,
-        "max_connections": settings["max_connections"],
+        "settings": {k: str(v) for k, v in settings.items()},
         "command": figures.summary(commands_all),
         "commands": {kind: figures.summary(v) for kind, v in sorted(total.commands.items())},
         "cursor_write": figures.summary(total.writes),
@@ -393,7 +422,7 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
         "per_second": {
             "transactions": round((xacts_after - xacts_before) / elapsed, 1),
             "store_changes": round((changes_after - changes_before) / elapsed, 1),
-            "notifications_received": round(len(total.got_count) / elapsed, 1),
+            "notifications_received": round(len(total.got_time) / elapsed, 1),
             "status_reads": round(len(total.status) / elapsed, 1),
             "cursor_writes": round(len(total.writes) / elapsed, 1),
         },
@@ -416,7 +445,7 @@ def render(doc: dict[str, Any]) -> str:
     lines = [
         f"{doc['servers']} simulated servers for {doc['seconds']:.0f} s "
         f"({doc['processes']} processes, LISTEN {'on' if doc['listen'] else 'off'}), "
-        f"PostgreSQL {doc['postgres']}, max_connections {doc['max_connections']}",
+        f"PostgreSQL {doc['postgres']}, settings {doc['settings']}",
         f"command (all kinds): {ms(doc['command'])}",
         *(f"  {kind}: {ms(s)}" for kind, s in doc["commands"].items()),
         f"cursor write: {ms(doc['cursor_write'])}",
@@ -452,13 +481,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured window (10)")
     parser.add_argument("--processes", type=int, default=2, help="worker processes (2)")
     parser.add_argument("--no-listen", action="store_true", help="the same traffic, no LISTEN")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a further server setting, e.g. synchronous_commit=off")
     parser.add_argument("--json", action="store_true", help="print JSON instead of lines")
     args = parser.parse_args(argv)
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    doc = simulate(args.servers, args.seconds, max(1, args.processes), not args.no_listen, log)
+    extra = dict(item.split("=", 1) for item in args.set)
+    doc = simulate(args.servers, args.seconds, max(1, args.processes), not args.no_listen, log,
+                   extra)
     print(json.dumps(doc, indent=2) if args.json else render(doc))
     return 0
 
