@@ -1,4 +1,5 @@
-"""One of two processes writing to one store at once (see test_two_processes)."""
+"""One of two processes writing to one store at once (see test_two_processes); the
+store is a SQLite path or a PostgreSQL URL."""
 
 from __future__ import annotations
 

@@ -1,15 +1,20 @@
-"""``helix-lsp session VERB`` as a person uses it from a shell."""
+"""``helix-lsp session VERB`` as a person uses it from a shell, on every store
+(``--db`` or ``HELIX_LSP_DB`` naming a SQLite file or a PostgreSQL URL); usage
+errors and ``--version``, which reach no store, on SQLite only."""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from helix_lsp.session import SessionManager
+from tests.stores import NewStore, is_postgres, query
 
 
 def cli(
@@ -26,9 +31,8 @@ def cli(
     )
 
 
-def dump(db: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+def dump(target: str) -> list[dict[str, Any]]:
+    return query(target, "SELECT * FROM sessions ORDER BY id")
 
 
 @pytest.fixture
@@ -38,8 +42,8 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
-def test_create_start_list_show(project: Path, db_path: Path) -> None:
-    db = str(db_path)
+def test_create_start_list_show(project: Path, store_target: str) -> None:
+    db = store_target
     made = cli(
         "create",
         "demo",
@@ -84,15 +88,24 @@ def test_create_start_list_show(project: Path, db_path: Path) -> None:
     assert data["total"] == 1 and data["sessions"][0]["name"] == "later"
 
 
-def test_the_readme_quick_start_uses_the_default_store(project: Path, tmp_path: Path) -> None:
+def test_the_readme_quick_start_uses_the_default_store(
+    project: Path, tmp_path: Path, store_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres(store_target):
+        monkeypatch.setenv("HELIX_LSP_DB", store_target)
     assert cli("create", "demo", "--start", cwd=project).returncode == 0
     listing = cli("list", cwd=project)
     assert "demo" in listing.stdout and "active" in listing.stdout
-    assert (tmp_path / "default-store" / "sessions.db").exists()
+    if is_postgres(store_target):
+        with SessionManager(store_target) as mgr:
+            assert mgr.get("demo").project == "payment-service"
+        assert not (tmp_path / "default-store").exists()
+    else:
+        assert (tmp_path / "default-store" / "sessions.db").exists()
 
 
-def test_lifecycle_verbs_and_current_session(project: Path, db_path: Path) -> None:
-    db = str(db_path)
+def test_lifecycle_verbs_and_current_session(project: Path, store_target: str) -> None:
+    db = store_target
     cli("create", "a", "--db", db, cwd=project)
     cli("create", "b", "--db", db, cwd=project)
     started = cli("start", "a", "--db", db, cwd=project)
@@ -140,16 +153,16 @@ def test_lifecycle_verbs_and_current_session(project: Path, db_path: Path) -> No
     ],
 )
 def test_errors_are_one_line_exit_1_and_write_nothing(
-    project: Path, db_path: Path, args: list[str], message: str
+    project: Path, store_target: str, args: list[str], message: str
 ) -> None:
-    db = str(db_path)
+    db = store_target
     cli("create", "idle-one", "--db", db, cwd=project)
-    before = dump(db_path)
+    before = dump(db)
     result = cli(*args, "--db", db, cwd=project)
     assert result.returncode == 1
     assert result.stderr == message
     assert result.stdout == ""
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
 def test_usage_errors_are_one_line(db_path: Path) -> None:
@@ -160,8 +173,8 @@ def test_usage_errors_are_one_line(db_path: Path) -> None:
     assert result.returncode == 1 and "invalid choice: 'dancing'" in result.stderr
 
 
-def test_stats_delete_trim(project: Path, db_path: Path) -> None:
-    db = str(db_path)
+def test_stats_delete_trim(project: Path, store_target: str) -> None:
+    db = store_target
     for name in ("one", "two", "three"):
         cli("create", name, "--start", "--db", db, cwd=project)
         cli("complete", name, "--db", db, cwd=project)
@@ -173,8 +186,12 @@ def test_stats_delete_trim(project: Path, db_path: Path) -> None:
     assert json.loads(cli("list", "--json", "--db", db).stdout)["total"] == 0
 
 
-def test_export_import_between_stores(project: Path, tmp_path: Path) -> None:
-    first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+def test_export_import_between_stores(project: Path, tmp_path: Path, new_store: NewStore) -> None:
+    with new_store() as first, new_store() as second:
+        export_then_import(project, tmp_path, first, second)
+
+
+def export_then_import(project: Path, tmp_path: Path, first: str, second: str) -> None:
     cli("create", "one", "-t", "x", "--start", "--db", first, cwd=project)
     cli("create", "two", "--db", first, cwd=project)
     out = tmp_path / "snap.json"
@@ -199,8 +216,8 @@ def test_version() -> None:
     assert result.stdout.strip().startswith("helix-lsp 0.")
 
 
-def test_workspace_command_names_work_as_verbs(project: Path, db_path: Path) -> None:
-    db = str(db_path)
+def test_workspace_command_names_work_as_verbs(project: Path, store_target: str) -> None:
+    db = store_target
     cli("create", "named", "--start", "--db", db, cwd=project)
     assert cli("addTag", "x", "--db", db, cwd=project).stdout.strip() == "tags of named: x"
     assert cli("setMode", "testing", "--db", db, cwd=project).returncode == 0

@@ -1,6 +1,6 @@
 """The product's source document, ported to this API: the "Complete Example",
 the live-coding demo and the "Practice Exercise" run and print the same status
-lines (sleeps shortened)."""
+lines (sleeps shortened), on every store (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import time
 import pytest
 
 from helix_lsp.session import Mode, SessionManager, Status
+from tests.stores import manager_on_each_store
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
-def test_complete_example(mgr: SessionManager, capsys: pytest.CaptureFixture[str]) -> None:
+def test_complete_example(
+    mgr: SessionManager, store_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Create session
     sess = mgr.create("implement-payment-gateway", Mode.BUILDING, "payment-service")
 
@@ -59,7 +64,8 @@ def test_complete_example(mgr: SessionManager, capsys: pytest.CaptureFixture[str
         < (sess.ended_at - sess.started_at).total_seconds()
     )
     # Everything the example set is in the store, not just in the object.
-    stored = SessionManager(mgr.path).get(sess.id)
+    with SessionManager(store_target) as other:
+        stored = other.get(sess.id)
     assert stored.tags == ["payments", "stripe"]
     assert stored.get_metadata("priority") == "high"
     assert stored.get_context("branch") == "feature/payments"
@@ -123,7 +129,7 @@ def test_lifecycle_walkthrough(mgr: SessionManager, capsys: pytest.CaptureFixtur
     assert other.failure_reason == "Tests failed, need to redesign"
 
 
-def test_practice_exercise_debugging_a_memory_leak(mgr: SessionManager) -> None:
+def test_practice_exercise_debugging_a_memory_leak(mgr: SessionManager, store_target: str) -> None:
     # 1. Debugging mode, 2. a descriptive name
     sess = mgr.create("debug-worker-memory-leak", Mode.DEBUGGING, "job-runner")
     # 3. relevant tags
@@ -141,7 +147,8 @@ def test_practice_exercise_debugging_a_memory_leak(mgr: SessionManager) -> None:
     # 6. complete when fixed
     mgr.complete(sess.id)
 
-    again = SessionManager(mgr.path).get("debug-worker-memory-leak")
+    with SessionManager(store_target) as other:
+        again = other.get("debug-worker-memory-leak")
     assert again.mode is Mode.DEBUGGING
     assert again.status is Status.COMPLETED
     assert again.has_tag("memory-leak") and again.tags == ["memory-leak", "performance", "worker"]

@@ -3,21 +3,28 @@
 After every step the store (read afresh, sometimes through a reopened
 manager) must agree with the model on every session's status; timestamps
 must be ordered; active time must equal the model's sum of active intervals to
-the millisecond; and no project may have two active sessions.
+the millisecond; and no project may have two active sessions. On every store
+(SQLite, PostgreSQL): each example starts on a fresh empty one.
 """
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from helix_lsp.session import InvalidTransitionError, SessionManager, Status
 from helix_lsp.session.model import SessionRecord
+from tests.stores import NewStore
 
 PROJECTS = st.sampled_from(["api", "web", "cli"])
 ACTIONS = {
@@ -39,17 +46,18 @@ class Expected:
 
 class LifecycleMachine(RuleBasedStateMachine):
     sessions = Bundle("sessions")
+    new_store: NewStore  # set by the test: the kind of store the examples run on
 
     def __init__(self) -> None:
         super().__init__()
-        self.folder = tempfile.TemporaryDirectory()
-        self.path = Path(self.folder.name) / "sessions.db"
+        self.stack = contextlib.ExitStack()
+        self.path = self.stack.enter_context(type(self).new_store())
         self.mgr = SessionManager(self.path)
         self.model: dict[str, Expected] = {}
 
     def teardown(self) -> None:
         self.mgr.close()
-        self.folder.cleanup()
+        self.stack.close()
 
     def record(self, sid: str) -> SessionRecord:
         return self.mgr.get(sid).record
@@ -132,10 +140,17 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert len(active_projects) == len(set(active_projects))
 
 
-TestLifecycle = LifecycleMachine.TestCase
-TestLifecycle.settings = settings(
-    max_examples=100,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+def test_lifecycle(new_store: NewStore, store_kind: str) -> None:
+    machine = type("Lifecycle", (LifecycleMachine,), {"new_store": staticmethod(new_store)})
+    run_state_machine_as_test(machine, settings=SETTINGS[store_kind])
+
+
+SETTINGS = {
+    kind: settings(
+        max_examples=examples,
+        stateful_step_count=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    for kind, examples in {"sqlite": 100, "postgresql": 25}.items()
+}

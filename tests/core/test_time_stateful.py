@@ -10,6 +10,8 @@ checks for every session that
 * its time per file and branch sums to at most its ``activeSeconds``.
 
 The clock is the core's own (``now_ms``), moved by the test: no sleeping.
+On every store (SQLite in memory, PostgreSQL): each example starts on a fresh
+empty one.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from helix_lsp.session import Activity, SessionError, SessionManager
 from helix_lsp.session.events import by_mode_ms, total_ms
+from tests.stores import NewStore
 
 MODULES = ("model", "manager", "handle", "transfer", "exporting")
 FILES = st.sampled_from([("a.py", "main"), ("b.py", "main"), ("a.py", "feature"), (None, None)])
@@ -30,8 +39,11 @@ MODES = st.sampled_from(["planning", "building", "testing", "debugging"])
 
 
 class TimeAddsUp(RuleBasedStateMachine):
+    new_store: NewStore | None  # set by the test: None for SQLite in memory
+
     def __init__(self) -> None:
         super().__init__()
+        self.stack = contextlib.ExitStack()
         self.now = 1_800_000_000_000
         self.latest = self.now  # the latest the clock has read
         self._saved: dict[Any, Any] = {}
@@ -39,7 +51,10 @@ class TimeAddsUp(RuleBasedStateMachine):
             module = __import__(f"helix_lsp.session.{name}", fromlist=["now_ms"])
             self._saved[module] = module.now_ms
             module.now_ms = self.read  # type: ignore[attr-defined]
-        self.mgr = SessionManager(":memory:")
+        opened = type(self).new_store
+        self.mgr = SessionManager(
+            ":memory:" if opened is None else self.stack.enter_context(opened())
+        )
         self.ids: list[str] = []
 
     def read(self) -> int:
@@ -47,6 +62,7 @@ class TimeAddsUp(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.mgr.close()
+        self.stack.close()
         for module, original in self._saved.items():
             module.now_ms = original
 
@@ -117,7 +133,6 @@ class TimeAddsUp(RuleBasedStateMachine):
 
     @invariant()
     def time_adds_up(self) -> None:
-        conn = self.mgr._store.conn
         for sid in self.ids:
             sess, found = self.mgr.history_events(sid)
             rec = sess.record
@@ -126,9 +141,11 @@ class TimeAddsUp(RuleBasedStateMachine):
             assert sum(rec.active_by_mode_ms(self.now).values()) == active
             shown = {m: ms for m, ms in by_mode_ms(found, self.now).items() if ms}
             assert shown == {m: ms for m, ms in rec.active_by_mode_ms(self.now).items() if ms}
-            files = conn.execute(
-                "SELECT COALESCE(SUM(ms), 0) FROM session_time WHERE session_seq = ?", [rec.seq]
-            ).fetchone()[0]
+            with self.mgr.read_snapshot() as conn:
+                files = conn.execute(
+                    "SELECT COALESCE(SUM(ms), 0) FROM session_time WHERE session_seq = ?",
+                    [rec.seq],
+                ).fetchone()[0]
             # (activity is stamped by the clock: after a step back, compare with
             # the active time as of the latest reading)
             assert files <= rec.active_total_ms(self.latest), (files, active)
@@ -136,10 +153,18 @@ class TimeAddsUp(RuleBasedStateMachine):
             assert abs(sum(json["activeSecondsByMode"].values()) - json["activeSeconds"]) < 1e-6
 
 
-TimeAddsUp.TestCase.settings = settings(
-    max_examples=150,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-test_time_adds_up = TimeAddsUp.TestCase
+def test_time_adds_up(new_store: NewStore, store_kind: str) -> None:
+    store = None if store_kind == "sqlite" else staticmethod(new_store)
+    machine = type("TimeAddsUpOn", (TimeAddsUp,), {"new_store": store})
+    run_state_machine_as_test(machine, settings=SETTINGS[store_kind])
+
+
+SETTINGS = {
+    kind: settings(
+        max_examples=examples,
+        stateful_step_count=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    for kind, examples in {"sqlite": 150, "postgresql": 30}.items()
+}
