@@ -217,9 +217,11 @@ def values_for(
 ) -> dict[str, str] | None:
     """The placeholders' values for the session the line shows (None: no session)."""
     path = store_path(db)
+    proj = project_name(project)
+    if path.startswith(("postgresql://", "postgres://")):  # a server: the core reads it
+        return _core_values(path, proj, current)
     if path != ":memory:" and not os.path.exists(path):
         return None  # no store yet: nothing is going on
-    proj = project_name(project)
     if not current:
         try:
             return quick_active(path, proj)

@@ -275,3 +275,15 @@ def test_errors_keep_the_core_family(pg_url: str) -> None:
         with pytest.raises(SessionError) as caught:
             mgr.pause(sid)
         assert caught.value.kind == "invalid_transition"
+
+
+def test_the_prompt_line_reads_a_url(pg_url: str) -> None:
+    with SessionManager(pg_url) as mgr:
+        mgr.create("shown", project="p", start=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "helix_lsp", "session", "active", "--format", "{name} {status}",
+         "--project", "p", "--db", pg_url],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout == "shown active\n", done.stderr
