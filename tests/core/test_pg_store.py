@@ -287,3 +287,34 @@ def test_the_prompt_line_reads_a_url(pg_url: str) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.stdout == "shown active\n", done.stderr
+
+
+def test_a_least_privilege_role_reads_and_writes_but_never_creates(pg_url: str) -> None:
+    with SessionManager(pg_url) as owner:  # the owner creates the tables once
+        owner.create("made-by-owner", project="p")
+    database = urlsplit(pg_url).path.lstrip("/")
+    role = f"{database}_user"
+    for sql in (
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT CONNECT ON DATABASE {database} TO {role}",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ):
+        _sql(pg_url, sql)
+    parts = urlsplit(pg_url)
+    as_user = urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
+    try:
+        with SessionManager(as_user) as mgr:
+            sid = mgr.create("made-by-user", project="p", start=True).id
+            mgr.pause(sid)
+            mgr.import_(  # import writes its resume note in store_meta
+                {"format": "helix-lsp/sessions", "version": 1, "sessions": []}
+            )
+            assert sorted(s.name for s in mgr.list()) == ["made-by-owner", "made-by-user"]
+        _sql(pg_url, "UPDATE store_state SET value = 99 WHERE key = 'schema_version'")
+        with SessionManager(as_user) as mgr, pytest.raises(StorageError, match="newer"):
+            mgr.create("refused", project="p")
+    finally:
+        _sql(pg_url, f"DROP OWNED BY {role}")
+        _sql(pg_url, f"DROP ROLE {role}")
