@@ -318,3 +318,27 @@ def test_a_least_privilege_role_reads_and_writes_but_never_creates(pg_url: str) 
     finally:
         _sql(pg_url, f"DROP OWNED BY {role}")
         _sql(pg_url, f"DROP ROLE {role}")
+
+
+def test_a_later_migration_step_runs_on_postgresql_too(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helix_lsp.session import pgschema, pgstore, schema
+
+    with SessionManager(pg_url) as mgr:
+        mgr.create("before", project="p")
+
+    def _migrate_to_next(conn: Any) -> None:  # written once, for both engines
+        conn.execute("ALTER TABLE sessions ADD COLUMN next_column TEXT NOT NULL DEFAULT 'x'")
+
+    following = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _migrate_to_next])
+    monkeypatch.setattr(pgschema, "MIGRATIONS", schema.MIGRATIONS)
+    monkeypatch.setattr(pgschema, "SCHEMA_VERSION", following)
+    monkeypatch.setattr(pgstore, "SCHEMA_VERSION", following)
+    with SessionManager(pg_url) as mgr:
+        assert [s.name for s in mgr.list()] == ["before"]
+    assert _sql(pg_url, "SELECT value FROM store_state WHERE key = 'schema_version'") == [
+        (following,)
+    ]
+    assert _sql(pg_url, "SELECT next_column FROM sessions") == [("x",)]
