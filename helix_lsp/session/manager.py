@@ -1,8 +1,10 @@
 """``SessionManager``: every change to a session, each one transaction.
 
-Each change reads the row, checks it and writes it back inside one
-``BEGIN IMMEDIATE`` transaction, so two managers on one file (two editor
-windows, the CLI beside a server) never lose each other's changes. A refused
+Each change reads the row, checks it and writes it back inside one write
+transaction that no other writer interleaves with (SQLite's ``BEGIN
+IMMEDIATE``, PostgreSQL's advisory lock: see ``stores``), so two managers on
+one store (two editor windows, the CLI beside a server, two machines) never
+lose each other's changes. A refused
 change raises before anything is written.
 """
 

@@ -1,4 +1,4 @@
-"""The SQLite store behind the session manager.
+"""The SQLite store behind the session manager (``db.SessionStore`` for a file).
 
 One file, WAL mode, a busy timeout so that two processes wait for each other
 instead of failing, one ``BEGIN IMMEDIATE`` transaction per change (so a
