@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help="the session store file (default: $HELIX_LSP_DB, "
+        help="the session store file or postgresql:// URL (default: $HELIX_LSP_DB, "
         "else sessions.db in the user data folder)",
     )
     parser.add_argument(
