@@ -11,8 +11,8 @@ runs on the connection are collected by the driver and taken right after.
 Our own commits come back as notifications too and are recognised by the
 sending backend's process id.
 
-A server whose editor has sent nothing for :data:`IDLE_CLOSE` seconds closes
-its connection (nothing is pending then: cursor positions are written within
+A server whose editor has sent nothing for :data:`IDLE_CLOSE` seconds
+(``HELIX_LSP_PG_IDLE_SECONDS``; 0 keeps it open) closes its connection (nothing is pending then: cursor positions are written within
 a second). It reconnects on demand, at the next cursor move, edit or
 command, and catches up by reading the status again, since notifications
 sent while it was away are not kept by PostgreSQL. While it is closed, its
@@ -47,6 +47,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
@@ -57,6 +58,7 @@ log = logging.getLogger("helix_lsp.server")
 
 #: seconds without any message from the editor after which the connection is closed
 IDLE_CLOSE = 300.0
+IDLE_ENV = "HELIX_LSP_PG_IDLE_SECONDS"
 #: first wait before reconnecting after an outage, doubled up to RETRY_MAX
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
@@ -98,6 +100,17 @@ class LiveStore(Protocol):
     def probe(self) -> None:
         """Open and close a connection of its own; ``StorageError`` when that fails.
         Safe to call from another thread."""
+
+
+def idle_close_seconds() -> float | None:
+    """``$HELIX_LSP_PG_IDLE_SECONDS``, else :data:`IDLE_CLOSE`; None: never close."""
+    text = os.environ.get(IDLE_ENV, "").strip()
+    try:
+        value = float(text) if text else IDLE_CLOSE
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds; using %d", IDLE_ENV, text, IDLE_CLOSE)
+        value = IDLE_CLOSE
+    return value if value > 0 else None
 
 
 def live_store(mgr: SessionManager) -> LiveStore | None:
@@ -143,6 +156,7 @@ class StoreLink:
         self._wake: asyncio.TimerHandle | None = None
         self._last_demand = time.monotonic()
         self._announce = False  # say ``online: true`` in the next status
+        self.idle_close = idle_close_seconds()
         self._stopped = False
         self.reconnects = 0
 
@@ -162,8 +176,11 @@ class StoreLink:
             return {"online": True}
         return None
 
-    def idle_seconds(self) -> float:
-        return time.monotonic() - self._last_demand
+    def idle_too_long(self) -> bool:
+        """Whether the editor has been quiet long enough to close the connection."""
+        return self.idle_close is not None and (
+            time.monotonic() - self._last_demand >= self.idle_close
+        )
 
     # -- start and stop --------------------------------------------------------
 
@@ -313,8 +330,8 @@ class StoreLink:
         self._unwatch()
         self.store.disconnect()
         self.state = Link.IDLE
-        log.info("closed the session store's connection after %d s without activity",
-                 IDLE_CLOSE)
+        log.info("closed the session store's connection after %g s without activity",
+                 self.idle_close)
         self.set_wake(wake_in, wake)
 
     def set_wake(self, wake_in: float | None, wake: Callable[[], None]) -> None:
@@ -325,4 +342,4 @@ class StoreLink:
             self._wake = self._loop.call_later(max(wake_in, 0.0), wake)
 
 
-__all__ = ["IDLE_CLOSE", "Link", "LiveStore", "StoreLink", "live_store"]
+__all__ = ["IDLE_CLOSE", "Link", "LiveStore", "StoreLink", "idle_close_seconds", "live_store"]

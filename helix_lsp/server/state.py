@@ -19,7 +19,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from helix_lsp.server.cursor import CursorTracker
-from helix_lsp.server.live import IDLE_CLOSE, Link, StoreLink, live_store
+from helix_lsp.server.live import Link, StoreLink, live_store
 from helix_lsp.server.options import Options
 from helix_lsp.server.paths import (
     DEFAULT_EXCLUDES,
@@ -219,7 +219,7 @@ class ServerState:
         link.drain()  # notifications collected while a statement ran
         if link.state is not Link.ONLINE:
             return  # no store use in the background while it is closed or away
-        if link.idle_seconds() >= IDLE_CLOSE and not self.tracker.pending:
+        if link.idle_too_long() and not self.tracker.pending:
             link.close_for_idle(self._away_in(), self._wake_for_away)
         elif self._away_at is not None and now_ms() >= self._away_at:
             self._check_away()
