@@ -9,7 +9,10 @@ thread: the connection's socket is watched by the server's asyncio loop
 arrived are taken without waiting; notifications that arrive while a command
 runs on the connection are collected by the driver and taken right after.
 Our own commits come back as notifications too and are recognised by the
-sending backend's process id.
+sending backend's process id. Each change to a session notifies
+``project:<name>`` (the store's trigger), so a server reads its status again
+only for changes in its own projects: in a team, most commits are someone
+else's.
 
 A server whose editor has sent nothing for :data:`IDLE_CLOSE` seconds
 (``HELIX_LSP_PG_IDLE_SECONDS``; 0 keeps it open) closes its connection (nothing is pending then: cursor positions are written within
@@ -49,7 +52,7 @@ import enum
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from helix_lsp.session import SessionError, SessionManager
@@ -59,6 +62,26 @@ log = logging.getLogger("helix_lsp.server")
 #: seconds without any message from the editor after which the connection is closed
 IDLE_CLOSE = 300.0
 IDLE_ENV = "HELIX_LSP_PG_IDLE_SECONDS"
+#: a notification naming the project of a changed session (``pgschema``'s trigger)
+PROJECT_PREFIX = "project:"
+
+
+def touches(payloads: list[str], projects: Iterable[str]) -> bool:
+    """Whether notifications with these payloads may change what ``projects`` show.
+
+    ``project:NAME`` names the project of a changed session; a bare number
+    (the store's change count, sent with every commit) says nothing more than
+    the project notifications of the same commit; anything else is taken as a
+    change that concerns everyone.
+    """
+    mine = set(projects)
+    for payload in payloads:
+        if payload.startswith(PROJECT_PREFIX):
+            if payload[len(PROJECT_PREFIX):] in mine:
+                return True
+        elif not payload.isdigit():
+            return True
+    return False
 #: first wait before reconnecting after an outage, doubled up to RETRY_MAX
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
@@ -342,4 +365,4 @@ class StoreLink:
             self._wake = self._loop.call_later(max(wake_in, 0.0), wake)
 
 
-__all__ = ["IDLE_CLOSE", "Link", "LiveStore", "StoreLink", "idle_close_seconds", "live_store"]
+__all__ = ["IDLE_CLOSE", "PROJECT_PREFIX", "Link", "LiveStore", "StoreLink", "idle_close_seconds", "live_store", "touches"]

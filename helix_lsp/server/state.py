@@ -19,7 +19,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from helix_lsp.server.cursor import CursorTracker
-from helix_lsp.server.live import Link, StoreLink, live_store
+from helix_lsp.server.live import Link, StoreLink, live_store, touches
 from helix_lsp.server.options import Options
 from helix_lsp.server.paths import (
     DEFAULT_EXCLUDES,
@@ -242,8 +242,9 @@ class ServerState:
         return self.link is None or not self.link.offline
 
     def _on_changes(self, payloads: list[str]) -> None:
-        """Another server or the command line committed: show it."""
-        self.status.changed()
+        """Another server or the command line committed: show it, if it is ours to show."""
+        if touches(payloads, self.projects()):
+            self.status.changed()
 
     def _on_back(self, after_outage: bool) -> None:
         """A connection is open again: write what waited, show what changed meanwhile."""
