@@ -199,6 +199,10 @@ class StoreLink:
             return {"online": True}
         return None
 
+    def came_back(self) -> None:
+        """Say ``online: true`` in the next status (the store was unreachable before)."""
+        self._announce = True
+
     def idle_too_long(self) -> bool:
         """Whether the editor has been quiet long enough to close the connection."""
         return self.idle_close is not None and (
