@@ -117,6 +117,16 @@ def stream(conn: Connection, sql: str, parameters: Any = ()) -> Cursor:
     return found
 
 
+def batched(conn: Connection) -> contextlib.AbstractContextManager[object]:
+    """Statements sent together where the engine can (PostgreSQL's pipeline mode):
+    a bulk write that needs no answer between them pays one round trip, not one each."""
+    pipeline = getattr(conn, "pipeline", None)
+    if pipeline is None:
+        return contextlib.nullcontext()
+    found: contextlib.AbstractContextManager[object] = pipeline()
+    return found
+
+
 def dialect(conn: object) -> Dialect:
     """The dialect of ``conn``: the PostgreSQL adapter names its own, else SQLite."""
     found = getattr(conn, "dialect", SQLITE)
@@ -163,6 +173,7 @@ __all__ = [
     "Dialect",
     "IntegrityError",
     "SessionStore",
+    "batched",
     "dialect",
     "stream",
 ]

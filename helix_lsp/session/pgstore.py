@@ -87,6 +87,10 @@ class PgConnection:
         self.wrote = self.wrote or writes
         return cur
 
+    def pipeline(self) -> contextlib.AbstractContextManager[object]:
+        """psycopg's pipeline mode (see ``db.batched``)."""
+        return self.raw.pipeline()
+
     def stream(self, sql: str, parameters: Any = ()) -> Any:
         """A server-side cursor (inside the caller's transaction): rows come in batches."""
         self._cursors += 1
