@@ -385,7 +385,16 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
             target=_sample_connections, args=(url, dbname, stop, held), daemon=True
         )
         sampler.start()
+        memory: dict[str, int] = {}
+
+        def measure_memory() -> None:  # halfway, while every server is connected
+            time.sleep(seconds / 2)
+            memory.update(cluster.memory_kib())
+
+        halfway = threading.Thread(target=measure_memory, daemon=True)
+        halfway.start()
         outs = [results.get(timeout=seconds + 600) for _ in procs]
+        halfway.join(5)
         elapsed = time.monotonic() - start_at.value
         cpu_server = cluster.cpu_seconds() - cpu_before
         xacts_after, changes_after = _db_counters(cluster, dbname)
@@ -415,6 +424,7 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
             "mean": round(sum(held) / len(held), 1) if held else 0,
             "samples": len(held),
         },
+        "server_memory": memory,
         "server_cpu": {"seconds": round(cpu_server, 2),
                        "cores": round(cpu_server / elapsed, 3) if elapsed else None},
         "client_cpu": {"seconds": round(total.cpu_seconds, 2),
@@ -462,6 +472,8 @@ def render(doc: dict[str, Any]) -> str:
     ps, held = doc["per_second"], doc["connections_held"]
     lines += [
         f"connections held: max {held['max']}, mean {held['mean']}",
+        f"PostgreSQL memory (Pss, all {doc['server_memory'].get('processes')} processes): "
+        f"{doc['server_memory'].get('pss_kib', 0) / 1024:.0f} MiB",
         f"PostgreSQL CPU: {doc['server_cpu']['seconds']} s = {doc['server_cpu']['cores']} cores; "
         f"client CPU: {doc['client_cpu']['seconds']} s = {doc['client_cpu']['cores']} cores",
         f"per second: {ps['transactions']} transactions, {ps['store_changes']} store changes, "

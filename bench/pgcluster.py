@@ -315,3 +315,16 @@ class Cluster:
                 if pid == main:
                     total += int(fields[13]) + int(fields[14])  # cutime, cstime
         return total / tick
+
+    def memory_kib(self) -> dict[str, int]:
+        """Proportional memory (Pss, KiB) of the postmaster and all its processes, and how
+        many there are: shared buffers are split among the processes that touched them."""
+        total = count = 0
+        for pid in self.server_pids():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        count += 1
+                        break
+        return {"pss_kib": total, "processes": count}
