@@ -3,8 +3,9 @@
 A new database gets schema version ``BASE`` (SQLite's version 3) in one
 statement list with PostgreSQL's types: ``BIGINT`` for every millisecond time
 and count, an identity ``seq``, ``bytea`` for the store's secret, the partial
-unique index that keeps one active session per project, and the partial index
-of sessions with time in several modes. The version is the ``schema_version``
+unique index that keeps one active session per project, the partial index
+of sessions with time in several modes, and a trigger that notifies the
+project of every changed session. The version is the ``schema_version``
 row of ``store_state``, which also holds ``changes``, the counter every write
 transaction bumps (``data_version``). Steps after ``BASE`` are the shared
 ``schema.MIGRATIONS``, written against ``db.Connection`` for both engines.
@@ -92,6 +93,28 @@ CREATE INDEX session_time_bucket ON session_time(bucket);
 CREATE TABLE store_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL)
 """
 
+#: Every changed session notifies ``project:<its project>`` at commit (a session
+#: moved to another project notifies both), so that a server reads its status
+#: again only for changes in its own projects. PostgreSQL sends a payload once
+#: per transaction however many rows repeat it.
+_NOTIFY_PROJECT: Final = (
+    """
+CREATE FUNCTION helix_lsp_notify_project() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM pg_notify('helix_lsp', 'project:' || OLD.project);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM pg_notify('helix_lsp', 'project:' || NEW.project);
+    END IF;
+    RETURN NULL;
+END
+$$
+""",
+    "CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions "
+    "FOR EACH ROW EXECUTE FUNCTION helix_lsp_notify_project()",
+)
+
 
 def version(conn: db.Connection) -> int | None:
     """The database's schema version; None when it holds no helix-lsp store yet.
@@ -124,6 +147,8 @@ def prepare(conn: db.Connection, secret: bytes) -> int:
         for statement in _TABLES.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        for statement in _NOTIFY_PROJECT:
+            conn.execute(statement)
         conn.execute("INSERT INTO store_meta (key, value) VALUES ('secret', ?)", [secret])
         conn.execute(
             "INSERT INTO store_state (key, value) VALUES ('schema_version', ?), ('changes', 0)",

@@ -13,6 +13,12 @@ only one that imports psycopg, and only the store factory imports it.
   payload (delivered at commit, to every listening server). ``data_version``
   is that count less this store's own commits, so, as SQLite's ``PRAGMA
   data_version``, it moves only when another connection commits.
+* A trigger also notifies ``project:<name>`` for each changed session. A
+  server watches the one connection (``watch``, ``listen``, ``socket_fd``,
+  ``received``): notifications of other connections are collected while
+  statements run and taken without waiting when its socket turns readable;
+  it hears when the connection is lost or opened again, may close it while
+  idle (``disconnect``) and it is opened again by the next statement.
 * Credentials come from libpq (``~/.pgpass``, ``PGPASSWORD``, service files);
   a password in the URL works but is never shown: ``path`` and every
   sentence use the URL without it (``pgurl``).
@@ -23,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final
 
 from helix_lsp.session import db, pgschema, pgurl
@@ -128,6 +134,11 @@ class PostgresStore:
         self._secret: bytes | None = None
         self._own_commits = 0
         self._listening = False
+        self._inbox: list[str] = []
+        self._notified = False
+        self._backend_pid = 0
+        self._on_connection: Callable[[str | None], None] | None = None
+        self._on_notify: Callable[[], None] | None = None
         self.conn = self._connect()
         try:
             with self.transaction(lock_only=True) as conn:
@@ -149,23 +160,59 @@ class PostgresStore:
 
     # -- connection and errors ------------------------------------------------
 
-    def _connect(self) -> PgConnection:
+    def _open_raw(self) -> psycopg.Connection[Any]:
         options: dict[str, Any] = {"autocommit": True}
         if "connect_timeout" not in self._url and not os.environ.get("PGCONNECT_TIMEOUT"):
             options["connect_timeout"] = CONNECT_TIMEOUT_S
         try:
-            raw = psycopg.connect(self._url, **options)
+            return psycopg.connect(self._url, **options)
         except psycopg.Error as err:
             raise self._error(err, connecting=True) from None
-        if self._listening:
-            raw.execute(f"LISTEN {CHANNEL}")
+
+    def _connect(self) -> PgConnection:
+        try:
+            raw = self._open_raw()
+            raw.add_notify_handler(self._collect)
+            self._backend_pid = raw.info.backend_pid
+            if self._listening:
+                try:
+                    raw.execute(f"LISTEN {CHANNEL}")
+                except psycopg.Error as err:
+                    raw.close()
+                    raise self._error(err, connecting=True) from None
+        except StorageError as err:
+            if self._on_connection is not None:
+                self._on_connection(err.message)
+            raise
+        if self._on_connection is not None:
+            self._on_connection(None)
         return PgConnection(raw)
 
     def _live(self) -> PgConnection:
-        """The connection, opened again when the last one was lost."""
+        """The connection, opened again when the last one was lost or closed."""
         if self.conn.raw.closed:
             self.conn = self._connect()
         return self.conn
+
+    def _collect(self, note: Any) -> None:
+        """psycopg's handler: a notification that arrived while a statement ran."""
+        if note.pid != self._backend_pid:
+            self._inbox.append(note.payload)
+            self._notified = True
+
+    def _lost(self, err: SessionError) -> None:
+        """Tell the watcher the connection is gone (closing what is left of it)."""
+        conn = getattr(self, "conn", None)
+        if conn is not None and (conn.raw.closed or conn.raw.broken):
+            conn.raw.close()
+            if self._on_connection is not None:
+                self._on_connection(err.message)
+
+    def _after(self) -> None:
+        """After a statement: tell the watcher of notifications it collected."""
+        if self._notified and self._on_notify is not None:
+            self._notified = False
+            self._on_notify()
 
     def _scrub(self, text: str) -> str:
         secret = pgurl.password(self._url)
@@ -195,6 +242,12 @@ class PostgresStore:
             )
         return StorageError(f"the session store at {self.place} failed ({detail}).")
 
+    def _fail(self, err: BaseException) -> SessionError:
+        """The sentence for ``err``; a lost connection is also told to the watcher."""
+        error = self._error(err)
+        self._lost(error)
+        return error
+
     def close(self) -> None:
         conn = getattr(self, "conn", None)
         if conn is not None:
@@ -218,7 +271,7 @@ class PostgresStore:
             conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", [pgschema.WRITE_LOCK])
         except psycopg.Error as err:
             self._rollback(conn)
-            raise self._error(err) from None
+            raise self._fail(err) from None
         conn.wrote = False
         try:
             yield conn
@@ -235,8 +288,9 @@ class PostgresStore:
         except BaseException as exc:
             self._rollback(conn)
             if isinstance(exc, psycopg.Error | db.IntegrityError):
-                raise self._error(exc) from None
+                raise self._fail(exc) from None
             raise
+        self._after()
 
     @staticmethod
     def _rollback(conn: PgConnection) -> None:
@@ -257,7 +311,8 @@ class PostgresStore:
                     conn.raw.execute("COMMIT")
         except psycopg.Error as err:
             self._rollback(conn)
-            raise self._error(err) from None
+            raise self._fail(err) from None
+        self._after()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[PgConnection]:
@@ -266,7 +321,8 @@ class PostgresStore:
         try:
             yield conn
         except psycopg.Error as err:
-            raise self._error(err) from None
+            raise self._fail(err) from None
+        self._after()
 
     # -- what the manager asks of every store ------------------------------------
 
@@ -277,7 +333,8 @@ class PostgresStore:
                 "SELECT value FROM store_state WHERE key = 'changes'"
             ).fetchone()
         except psycopg.Error as err:
-            raise self._error(err) from None
+            raise self._fail(err) from None
+        self._after()
         return (0 if row is None else int(row[0])) - self._own_commits
 
     def secret(self) -> bytes:
@@ -292,21 +349,84 @@ class PostgresStore:
         """Nothing to check from here: the server keeps its own pages sound."""
         return None
 
-    # -- notifications ------------------------------------------------------------
+    # -- a watched connection (the language server's live status) -------------
+
+    def watch(
+        self, on_connection: Callable[[str | None], None], on_notify: Callable[[], None]
+    ) -> None:
+        """``on_connection(None)`` each time the connection is opened again,
+        ``on_connection(sentence)`` when it is lost or cannot be opened;
+        ``on_notify()`` after a statement during which other writers' notifications
+        arrived (``received`` takes them)."""
+        self._on_connection, self._on_notify = on_connection, on_notify
+
+    def unwatch(self) -> None:
+        self._on_connection = self._on_notify = None
 
     def listen(self) -> None:
-        """Receive the ``helix_lsp`` notifications of every commit on this connection
-        (``notifications`` reads them; ``fileno`` says when some are waiting)."""
-        if not self._listening:
-            self._live().raw.execute(f"LISTEN {CHANNEL}")
-            self._listening = True
+        """``LISTEN helix_lsp`` on the connection, and on every one opened later."""
+        self._listening = True
+        conn = self.conn
+        if not conn.raw.closed:
+            try:
+                conn.raw.execute(f"LISTEN {CHANNEL}")
+            except psycopg.Error as err:
+                raise self._fail(err) from None
 
-    def fileno(self) -> int:
-        return self._live().raw.fileno()
+    def socket_fd(self) -> int | None:
+        """The open connection's socket (readable when notifications wait), else None."""
+        raw = self.conn.raw
+        return None if raw.closed else raw.pgconn.socket
+
+    def received(self) -> list[str]:
+        """The payloads other connections' notifications brought so far; never waits.
+
+        ``StorageError`` (and the watcher hears it) when the connection turns out lost.
+        """
+        raw = self.conn.raw
+        if not raw.closed:
+            problem: SessionError | None = None
+            try:
+                raw.pgconn.consume_input()
+                while (note := raw.pgconn.notifies()) is not None:
+                    if note.be_pid != self._backend_pid:
+                        self._inbox.append(note.extra.decode("utf-8", "replace"))
+            except psycopg.Error as err:
+                problem = self._error(err)
+            if problem is None and raw.pgconn.status != psycopg.pq.ConnStatus.OK:
+                problem = StorageError(
+                    f"the session store at {self.place} is unreachable (the connection was "
+                    "lost); nothing was changed."
+                )
+            if problem is not None:
+                raw.close()
+                if self._on_connection is not None:
+                    self._on_connection(problem.message)
+                raise problem
+        found, self._inbox, self._notified = self._inbox, [], False
+        return found
+
+    def connect(self) -> None:
+        """Open the connection unless it is open (``StorageError`` when it cannot be)."""
+        self._live()
+
+    def disconnect(self) -> None:
+        """Close the connection on purpose; the next statement opens it again."""
+        self.conn.raw.close()
+
+    def probe(self) -> None:
+        """Open and close a connection of its own (safe from another thread)."""
+        self._open_raw().close()
+
+    # -- notifications, for a caller without a watcher ---------------------------
 
     def notifications(self, timeout: float = 0.0) -> list[str]:
-        """The payloads received so far (waiting up to ``timeout`` seconds for one)."""
-        try:
-            return [n.payload for n in self._live().raw.notifies(timeout=timeout, stop_after=1)]
-        except psycopg.Error as err:
-            raise self._error(err) from None
+        """Other connections' payloads received so far, waiting up to ``timeout`` s for one."""
+        import select
+
+        found = self.received()
+        fd = self.socket_fd()
+        if not found and timeout > 0 and fd is not None:
+            select.select([fd], [], [], timeout)
+            found = self.received()
+        return found

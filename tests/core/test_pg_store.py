@@ -135,7 +135,10 @@ def test_another_servers_commit_moves_data_version_and_is_notified(pg_url: str) 
         writer.create("other", project="p")
         assert watcher.data_version() != seen
         payloads = store.notifications(timeout=5)
-        assert payloads and all(p.isdigit() for p in payloads)
+        assert "project:p" in payloads  # the changed session's project
+        assert any(p.isdigit() for p in payloads)  # and the store's change count
+        watcher.create("own-again", project="q")
+        assert store.notifications(timeout=0.2) == []  # its own commits are not news
         seen = watcher.data_version()
         writer.list()  # a read changes nothing
         assert watcher.data_version() == seen
@@ -342,3 +345,24 @@ def test_a_later_migration_step_runs_on_postgresql_too(
         (following,)
     ]
     assert _sql(pg_url, "SELECT next_column FROM sessions") == [("x",)]
+
+
+def test_a_watcher_hears_of_a_lost_connection_and_of_the_next_one(
+    pg_url: str, pg_cluster: Any
+) -> None:
+    heard: list[str | None] = []
+    with SessionManager(pg_url) as mgr:
+        store: Any = mgr._store
+        store.watch(heard.append, lambda: None)
+        store.listen()
+        pg_cluster.stop()
+        try:
+            with pytest.raises(StorageError):
+                mgr.list()
+        finally:
+            pg_cluster.start()
+        assert heard and heard[-1] is not None and "127.0.0.1" in heard[-1]
+        assert store.socket_fd() is None
+        mgr.create("back", project="p")  # opened again on demand
+        assert heard[-1] is None
+        assert store.socket_fd() is not None
