@@ -3,19 +3,17 @@
 The closed-editor scenario, driven through the core with explicit times: the
 editor is closed after work at ``a.py:15``, nothing happens for longer than
 the idle limit, and whatever starts next (a server, a CLI verb) finds the
-session away.
+session away. On every store (SQLite, PostgreSQL).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from helix_lsp.session import Activity, SessionManager, Status
 from helix_lsp.session import model as model_module
 from helix_lsp.session.events import total_ms
+from tests.stores import manager_on_each_store
 
 
 class Clock:
@@ -43,10 +41,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return Clock(monkeypatch, T0)
 
 
-@pytest.fixture
-def mgr(tmp_path: Path) -> Iterator[SessionManager]:
-    with SessionManager(tmp_path / "sessions.db") as manager:
-        yield manager
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
 def active_ms(mgr: SessionManager, sid: str) -> int:
@@ -143,11 +138,12 @@ def test_time_goes_to_the_file_in_effect_cut_at_15_minute_slots(
             Activity(start + 25 * 60_000, None, None, None, None),  # an edit without a place
         ],
     )
-    rows = mgr._store.conn.execute(
-        "SELECT file, branch, bucket - ?, ms FROM session_time ORDER BY bucket, file",
-        [start - 10 * 60_000],
-    ).fetchall()
-    assert rows == [
+    with mgr.read_snapshot() as conn:
+        rows = conn.execute(
+            "SELECT file, branch, bucket - ?, ms FROM session_time ORDER BY bucket, file",
+            [start - 10 * 60_000],
+        ).fetchall()
+    assert [tuple(row) for row in rows] == [
         ("a.py", "main", 0, 5 * 60_000),
         ("a.py", "main", slot, 15 * 60_000),
         ("b.py", "feat", 2 * slot, 5 * 60_000),

@@ -3,6 +3,8 @@
 Reads go on, every write is refused with one sentence, and the file is never
 damaged. Permissions are real: as root (which ignores mode bits) the commands
 run without the capabilities that let root ignore them.
+
+SQLite only: about the store file and its folder by nature.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Each step runs the command line in a process of its own, some under
 ``faketime`` with a shifted or frozen clock, as a user whose computer's clock
 was wrong for a while would.
+
+SQLite only: the rules are the core's own, the same on every store (the
+command line on PostgreSQL is tested in test_cli).
 """
 
 from __future__ import annotations

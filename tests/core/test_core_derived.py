@@ -1,6 +1,6 @@
 """State the core derives for every client: the legal actions of a session,
 the project's current session (an idle one included), and tags added as one
-all-or-nothing change."""
+all-or-nothing change. On every store (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from helix_lsp.session import (
     NotFoundError,
     SessionManager,
 )
+from tests.stores import manager_on_each_store
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
 def test_every_session_object_lists_the_actions_legal_now(mgr: SessionManager) -> None:
@@ -52,12 +55,15 @@ def test_acting_without_a_session_on_an_idle_one_says_to_start_it(mgr: SessionMa
         mgr.pause(project="web")
 
 
-def test_a_refused_tag_among_several_adds_none_of_them(mgr: SessionManager) -> None:
+def test_a_refused_tag_among_several_adds_none_of_them(
+    mgr: SessionManager, store_target: str
+) -> None:
     sess = mgr.create("fix-login", project="web", tags=["keep"])
     with pytest.raises(InvalidArgumentError, match="white space"):
         mgr.add_tags(sess.id, ["ok1", "ok2", "bad tag"])
     assert mgr.get(sess.id).refresh().tags == ["keep"]
     with pytest.raises(InvalidArgumentError, match="at most 64 tags"):
         mgr.add_tags(sess.id, [f"t{i}" for i in range(70)])
-    assert SessionManager(mgr.path).get(sess.id).tags == ["keep"]
+    with SessionManager(store_target) as other:
+        assert other.get(sess.id).tags == ["keep"]
     assert mgr.add_tags(sess.id, ["ok1", "keep", "ok2"]).tags == ["keep", "ok1", "ok2"]

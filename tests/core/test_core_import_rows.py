@@ -5,6 +5,9 @@ cannot be printed, whose numbers cannot be summed, or whose fields have the
 wrong shape is refused in one sentence. And a row that got into the store
 anyway (another program, an older release) is reported and skipped by
 listings and lookups instead of breaking every one of them.
+
+SQLite only: the bad rows are written into the store file behind the
+store's back.
 """
 
 from __future__ import annotations

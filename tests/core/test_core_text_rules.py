@@ -4,7 +4,8 @@ A name or tag holding a terminal control, a bidi override or a zero-width
 character would print as something it is not (or rewrite the terminal), so
 the core refuses it with the same sentence from create, tag and import.
 Free text (descriptions, metadata and context values) may hold such
-characters: the CLI neutralises them when it prints.
+characters: the CLI neutralises them when it prints. Free text is kept on
+every store (SQLite, PostgreSQL); the refusals come before any store.
 """
 
 from __future__ import annotations
@@ -58,10 +59,12 @@ def test_names_and_tags_refuse_invisible_and_control_characters(
     assert all(s.tags == [] for s in stored)  # not even the good tag beside the bad one
 
 
-def test_free_text_keeps_such_characters(mgr: SessionManager) -> None:
+def test_free_text_keeps_such_characters(store_target: str) -> None:
     text = "see \u202eevil\u202c and \x1b[1mbold\x1b[0m \u200b"
-    sess = mgr.create("fix", project="web", description=text, metadata={"note": text})
-    sess.set_context("branch", text)
-    again = SessionManager(mgr.path).get(sess.id)
+    with SessionManager(store_target) as mgr:
+        sess = mgr.create("fix", project="web", description=text, metadata={"note": text})
+        sess.set_context("branch", text)
+    with SessionManager(store_target) as other:
+        again = other.get(sess.id)
     assert again.description == text.strip()
     assert again.metadata == {"note": text} and again.context == {"branch": text}

@@ -2,6 +2,8 @@
 
 The damage is real: a leaf page of the ``sessions`` table overwritten on disk,
 found with SQLite's ``dbstat`` table.
+
+SQLite only: about the store file by nature.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ helix-lsp looks before it opens: another application's SQLite file is refused
 and stays byte for byte as it was (no -wal or -shm left beside it), paths that
 are not files are refused before anything is created, folders that exist keep
 their mode, and a store others can read is reported rather than changed.
+
+SQLite only: about the store path and file by nature.
 """
 
 from __future__ import annotations

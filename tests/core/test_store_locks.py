@@ -5,6 +5,8 @@ it. Opening a second manager must therefore never open and close the store
 file with plain calls while the first holds it: another process would then
 take itself for the last connection, delete the -wal, and the first
 manager's commits would stay invisible to everyone else until it closed.
+
+SQLite only: about the store file's locks by nature.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ The old stores are made with the SQL those versions ran (``MIGRATIONS[0]`` and
 columns only, as helix-lsp wrote them then. Every session comes through with
 its times, a history reconstructed from its timestamps (marked as such) that
 adds up to its active time, and its active time in its current mode.
+
+SQLite only: old stores are SQLite files by nature.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Also the column mapping: one list of columns drives SELECT, INSERT and the
 record read back, so every field survives the store by name.
+
+SQLite only: the file header and SQLite stores of version 1 by nature
+(the PostgreSQL schema is tested in test_pg_store).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Streaming export and import: the same snapshot, bounded memory, refusals that write nothing.
 
 Snapshots are generated as the benchmarks generate them (``bench.store``):
-realistic sessions over 40 projects, one active per project.
+realistic sessions over 40 projects, one active per project. On every store
+(SQLite, PostgreSQL), except the ways of reading input and the 20,000 sessions
+in bounded memory, on SQLite (a minute and more on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from helix_lsp.session import (
     InvalidArgumentError,
     SessionManager,
 )
+from tests.stores import manager_on_each_store
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
 def text_of(doc: dict[str, Any]) -> str:
@@ -46,7 +51,7 @@ class Pipe(io.RawIOBase):
 
 def test_export_to_writes_what_export_returns(mgr: SessionManager) -> None:
     for i in range(5):
-        sess = mgr.create(f"s{i} ✓", project="p", tags=["a"], metadata={"k": "v\n\"q\""})
+        sess = mgr.create(f"s{i} ✓", project="p", tags=["a"], metadata={"k": 'v\n"q"'})
         mgr.fail(sess.id, "no")
     mgr.create("idle", project="q", description="línea")
     out = io.StringIO()
@@ -68,8 +73,12 @@ def test_export_to_writes_what_export_returns(mgr: SessionManager) -> None:
     assert json.loads(empty.getvalue())["sessions"] == []
 
 
-@pytest.mark.parametrize("how", ["text", "bytes", "pipe"])
-def test_import_from_adds_every_session(tmp_path: Path, how: str) -> None:
+@pytest.mark.parametrize(
+    ("store_kind", "how"),
+    [("sqlite", "text"), ("sqlite", "bytes"), ("sqlite", "pipe"), ("postgresql", "text")],
+    indirect=["store_kind"],
+)
+def test_import_from_adds_every_session(store_target: str, how: str) -> None:
     doc = snapshot(1200)
     raw = text_of(doc)
     source: Any = {
@@ -78,7 +87,7 @@ def test_import_from_adds_every_session(tmp_path: Path, how: str) -> None:
         "pipe": io.BufferedReader(Pipe(raw.encode())),
     }[how]
     progress: list[tuple[int, int | None]] = []
-    with SessionManager(tmp_path / "s.db") as mgr:
+    with SessionManager(store_target) as mgr:
         ids = mgr.import_from(source, progress=lambda done, total: progress.append((done, total)))
         assert ids == [s["id"] for s in doc["sessions"]]
         assert mgr.list().total == 1200
@@ -175,12 +184,14 @@ with SessionManager(sys.argv[1]) as mgr, open(sys.argv[2], "rb") as fp:
 """
 
 
-def test_an_import_killed_midway_is_completed_by_importing_again(tmp_path: Path) -> None:
-    db, source = tmp_path / "s.db", tmp_path / "snapshot.json"
+def test_an_import_killed_midway_is_completed_by_importing_again(
+    tmp_path: Path, store_target: str
+) -> None:
+    db, source = store_target, tmp_path / "snapshot.json"
     doc = snapshot(3000)
     source.write_text(text_of(doc), encoding="utf-8")
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_MIDWAY, str(db), str(source)],
+        [sys.executable, "-c", KILLED_MIDWAY, db, str(source)],
         capture_output=True,
         text=True,
     )
@@ -215,12 +226,12 @@ print(count, peak_kb // 1024)
 """
 
 
-def test_twenty_thousand_sessions_stream_in_bounded_memory(tmp_path: Path) -> None:
-    source, db, out = tmp_path / "in.json", tmp_path / "s.db", tmp_path / "out.json"
+def test_twenty_thousand_sessions_stream_in_bounded_memory(tmp_path: Path, db_path: Path) -> None:
+    source, db, out = tmp_path / "in.json", str(db_path), tmp_path / "out.json"
     source.write_text(text_of(snapshot(20_000)), encoding="utf-8")
     for verb, path in (("import", source), ("export", out)):
         measured = subprocess.run(
-            [sys.executable, "-c", MEASURE, verb, str(db), str(path)],
+            [sys.executable, "-c", MEASURE, verb, db, str(path)],
             capture_output=True,
             text=True,
             check=True,

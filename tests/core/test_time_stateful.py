@@ -166,5 +166,5 @@ SETTINGS = {
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    for kind, examples in {"sqlite": 150, "postgresql": 30}.items()
+    for kind, examples in {"sqlite": 150, "postgresql": 20}.items()
 }

@@ -1,4 +1,5 @@
-"""Snapshots carry each session's history and its time per file and branch."""
+"""Snapshots carry each session's history and its time per file and branch, on
+every store (SQLite, PostgreSQL), and from a SQLite file to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from helix_lsp.session import Activity, SessionManager
 from helix_lsp.session.events import total_ms
+from tests.stores import NewStore
 
 MIN = 60_000
 
@@ -39,19 +41,32 @@ def worked(mgr: SessionManager, now: list[int]) -> str:
 
 
 def time_of(mgr: SessionManager, sid: str) -> list[tuple[object, ...]]:
-    conn = mgr._store.conn
     seq = mgr.get(sid).record.seq
-    return conn.execute(
-        "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ? ORDER BY 1, 2, 3",
-        [seq],
-    ).fetchall()
+    with mgr.read_snapshot() as conn:
+        found = conn.execute(
+            "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ? "
+            "ORDER BY 1, 2, 3",
+            [seq],
+        ).fetchall()
+    return [tuple(row) for row in found]
 
 
 @pytest.mark.parametrize("streamed", [False, True])
 def test_history_and_time_survive_export_and_import(
-    tmp_path: Path, clock: list[int], streamed: bool
+    new_store: NewStore, clock: list[int], streamed: bool
 ) -> None:
-    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+    with new_store() as first, new_store() as second:
+        moved(first, second, clock, streamed)
+
+
+def test_sessions_move_from_a_sqlite_file_to_postgresql(
+    db_path: Path, pg_url: str, clock: list[int]
+) -> None:
+    moved(str(db_path), pg_url, clock, streamed=True)
+
+
+def moved(source: str, target: str, clock: list[int], streamed: bool) -> None:
+    with SessionManager(source) as mgr, SessionManager(target) as other:
         sid = worked(mgr, clock)
         assert sum(ms for *_, ms in time_of(mgr, sid)) == 35 * MIN
         if streamed:
@@ -71,9 +86,9 @@ def test_history_and_time_survive_export_and_import(
 
 
 def test_a_snapshot_from_before_the_history_imports_with_one_reconstructed(
-    tmp_path: Path, clock: list[int]
+    new_store: NewStore, clock: list[int]
 ) -> None:
-    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+    with new_store() as a, new_store() as b, SessionManager(a) as mgr, SessionManager(b) as other:
         sid = worked(mgr, clock)
         snapshot = json.loads(json.dumps(mgr.export()))
         for entry in snapshot["sessions"]:
@@ -90,8 +105,10 @@ def test_a_snapshot_from_before_the_history_imports_with_one_reconstructed(
         assert sess.to_json()["activeSecondsByMode"] == {"debugging": 2100.0}
 
 
-def test_a_snapshot_with_a_bad_history_is_refused_whole(tmp_path: Path, clock: list[int]) -> None:
-    with SessionManager(tmp_path / "a.db") as mgr, SessionManager(tmp_path / "b.db") as other:
+def test_a_snapshot_with_a_bad_history_is_refused_whole(
+    new_store: NewStore, clock: list[int]
+) -> None:
+    with new_store() as a, new_store() as b, SessionManager(a) as mgr, SessionManager(b) as other:
         worked(mgr, clock)
         snapshot = json.loads(json.dumps(mgr.export()))
         snapshot["sessions"][-1]["history"][0]["kind"] = "teleported"
