@@ -6,13 +6,15 @@ database traffic of that many language servers for that long, each through
 the product's own store code (``SessionManager`` on a ``postgresql://`` URL)
 and with the connection use a server has: **one connection per server** that
 runs its commands and cursor writes and ``LISTEN``\\s for everyone's changes.
-Per simulated server, every second: one coalesced cursor write
-(``record_activity`` with a second's worth of moves) and the idle check
-(``pause_away``); every ten seconds a command, in turn ``pause``, ``resume``,
-``list`` and ``stats``; and whenever another server's change arrives, what a
-server does then: 20 ms later (changes arriving meanwhile ride along) it
-reads its status (the project's active or current session, the workspace's
-active sessions).
+Per simulated server: every second one coalesced cursor write
+(``record_activity`` with a second's worth of moves); every ten seconds a
+command, in turn ``pause``, ``resume``, ``list`` and ``stats``; and the
+status reads a server makes (the project's active or current session, the
+workspace's active sessions): 20 ms after a notification that names its
+project (the server's own test, ``helix_lsp.server.live.touches``) or after
+its own pause/resume, and at most every 2 s while its own cursor writes go
+on. Every notification is taken as the server takes it: without waiting,
+when the socket turns readable or after a statement that collected some.
 
 How it runs on a small machine: each server is a thread that sleeps in
 ``select`` on its connection's socket until its next action or a
@@ -56,10 +58,10 @@ from bench import figures, pgcluster
 COMMANDS = ("pause", "resume", "list", "stats")
 WRITE_EVERY = 1.0
 COMMAND_EVERY = 10.0
-TICK_EVERY = 1.0
+#: the server pushes a status for cursor moves alone at most this often
+CURSOR_STATUS_EVERY = 2.0
 #: the server's ``CHANGE_DELAY``: a status goes out 20 ms after a change
 STATUS_DELAY = 0.02
-IDLE_MINUTES = 30.0
 FILES = ("src/app.py", "src/models.py", "src/views.py", "tests/test_app.py")
 
 
@@ -70,7 +72,6 @@ class Outcome:
     servers: int = 0
     commands: dict[str, list[float]] = field(default_factory=dict)
     writes: list[float] = field(default_factory=list)
-    ticks: list[float] = field(default_factory=list)
     status: list[float] = field(default_factory=list)
     #: (writer's backend pid, its k-th notifying commit) -> (call start, call return)
     acks: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
@@ -97,21 +98,17 @@ class SimServer:
         self.pid: int = self.raw.info.backend_pid
         self.project = f"sim-{index:04d}"
         self.sid = self.mgr.create(f"sim-{index}", project=self.project, start=True).id
-        self._notes: list[tuple[int, str, float]] = []
         if listen:
-            if hasattr(store, "listen"):
-                store.listen()
-        else:
-            self.raw.execute("UNLISTEN *")
-        # a store that takes its notifications through psycopg's handlers gets one more
-        # (every notification passes all handlers); else they are read from the backlog
-        self.by_handler = bool(getattr(self.raw, "_notify_handlers", None))
-        if self.by_handler:
-            self.raw.add_notify_handler(self._noted)
+            store.listen()
+        # every notification read while a statement runs passes each handler: the
+        # store's collects other writers' payloads, this one times them all
+        self._notes: list[tuple[int, str, float]] = []
+        self.raw.add_notify_handler(self._noted)
         self.out = out
         self.lock = lock
         self.rng = random.Random(index)
         self.status_due: float | None = None
+        self.last_status = 0.0
         self._mine: list[int] = []
         self._got: list[tuple[int, int, float]] = []
         self.own_k = 0
@@ -123,44 +120,55 @@ class SimServer:
         self._notes.append((note.pid, note.payload, time.monotonic()))
 
     def take(self) -> None:
-        """Take the notifications the connection holds (never waits): own commits give
-        their change count, others' are timed and make a status read due."""
+        """What the server does when its socket is readable or a statement collected
+        notifications: take them without waiting, read the status again (20 ms later)
+        when one names its project. Each is timed here, by sender and order."""
         arrived = time.monotonic()
-        if self.by_handler:
-            with contextlib.suppress(Exception):
-                self.store.received()  # what the server does; the handler timed them
-            notes, self._notes = self._notes, []
-        else:
-            notes = [(n.pid, n.payload, arrived) for n in self.raw.notifies(timeout=0)]
-        for pid, _payload, arrived in notes:
+        notes, self._notes = self._notes, []
+        pgconn = self.raw.pgconn
+        with contextlib.suppress(Exception):
+            pgconn.consume_input()
+            while (note := pgconn.notifies()) is not None:
+                notes.append((note.be_pid, note.extra.decode("utf-8", "replace"), arrived))
+        try:
+            payloads = self.store.received()
+        except Exception as err:
+            self._error("receive", err)
+            payloads = []
+        payloads += [payload for pid, payload, _ in notes if pid != self.pid]
+        if payloads and self.status_due is None and _touches(payloads, [self.project]):
+            self.status_due = arrived + STATUS_DELAY
+        for pid, _payload, at in notes:
             if pid == self.pid:
                 self.own_k += 1
                 self._mine.append(self.own_k)
             else:
                 k = self.seen[pid] = self.seen.get(pid, 0) + 1
-                self._got.append((pid, k, arrived))
-                if self.status_due is None:
-                    self.status_due = arrived + STATUS_DELAY
+                self._got.append((pid, k, at))
+
+    def _error(self, kind: str, err: Exception) -> None:
+        name = f"{kind}: {type(err).__name__}: {str(err)[:120]}"
+        with self.lock:
+            self.out.errors[name] = self.out.errors.get(name, 0) + 1
 
     def _timed(self, what: Callable[[], object], into: list[float], kind: str) -> float:
         start = time.monotonic()
         try:
             what()
         except Exception as err:  # counted and reported, never hidden
-            name = f"{kind}: {type(err).__name__}: {str(err)[:120]}"
-            with self.lock:
-                self.out.errors[name] = self.out.errors.get(name, 0) + 1
+            self._error(kind, err)
         end = time.monotonic()
         into.append(end - start)
         self._mine.clear()
         self.take()
-        for k in self._mine:  # the commit this call made, if it made one
+        for k in self._mine:  # the notifications this call's commit sent
             self.out.acks[(self.pid, k)] = (start, end)
         return end
 
     # -- the actions -----------------------------------------------------------
 
     def write(self, k: int) -> None:
+        """The coalesced cursor write; the status then goes out at most every 2 s."""
         from helix_lsp.session.activity import Activity
 
         now_ms = int(time.time() * 1000)
@@ -169,7 +177,10 @@ class SimServer:
                      1 + (k * 10 + j) % 400, 1 + j)
             for j in range(10)
         ]
-        self._timed(lambda: self.mgr.record_activity(self.sid, points), self.out.writes, "write")
+        end = self._timed(lambda: self.mgr.record_activity(self.sid, points), self.out.writes,
+                          "write")
+        if self.status_due is None:
+            self.status_due = max(end + STATUS_DELAY, self.last_status + CURSOR_STATUS_EVERY)
 
     def command(self, k: int, samples: dict[str, list[float]]) -> None:
         kind = COMMANDS[k % len(COMMANDS)]
@@ -179,13 +190,13 @@ class SimServer:
             "list": lambda: self.mgr.list(limit=50),
             "stats": lambda: self.mgr.stats(),
         }
-        self._timed(actions[kind], samples.setdefault(kind, []), kind)
-
-    def tick(self) -> None:
-        self._timed(lambda: self.mgr.pause_away(IDLE_MINUTES, projects=[self.project]),
-                    self.out.ticks, "tick")
+        end = self._timed(actions[kind], samples.setdefault(kind, []), kind)
+        if kind in ("pause", "resume"):
+            self.status_due = min(self.status_due or math.inf, end + STATUS_DELAY)
 
     def read_status(self) -> None:
+        """``helix/status``: the project's active (else current) session, the active ones."""
+
         def status() -> None:
             active = self.mgr.active(self.project)
             if active is None:
@@ -193,7 +204,7 @@ class SimServer:
             self.mgr.active_sessions([self.project])
 
         self.status_due = None
-        self._timed(status, self.out.status, "status")
+        self.last_status = self._timed(status, self.out.status, "status")
 
     # -- the loop ---------------------------------------------------------------
 
@@ -202,14 +213,13 @@ class SimServer:
         commands: dict[str, list[float]] = {}
         next_write = start + self.rng.uniform(0, WRITE_EVERY)
         next_cmd = start + self.rng.uniform(0, COMMAND_EVERY)
-        next_tick = start + self.rng.uniform(0, TICK_EVERY)
         writes = cmds = late = 0
         fd = self.raw.fileno()
         while True:
             now = time.monotonic()
             if now >= stop:
                 break
-            due = min(next_write, next_cmd, next_tick, self.status_due or math.inf, stop)
+            due = min(next_write, next_cmd, self.status_due or math.inf, stop)
             if due > now:
                 ready, _, _ = select.select([fd], [], [], due - now)
                 if ready:
@@ -227,9 +237,6 @@ class SimServer:
                 self.command(cmds, commands)
                 cmds += 1
                 next_cmd += COMMAND_EVERY
-            if now >= next_tick:
-                self.tick()
-                next_tick += TICK_EVERY
         with self.lock:
             for kind, values in commands.items():
                 self.out.commands.setdefault(kind, []).extend(values)
@@ -242,6 +249,14 @@ class SimServer:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.mgr.close()
+
+
+def _touches(payloads: list[str], projects: list[str]) -> bool:
+    """The server's own test (``helix_lsp.server.live.touches``): a payload naming one of
+    its projects, or one it cannot read, makes it read its status again."""
+    from helix_lsp.server.live import touches
+
+    return touches(payloads, projects)
 
 
 def worker(
@@ -306,7 +321,6 @@ def merge(outs: list[Outcome]) -> Outcome:
         for kind, values in out.commands.items():
             total.commands.setdefault(kind, []).extend(values)
         total.writes += out.writes
-        total.ticks += out.ticks
         total.status += out.status
         total.acks.update(out.acks)
         total.got_pid.extend(out.got_pid)
@@ -416,7 +430,6 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
         "command": figures.summary(commands_all),
         "commands": {kind: figures.summary(v) for kind, v in sorted(total.commands.items())},
         "cursor_write": figures.summary(total.writes),
-        "idle_check": figures.summary(total.ticks),
         "status_read": figures.summary(total.status),
         "notify": deliveries(total) if listen else None,
         "connections_held": {
@@ -459,7 +472,6 @@ def render(doc: dict[str, Any]) -> str:
         f"command (all kinds): {ms(doc['command'])}",
         *(f"  {kind}: {ms(s)}" for kind, s in doc["commands"].items()),
         f"cursor write: {ms(doc['cursor_write'])}",
-        f"idle check: {ms(doc['idle_check'])}",
         f"status read after a change: {ms(doc['status_read'])}",
     ]
     note = doc.get("notify")
