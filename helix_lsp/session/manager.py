@@ -50,6 +50,7 @@ class SessionManager(TimeKeeping, Snapshots):
         *,
         create: bool = True,
         verify: bool = True,
+        offline: bool = False,
     ) -> None:
         """Open the store at ``path``: a file, or a ``postgresql://`` URL (None:
         ``$HELIX_LSP_DB``, else ``default_db_path()``).
@@ -58,9 +59,12 @@ class SessionManager(TimeKeeping, Snapshots):
         creating it (for reads). ``verify`` checks the file once before the
         first write and refuses writes into a damaged one; a caller that
         checks in the background itself passes False and calls
-        ``refuse_writes``.
+        ``refuse_writes``. ``offline`` opens a PostgreSQL store whose server
+        cannot be reached yet: every call refuses (``StorageError``) until it can.
         """
-        self._store: db.SessionStore = stores.open_store(path, create=create, verify=verify)
+        self._store: db.SessionStore = stores.open_store(
+            path, create=create, verify=verify, offline=offline
+        )
         self._handles: weakref.WeakValueDictionary[str, Session] = weakref.WeakValueDictionary()
 
     @property

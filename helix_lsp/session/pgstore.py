@@ -121,7 +121,9 @@ class PgConnection:
 class PostgresStore:
     """An open PostgreSQL store (see the module's rules); ``db.SessionStore``."""
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, offline: bool = False) -> None:
+        """Connect and create or migrate the schema. ``offline``: a server that cannot
+        be reached yet is not an error; the first statement connects (and prepares)."""
         if psycopg is None:
             raise driver_missing(url)
         self._url = url
@@ -139,18 +141,30 @@ class PostgresStore:
         self._backend_pid = 0
         self._on_connection: Callable[[str | None], None] | None = None
         self._on_notify: Callable[[], None] | None = None
-        self.conn = self._connect()
+        self._create = create
+        self._prepared = False
+        self.conn: PgConnection | None = None
         try:
-            with self.transaction(lock_only=True) as conn:
-                if not create and pgschema.version(conn) is None:
-                    raise StorageError(
-                        f"the session store at {self.place} holds no sessions yet; "
-                        "it is filled by the first change."
-                    )
-                version = pgschema.prepare(conn, os.urandom(32))
+            self.conn = self._connect()
+        except StorageError:
+            if offline:
+                return
+            raise
+        try:
+            self._live()
         except SessionError:
             self.close()
             raise
+
+    def _prepare(self) -> None:
+        """Create or migrate the schema, once, on the first connection."""
+        with self.transaction(lock_only=True) as conn:
+            if not self._create and pgschema.version(conn) is None:
+                raise StorageError(
+                    f"the session store at {self.place} holds no sessions yet; "
+                    "it is filled by the first change."
+                )
+            version = pgschema.prepare(conn, os.urandom(32))
         if version > SCHEMA_VERSION:
             self.read_only_reason = (
                 f"the session store at {self.place} has schema version {version}, newer than "
@@ -190,9 +204,17 @@ class PostgresStore:
 
     def _live(self) -> PgConnection:
         """The connection, opened again when the last one was lost or closed."""
-        if self.conn.raw.closed:
+        if self.conn is None or self.conn.raw.closed:
             self.conn = self._connect()
-        return self.conn
+        conn = self.conn
+        if not self._prepared:
+            self._prepared = True  # (the preparing transaction comes back here)
+            try:
+                self._prepare()
+            except BaseException:
+                self._prepared = False
+                raise
+        return conn
 
     def _collect(self, note: Any) -> None:
         """psycopg's handler: a notification that arrived while a statement ran."""
@@ -263,9 +285,9 @@ class PostgresStore:
     @contextlib.contextmanager
     def transaction(self, *, lock_only: bool = False) -> Iterator[PgConnection]:
         """One write transaction behind the store-wide advisory lock, all or nothing."""
+        conn = self._live()  # (first: connecting may find the store newer than this code)
         if self.read_only_reason is not None and not lock_only:
             raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
-        conn = self._live()
         try:
             conn.raw.execute("BEGIN")
             conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", [pgschema.WRITE_LOCK])
@@ -367,7 +389,7 @@ class PostgresStore:
         """``LISTEN helix_lsp`` on the connection, and on every one opened later."""
         self._listening = True
         conn = self.conn
-        if not conn.raw.closed:
+        if conn is not None and not conn.raw.closed:
             try:
                 conn.raw.execute(f"LISTEN {CHANNEL}")
             except psycopg.Error as err:
@@ -375,16 +397,17 @@ class PostgresStore:
 
     def socket_fd(self) -> int | None:
         """The open connection's socket (readable when notifications wait), else None."""
-        raw = self.conn.raw
-        return None if raw.closed else raw.pgconn.socket
+        if self.conn is None or self.conn.raw.closed:
+            return None
+        return self.conn.raw.pgconn.socket
 
     def received(self) -> list[str]:
         """The payloads other connections' notifications brought so far; never waits.
 
         ``StorageError`` (and the watcher hears it) when the connection turns out lost.
         """
-        raw = self.conn.raw
-        if not raw.closed:
+        raw = None if self.conn is None else self.conn.raw
+        if raw is not None and not raw.closed:
             problem: SessionError | None = None
             try:
                 raw.pgconn.consume_input()
@@ -412,7 +435,8 @@ class PostgresStore:
 
     def disconnect(self) -> None:
         """Close the connection on purpose; the next statement opens it again."""
-        self.conn.raw.close()
+        if self.conn is not None:
+            self.conn.raw.close()
 
     def probe(self) -> None:
         """Open and close a connection of its own (safe from another thread)."""

@@ -19,9 +19,17 @@ def default_target() -> str | None:
 
 
 def open_store(
-    target: str | os.PathLike[str] | None = None, *, create: bool = True, verify: bool = True
+    target: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    verify: bool = True,
+    offline: bool = False,
 ) -> db.SessionStore:
-    """The store at ``target`` (None: ``$HELIX_LSP_DB``, else the default file)."""
+    """The store at ``target`` (None: ``$HELIX_LSP_DB``, else the default file).
+
+    ``offline``: a PostgreSQL server that cannot be reached yet opens a store
+    whose statements connect when they run (a language server starts anyway).
+    """
     if target is None:
         target = default_target()
     if isinstance(target, str) and pgurl.is_url(target):
@@ -29,7 +37,7 @@ def open_store(
             from helix_lsp.session.pgstore import PostgresStore
         except ImportError:  # pragma: no cover - psycopg's own imports failed
             raise _missing(target) from None
-        return PostgresStore(target, create=create)
+        return PostgresStore(target, create=create, offline=offline)
     return Store(target, create=create, verify=verify)
 
 

@@ -366,3 +366,20 @@ def test_a_watcher_hears_of_a_lost_connection_and_of_the_next_one(
         mgr.create("back", project="p")  # opened again on demand
         assert heard[-1] is None
         assert store.socket_fd() is not None
+
+
+def test_a_store_opened_offline_refuses_until_the_server_is_up(
+    pg_url: str, pg_cluster: Any
+) -> None:
+    pg_cluster.stop()
+    try:
+        with pytest.raises(StorageError, match="unreachable"):
+            SessionManager(pg_url)
+        mgr = SessionManager(pg_url, offline=True)
+        with pytest.raises(StorageError, match="unreachable"):
+            mgr.create("early", project="p")
+    finally:
+        pg_cluster.start()
+    with mgr:
+        mgr.create("later", project="p")  # connects, creates the schema, writes
+        assert [s.name for s in mgr.list()] == ["later"]
