@@ -1,7 +1,8 @@
 """The PostgreSQL store: the same sessions, transactions and errors as the SQLite one.
 
-Opened for a ``postgresql://`` (or ``postgres://``) URL; this module is the
-only one that imports psycopg, and only the store factory imports it.
+Opened for a ``postgresql://`` (or ``postgres://``) URL; this module and
+``pgconn`` (the connection the core runs its SQL on) are the only ones that
+import psycopg, and only the store factory imports them.
 
 * One connection per store, in autocommit mode; the store issues its own
   ``BEGIN``/``COMMIT``. A write transaction first takes
@@ -27,95 +28,20 @@ only one that imports psycopg, and only the store factory imports it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Final
+
+import psycopg
+from psycopg import errors as pg_errors
 
 from helix_lsp.session import db, pgschema, pgurl
 from helix_lsp.session.errors import ConflictError, SessionError, StorageError
+from helix_lsp.session.pgconn import PgConnection
 from helix_lsp.session.schema import SCHEMA_VERSION
-
-try:
-    import psycopg
-    from psycopg import errors as pg_errors
-except ImportError:  # pragma: no cover - the message is the point
-    psycopg = None  # type: ignore[assignment]
 
 CHANNEL: Final = "helix_lsp"
 CONNECT_TIMEOUT_S: Final = 5
-STREAM_BATCH: Final = 500
-_WRITES: Final = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP")
-
-
-def driver_missing(target: str) -> StorageError:
-    return StorageError(
-        f"the session store {pgurl.redacted(target)} needs the PostgreSQL driver: "
-        "pip install 'helix-lsp[postgres]'."
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _translate(sql: str) -> tuple[str, bool]:
-    """``?`` parameters as psycopg's ``%s`` (a literal ``%`` doubled), outside quotes;
-    and whether the statement writes."""
-    out: list[str] = []
-    quote = ""
-    for ch in sql:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "?":
-            out.append("%s")
-            continue
-        out.append("%%" if ch == "%" else ch)
-    return "".join(out), sql.lstrip().upper().startswith(_WRITES)
-
-
-class PgConnection:
-    """``db.Connection`` over a psycopg connection: ``?`` parameters, core errors."""
-
-    dialect: Final = db.POSTGRES
-
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
-        self.raw = raw
-        self.wrote = False
-        self._cursors = 0
-
-    def execute(self, sql: str, parameters: Any = (), /) -> Any:
-        query, writes = _translate(sql)
-        try:
-            cur = self.raw.execute(query, list(parameters))
-        except pg_errors.IntegrityError as err:
-            raise db.IntegrityError(str(err).splitlines()[0]) from err
-        self.wrote = self.wrote or writes
-        return cur
-
-    def pipeline(self) -> contextlib.AbstractContextManager[object]:
-        """psycopg's pipeline mode (see ``db.batched``)."""
-        return self.raw.pipeline()
-
-    def stream(self, sql: str, parameters: Any = ()) -> Any:
-        """A server-side cursor (inside the caller's transaction): rows come in batches."""
-        self._cursors += 1
-        cur = self.raw.cursor(name=f"helix_stream_{self._cursors}")
-        cur.itersize = STREAM_BATCH
-        cur.execute(_translate(sql)[0], list(parameters))
-        return cur
-
-    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> Any:
-        query, writes = _translate(sql)
-        batch = [list(p) for p in seq_of_parameters]
-        cur = self.raw.cursor()
-        if batch:
-            try:
-                cur.executemany(query, batch)
-            except pg_errors.IntegrityError as err:
-                raise db.IntegrityError(str(err).splitlines()[0]) from err
-            self.wrote = self.wrote or writes
-        return cur
 
 
 class PostgresStore:
@@ -124,8 +50,6 @@ class PostgresStore:
     def __init__(self, url: str, *, create: bool = True, offline: bool = False) -> None:
         """Connect and create or migrate the schema. ``offline``: a server that cannot
         be reached yet is not an error; the first statement connects (and prepares)."""
-        if psycopg is None:
-            raise driver_missing(url)
         self._url = url
         self.target = url
         self.path = pgurl.redacted(url)
