@@ -244,7 +244,7 @@ class ServerState:
     def _on_changes(self, payloads: list[str]) -> None:
         """Another server or the command line committed: show it, if it is ours to show."""
         if touches(payloads, self.projects()):
-            self.status.changed()
+            self.status.changed_elsewhere()
 
     def _on_back(self, after_outage: bool) -> None:
         """A connection is open again: write what waited, show what changed meanwhile."""

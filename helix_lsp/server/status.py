@@ -17,7 +17,9 @@ is noticed by polling ``PRAGMA data_version`` (through the core) about once a
 second: cheap, and it changes only for other connections' commits. On
 PostgreSQL nothing is polled: the store's notifications arrive on the
 server's connection (:mod:`helix_lsp.server.live`), and the poller only
-ticks.
+ticks; there, other writers' changes make at most two pushes a second
+(:meth:`StatusPusher.changed_elsewhere`), however many colleagues work in
+the same project.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ CURSOR_INTERVAL = 2.0
 POLL_INTERVAL = 1.0
 #: how long after a change the status goes out; later changes ride along
 CHANGE_DELAY = 0.02
+#: least time between two pushes for other writers' changes (a live store)
+ELSEWHERE_INTERVAL = 0.5
 
 
 def status_params(
@@ -69,7 +73,8 @@ class StatusPusher:
         self._send = send
         self._build = build
         self._soon: asyncio.TimerHandle | None = None
-        self._cursor_timer: asyncio.TimerHandle | None = None
+        self._later: asyncio.TimerHandle | None = None  # a push held back
+        self._later_at = 0.0
         self._last_push = 0.0
         self._reported: set[str] = set()
         self.pushes = 0
@@ -89,21 +94,40 @@ class StatusPusher:
 
     def cursor_moved(self) -> None:
         """Only a cursor position changed: push at most once per two seconds."""
-        if self._soon is not None or self._cursor_timer is not None:
+        self._at_most_every(CURSOR_INTERVAL)
+
+    def changed_elsewhere(self) -> None:
+        """Another process committed a change: push at most twice a second.
+
+        Each push reads the store as it is then, so a change that arrives
+        within half a second of the last push goes out with the next one.
+        """
+        self._at_most_every(ELSEWHERE_INTERVAL)
+
+    def _at_most_every(self, interval: float) -> None:
+        """Push ``interval`` after the last push (soon, if that is past), unless a push
+        is due by then anyway."""
+        if self._soon is not None:
             return
-        wait = self._last_push + CURSOR_INTERVAL - time.monotonic()
-        if wait <= 0:
+        now = time.monotonic()
+        due = self._last_push + interval
+        if self._later is not None:
+            if self._later_at <= due:
+                return
+            self._later.cancel()
+            self._later = None
+        if due <= now:
             self.changed()
         else:
-            loop = asyncio.get_running_loop()
-            self._cursor_timer = loop.call_later(wait, self.push_now)
+            self._later_at = due
+            self._later = asyncio.get_running_loop().call_later(due - now, self.push_now)
 
     def push_now(self) -> None:
         """Build and send the status now."""
-        for handle in (self._soon, self._cursor_timer):
+        for handle in (self._soon, self._later):
             if handle is not None:
                 handle.cancel()
-        self._soon = self._cursor_timer = None
+        self._soon = self._later = None
         try:
             payload = self._build()
         except SessionError as err:
@@ -117,10 +141,10 @@ class StatusPusher:
         self._send(STATUS, payload)
 
     def stop(self) -> None:
-        for handle in (self._soon, self._cursor_timer):
+        for handle in (self._soon, self._later):
             if handle is not None:
                 handle.cancel()
-        self._soon = self._cursor_timer = None
+        self._soon = self._later = None
 
 
 class StorePoller:
