@@ -33,6 +33,8 @@ class Filter:
     project: object = None
     tag: object = None
     query: object = None
+    owner: str | None = None
+    """Whose sessions (a checked owner name); None: everyone's."""
 
     def where(self) -> tuple[list[str], list[object]]:
         """Conditions on ``sessions s`` (and ``session_tags t`` for a tag), with their values."""
@@ -52,6 +54,9 @@ class Filter:
         if self.project is not None:
             clauses.append("s.project = ?")
             params.append(validation.project(self.project))
+        if self.owner is not None:
+            clauses.append("s.owner = ?")
+            params.append(self.owner)
         if self.query is not None:
             needle = validation.text(self.query, "the search text", validation.MAX_NAME)
             escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -150,13 +155,18 @@ _STATUSES = frozenset(s.value for s in Status)
 _MODES = frozenset(m.value for m in Mode)
 
 
-def stats(conn: sqlite3.Connection, project: str | None, at: int) -> Stats:
-    """One grouped scan of the store; open active intervals count up to ``at``.
+def stats(
+    conn: sqlite3.Connection, project: str | None, at: int, owner: str | None = None
+) -> Stats:
+    """One grouped scan of the store (of ``owner``'s sessions; None: everyone's);
+    open active intervals count up to ``at``.
 
     Active time is summed with TOTAL (a float), which cannot overflow the way
     an integer SUM would on rows written by another program.
     """
-    where, params = ("", []) if project is None else (" WHERE project = ?", [project])
+    conds = [c for c, v in (("owner = ?", owner), ("project = ?", project)) if v is not None]
+    params: list[object] = [v for v in (owner, project) if v is not None]
+    where = " WHERE " + " AND ".join(conds) if conds else ""
     rows = conn.execute(
         "SELECT project, status, mode, COUNT(*), TOTAL(active_ms), "
         "TOTAL(CASE WHEN active_since IS NULL THEN 0 ELSE max(0, ? - active_since) END), "
@@ -205,7 +215,8 @@ def _mode_time(
     ).fetchall()
     mixed = conn.execute(
         "SELECT s.project, j.key, TOTAL(j.value) FROM sessions s, json_each(s.active_by_mode) j"
-        f"{cond.replace('project =', 's.project =')} GROUP BY s.project, j.key",
+        f"{cond.replace('project =', 's.project =').replace('owner =', 's.owner =')}"
+        " GROUP BY s.project, j.key",
         params,
     ).fetchall()
     sums: dict[tuple[str, str], float] = {}
