@@ -30,6 +30,7 @@ from helix_lsp.report.model import PlaceTotal, Report
 from helix_lsp.report.period import Period, midnight_ms, resolve
 from helix_lsp.session import SessionManager, events
 from helix_lsp.session.model import now_ms
+from helix_lsp.session.queries import sole_owner
 
 #: How many sessions, files and branches a report lists at most.
 TOP_SESSIONS = 2000
@@ -119,7 +120,7 @@ def build_report(
     at = now_ms() if now is None else now
     period = resolve(since=since, from_=from_, to=to, tz=tz, now_ms=at)
     with mgr.read_snapshot() as conn:
-        return compute(conn, period, project, at, whose)
+        return compute(conn, period, project, at, sole_owner(conn, whose))
 
 
 __all__ = ["TIMELINE_DAYS", "TOP_PLACES", "TOP_SESSIONS", "build_report", "compute"]

@@ -7,6 +7,7 @@ laid out for exactly these queries.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,24 @@ class Filter:
 _S_COLUMNS = ", ".join("s." + c.strip() for c in COLUMNS.split(","))
 
 
+def sole_owner(conn: sqlite3.Connection, owner: str | None) -> str | None:
+    """``owner``, or None when no one else has a session in the store.
+
+    A store of one person's (the usual local file) then takes the plans of
+    an unfiltered query, which the owner-less indexes serve best (the tag
+    index counts alone; statistics read their covering index): two index
+    probes decide it.
+    """
+    if owner is None:
+        return None
+    others = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sessions WHERE owner < ?) "
+        "OR EXISTS (SELECT 1 FROM sessions WHERE owner > ?)",
+        [owner, owner],
+    ).fetchone()[0]
+    return owner if others else None
+
+
 def page(
     conn: sqlite3.Connection,
     flt: Filter,
@@ -83,6 +102,8 @@ def page(
     A tag filter walks the tag index (which carries ``created_at``) so that the
     newest tagged sessions come without sorting every session of that tag.
     """
+    if flt.owner is not None and sole_owner(conn, flt.owner) is None:
+        flt = dataclasses.replace(flt, owner=None)
     clauses, params = flt.where()
     if flt.tag is not None:
         source = "session_tags t JOIN sessions s ON s.seq = t.seq"
@@ -164,6 +185,7 @@ def stats(
     Active time is summed with TOTAL (a float), which cannot overflow the way
     an integer SUM would on rows written by another program.
     """
+    owner = sole_owner(conn, owner)
     conds = [c for c, v in (("owner = ?", owner), ("project = ?", project)) if v is not None]
     params: list[object] = [v for v in (owner, project) if v is not None]
     where = " WHERE " + " AND ".join(conds) if conds else ""

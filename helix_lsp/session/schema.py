@@ -165,16 +165,21 @@ def _migrate_to_4(conn: sqlite3.Connection) -> None:
 
     The sessions already stored are the local owner's (``owner.for_migration``,
     resolved only when there are any). The indexes that list and statistics
-    walk get the owner as their first column, so the default "my sessions"
-    filter is a range scan, while the owner-less ones stay for ``owner: "*"``.
+    walk get owner-first twins, so the default "my sessions" filter is a
+    range scan on a shared store, while the owner-less ones stay for
+    ``owner: "*"`` (and for a store with one owner, see ``queries.sole_owner``).
     Plain SQL that PostgreSQL accepts as well: no PRAGMA, no SQLite functions.
     """
     from helix_lsp.session import owner
 
+    conn.execute("ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+    if conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is not None:
+        # before the new indexes exist, so that the rows are written once and each
+        # index is built in one sorted pass
+        conn.execute(f"UPDATE sessions SET owner = {sql_text(owner.for_migration())}")
     _run(
         conn,
         """
-        ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
         DROP INDEX sessions_one_active;
         CREATE UNIQUE INDEX sessions_one_active ON sessions(owner, project)
             WHERE status = 'active';
@@ -185,13 +190,11 @@ def _migrate_to_4(conn: sqlite3.Connection) -> None:
         CREATE INDEX sessions_owner_mode ON sessions(owner, mode, created_at);
         CREATE INDEX sessions_owner_stats
             ON sessions(owner, project, status, mode, active_ms, active_since, started_at);
-        DROP INDEX sessions_mixed_modes;
-        CREATE INDEX sessions_mixed_modes ON sessions(owner, project, mode, active_ms, active_by_mode)
+        CREATE INDEX sessions_owner_mixed_modes
+            ON sessions(owner, project, mode, active_ms, active_by_mode)
             WHERE active_by_mode <> '{"' || mode || '":' || active_ms || '}'
         """,
     )
-    if conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is not None:
-        conn.execute(f"UPDATE sessions SET owner = {sql_text(owner.for_migration())}")
 
 
 def read_older(conn: sqlite3.Connection, version: int) -> None:
