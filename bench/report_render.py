@@ -34,6 +34,7 @@ HTML_GOAL_BYTES = 1_000_000
 COMPUTE_GOAL_MS = 300.0
 STORE_VERSION = 1
 BUCKET_MS = 15 * 60 * 1000
+OWNER = "bench@example.com"  # every session's, and the reader's: the report is theirs
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -139,7 +140,7 @@ def _fill(conn: sqlite3.Connection, sessions: int) -> None:
             "last_paused_at": mine[-2].end_ms if len(mine) > 1 else None, "ended_at": end,
             "failure_reason": None, "active_ms": sum(by_mode.values()), "active_since": None,
             "version": 1, "last_activity_at": end, "paused_by": None,
-            "active_by_mode": json.dumps(by_mode),
+            "active_by_mode": json.dumps(by_mode), "owner": OWNER,
         }  # fmt: skip
         rows.append([seq, *(record[c] for c in columns)])
     names = ", ".join(columns)
@@ -203,7 +204,7 @@ def compute_times(store: Path, runs: int) -> list[float]:
     from helix_lsp.report import build_report
     from helix_lsp.session import SessionManager
 
-    with SessionManager(store, create=False) as mgr:
+    with SessionManager(store, create=False, owner=OWNER) as mgr:
         return _timed(
             runs,
             lambda: build_report(mgr, from_="2026-01-01", to="2026-12-31", tz=ZONE, now=0),

@@ -30,6 +30,7 @@ from helix_lsp.report.model import PlaceTotal, Report
 from helix_lsp.report.period import Period, midnight_ms, resolve
 from helix_lsp.session import SessionManager, events
 from helix_lsp.session.model import now_ms
+from helix_lsp.session.queries import sole_owner
 
 #: How many sessions, files and branches a report lists at most.
 TOP_SESSIONS = 2000
@@ -60,9 +61,12 @@ def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
     return [PlaceTotal(project, name, ms / 1000) for project, name, ms in rows if ms > 0]
 
 
-def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: int) -> Report:
-    """The report of ``period`` from an open store connection (inside one read snapshot)."""
-    scope = sources.Scope(period, timeline_start(period), project)
+def compute(
+    conn: sqlite3.Connection, period: Period, project: str | None, at: int, owner: str | None = None
+) -> Report:
+    """The report of ``period`` from an open store connection (inside one read snapshot),
+    of ``owner``'s sessions (None: everyone's)."""
+    scope = sources.Scope(period, timeline_start(period), project, owner)
     counted = Tally.empty(period)
     # a range no longer than the timeline's days has no plain session: all walk their history
     plain = scope.timeline_from > period.start_ms
@@ -109,14 +113,14 @@ def build_report(
     ``since`` is a length (``7d``, ``2w``, ``12h``); ``from_``/``to`` are
     dates (``to`` included) or timestamps. Bad input raises
     ``InvalidArgumentError`` with one sentence. ``now`` (UTC ms) is for
-    reports as of a given moment. ``owner`` is accepted for the contract's
-    shared stores; a local store has one owner, so every value reads it all.
+    reports as of a given moment. ``owner``: the manager's owner's sessions by
+    default, another owner's by name, everyone's with ``"*"``.
     """
-    del owner  # one owner per local store
+    whose = mgr.owner_scope(owner)
     at = now_ms() if now is None else now
     period = resolve(since=since, from_=from_, to=to, tz=tz, now_ms=at)
     with mgr.read_snapshot() as conn:
-        return compute(conn, period, project, at)
+        return compute(conn, period, project, at, sole_owner(conn, whose))
 
 
 __all__ = ["TIMELINE_DAYS", "TOP_PLACES", "TOP_SESSIONS", "build_report", "compute"]

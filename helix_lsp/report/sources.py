@@ -96,6 +96,7 @@ class Scope:
     period: Period
     timeline_from: int
     project: str | None
+    owner: str | None = None  # None: every owner's sessions
 
     @property
     def scan(self) -> bool:
@@ -135,6 +136,9 @@ class Scope:
         if self.project is not None:
             conditions.append("sessions.project = ?")
             params.append(self.project)
+        if self.owner is not None:
+            conditions.append("sessions.owner = ?")
+            params.append(self.owner)
         # a long range reads the table in order: the planner would otherwise walk
         # the partial index on ended_at and fetch every row from it, 20 times slower
         table = "sessions NOT INDEXED" if self.scan else "sessions"
@@ -241,6 +245,8 @@ def top_places(
         first += _BUCKET_MS
     bucket = "+t.bucket" if scope.scan else "t.bucket"  # a long range: no index walk
     extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
+    if scope.owner is not None:
+        extra, params = extra + " AND s.owner = ?", [*params, scope.owner]
     sql = (
         "WITH x AS MATERIALIZED (SELECT s.project AS project, y.file AS file, "
         "y.branch AS branch, y.ms AS ms FROM ("

@@ -13,6 +13,7 @@ and its active time per file, branch and 15-minute slot (``session_time``),
 with a partial index of the sessions whose time is not all in their current
 mode, so that statistics decode only those rows' per-mode JSON;
 sessions of older stores get a history reconstructed from their timestamps.
+Version 4 gives every session an owner (see ``_migrate_to_4``).
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         "UPDATE sessions SET active_by_mode = json_object(mode, active_ms) "
         "WHERE typeof(active_ms) = 'integer' AND active_ms > 0 AND typeof(mode) = 'text'"
     )
-    cursor = conn.execute(f"SELECT {rows.COLUMNS} FROM sessions ORDER BY seq")
+    columns = ", ".join("'' AS owner" if f == "owner" else f for f in rows.FIELDS)  # version 4's
+    cursor = conn.execute(f"SELECT {columns} FROM sessions ORDER BY seq")
     while batch := cursor.fetchmany(500):
         reconstructed = []
         for row in batch:
@@ -153,20 +155,68 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         conn.executemany(events.INSERT, reconstructed)
 
 
+def sql_text(value: str) -> str:
+    """``value`` as an SQL string literal (quotes doubled), the same in SQLite and PostgreSQL."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    """Owners: every session belongs to someone, one active session per (owner, project).
+
+    The sessions already stored are the local owner's (``owner.for_migration``,
+    resolved only when there are any). The indexes that list and statistics
+    walk get owner-first twins, so the default "my sessions" filter is a
+    range scan on a shared store, while the owner-less ones stay for
+    ``owner: "*"`` (and for a store with one owner, see ``queries.sole_owner``).
+    Plain SQL that PostgreSQL accepts as well: no PRAGMA, no SQLite functions.
+    """
+    from helix_lsp.session import owner
+
+    conn.execute("ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+    if conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is not None:
+        # before the new indexes exist, so that the rows are written once and each
+        # index is built in one sorted pass
+        conn.execute(f"UPDATE sessions SET owner = {sql_text(owner.for_migration())}")
+    _run(
+        conn,
+        """
+        DROP INDEX sessions_one_active;
+        CREATE UNIQUE INDEX sessions_one_active ON sessions(owner, project)
+            WHERE status = 'active';
+        DROP INDEX sessions_project;
+        CREATE INDEX sessions_project ON sessions(project, owner, status, created_at);
+        CREATE INDEX sessions_owner ON sessions(owner, created_at);
+        CREATE INDEX sessions_owner_status ON sessions(owner, status, created_at);
+        CREATE INDEX sessions_owner_mode ON sessions(owner, mode, created_at);
+        CREATE INDEX sessions_owner_stats
+            ON sessions(owner, project, status, mode, active_ms, active_since, started_at);
+        CREATE INDEX sessions_owner_mixed_modes
+            ON sessions(owner, project, mode, active_ms, active_by_mode)
+            WHERE active_by_mode <> '{"' || mode || '":' || active_ms || '}'
+        """,
+    )
+
+
 def read_older(conn: sqlite3.Connection, version: int) -> None:
-    """Let a store that cannot be migrated (read-only, damaged) be read as version 3.
+    """Let a store that cannot be migrated (read-only, damaged) be read as version 4.
 
     Temporary objects shadow the main database's for unqualified names, so a
     view adds the newer columns with their defaults and empty temporary
     tables stand for the history and time; nothing is written to the file.
     """
-    if version >= 3:
+    if version >= 4:
+        return
+    from helix_lsp.session import owner
+
+    mine = sql_text(owner.for_migration())
+    if version == 3:
+        conn.execute(f"CREATE TEMP VIEW sessions AS SELECT *, {mine} AS owner FROM main.sessions")
         return
     _run(
         conn,
-        """
+        f"""
         CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at, NULL AS paused_by,
-            '{}' AS active_by_mode FROM main.sessions;
+            '{{}}' AS active_by_mode, {mine} AS owner FROM main.sessions;
         CREATE TEMP TABLE session_events (
             seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
             kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
@@ -185,5 +235,6 @@ MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
+    _migrate_to_4,
 ]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

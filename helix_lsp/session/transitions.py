@@ -66,10 +66,11 @@ def apply(
 
 
 def pause_others(conn: sqlite3.Connection, rec: SessionRecord, at: int) -> list[SessionRecord]:
-    """Pause the other active sessions of ``rec``'s project (by ``switch``)."""
+    """Pause the other active sessions of ``rec``'s owner in its project (by ``switch``)."""
     found = conn.execute(
-        f"SELECT {COLUMNS} FROM sessions WHERE project = ? AND status = 'active' AND id != ?",
-        [rec.project, rec.id],
+        f"SELECT {COLUMNS} FROM sessions "
+        "WHERE project = ? AND owner = ? AND status = 'active' AND id != ?",
+        [rec.project, rec.owner, rec.id],
     ).fetchall()
     paused = []
     for row in found:

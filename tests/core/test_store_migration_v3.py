@@ -121,7 +121,7 @@ def test_an_older_store_migrates_with_reconstructed_history(tmp_path: Path, vers
         mgr.resume("paused-one")  # the migrated store is written as usual
         assert [e["kind"] for e in mgr.history("paused-one")][-1] == "resumed"
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         stored = conn.execute("SELECT active_by_mode FROM sessions WHERE id = 'id4'").fetchone()
         assert json.loads(stored[0]) == {"refactoring": 70 * MIN}
 
