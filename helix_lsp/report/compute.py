@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from helix_lsp.report import sources
+from helix_lsp.report import slots, sources
 from helix_lsp.report.aggregate import Activity, SessionInfo, Tally, report_of, tally
 from helix_lsp.report.model import PlaceTotal, Report
 from helix_lsp.report.period import Period, midnight_ms, resolve
@@ -46,14 +46,26 @@ def timeline_start(period: Period, days: int = TIMELINE_DAYS) -> int:
     return max(period.start_ms, midnight_ms(all_days[-days], period.tz))
 
 
-def _activities(found: sources.Detailed, at: int) -> list[Activity]:
-    """A detailed session's active intervals, each placed as ending where it closed."""
-    out = []
+def _activities(found: sources.Detailed, at: int) -> tuple[list[Activity], list[Activity]]:
+    """A walked session's closed and open active intervals, each placed as ending
+    where it closed (the open one at ``at``)."""
+    closed: list[Activity] = []
+    open_: list[Activity] = []
     for interval in events.intervals(found.history, at):
         end = at if interval.end is None else interval.end
         if interval.ms > 0:
-            out.append(Activity(found.id, end - interval.ms, end, interval.mode, found.project))
-    return out
+            act = Activity(found.id, end - interval.ms, end, interval.mode, found.project)
+            (open_ if interval.end is None else closed).append(act)
+    return closed, open_
+
+
+def _clipped(acts: list[Activity], start: int, end: int) -> list[Activity]:
+    """The parts of ``acts`` inside ``[start, end)``."""
+    return [
+        Activity(a.session_id, max(a.start_ms, start), min(a.end_ms, end), a.mode, a.project)
+        for a in acts
+        if a.start_ms < end and a.end_ms > start
+    ]
 
 
 def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
@@ -63,24 +75,39 @@ def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
 def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: int) -> Report:
     """The report of ``period`` from an open store connection (inside one read snapshot)."""
     scope = sources.Scope(period, timeline_start(period), project)
+    windows = slots.windows(period)
     counted = Tally.empty(period)
-    # a range no longer than the timeline's days has no plain session: all walk their history
-    plain = scope.timeline_from > period.start_ms
-    days, projects = sources.plain_totals(conn, scope) if plain else ([], [])
+    days, projects = sources.day_totals(conn, scope)
     for day, mode, ms in days:
-        if 0 <= day < len(counted.day_mode):  # always: plain sessions lie in the range
-            counted.add_day(day, mode, ms)
+        counted.add_day(day, mode, ms)
     for name, ms in projects:
         counted.by_project[name] += ms
-    infos: list[SessionInfo] = []
-    for row in sources.plain_top(conn, scope, TOP_SESSIONS) if plain else []:
-        counted.by_session[row.id] += row.ms
-        infos.append(SessionInfo(row.id, row.name, row.project, row.mode, row.status))
-    acts: list[Activity] = []
-    for found in sources.detailed(conn, scope):
-        acts += _activities(found, at)
-        infos.append(SessionInfo(found.id, found.name, found.project, found.mode, found.status))
-    tally(acts, period, project, counted, scope.timeline_from)
+    count, top = sources.plain_sessions(conn, scope, TOP_SESSIONS)
+    infos = [SessionInfo(r.id, r.name, r.project, r.mode, r.status) for r in top]
+    by_session = {r.id: r.ms for r in top}
+    # what the totals hold not: open intervals and the minutes around odd moments
+    missing: list[Activity] = []
+    timeline: list[Activity] = []
+    for found in sources.walked(conn, scope, windows):
+        closed, open_ = _activities(found, at)
+        missing += open_
+        for low, high in windows:
+            missing += _clipped(closed, low, high)
+        # (the timeline's first moment is a cut of the tally: no clipping needed)
+        timeline += [a for a in closed + open_ if a.end_ms > scope.timeline_from]
+        if not found.plain:
+            inside = _clipped(closed + open_, period.start_ms, period.end_ms)
+            ms = sum(a.end_ms - a.start_ms for a in inside)
+            if ms > 0:
+                count += 1
+                by_session[found.id] = ms
+                infos.append(
+                    SessionInfo(found.id, found.name, found.project, found.mode, found.status)
+                )
+    # day and project figures only (the session figures are set above)
+    tally(missing, period, project, Tally(counted.day_mode, counted.by_project), period.end_ms)
+    counted.by_session.update(by_session)
+    counted.timeline = tally(timeline, period, project, None, scope.timeline_from).timeline
     files, branches = sources.top_places(conn, scope, TOP_PLACES)
     return report_of(
         counted,
@@ -90,6 +117,7 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
         files=_places(files),
         branches=_places(branches),
         top_sessions=TOP_SESSIONS,
+        session_count=count,
     )
 
 

@@ -13,10 +13,12 @@ and its active time per file, branch and 15-minute slot (``session_time``),
 with a partial index of the sessions whose time is not all in their current
 mode, so that statistics decode only those rows' per-mode JSON;
 sessions of older stores get a history reconstructed from their timestamps.
+Version 4 adds the running totals reports read (``rollup``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -154,13 +156,20 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
 
 
 def read_older(conn: sqlite3.Connection, version: int) -> None:
-    """Let a store that cannot be migrated (read-only, damaged) be read as version 3.
+    """Let a store that cannot be migrated (read-only, damaged) be read as the current version.
 
     Temporary objects shadow the main database's for unqualified names, so a
     view adds the newer columns with their defaults and empty temporary
     tables stand for the history and time; nothing is written to the file.
     """
-    if version >= 3:
+    from helix_lsp.session import rollup
+
+    if version >= 4:
+        return
+    rollup.create(conn, temp=True)
+    if version == 3:  # the totals of what the file holds, in memory only
+        with contextlib.suppress(sqlite3.Error):  # a damaged file: what could be read
+            rollup.backfill(conn)
         return
     _run(
         conn,
@@ -180,10 +189,20 @@ def read_older(conn: sqlite3.Connection, version: int) -> None:
     )
 
 
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    """Running totals of active time for reports (``rollup``), filled from the
+    stored histories and time buckets; kept up to date by every later write."""
+    from helix_lsp.session import rollup
+
+    rollup.create(conn)
+    rollup.backfill(conn)
+
+
 #: MIGRATIONS[n] brings a store from version n to n + 1.
 MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
+    _migrate_to_4,
 ]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

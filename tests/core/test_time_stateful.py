@@ -7,7 +7,11 @@ checks for every session that
 
 * its history's active intervals sum to its ``activeSeconds``,
 * its ``activeSecondsByMode`` sums to its ``activeSeconds``,
-* its time per file and branch sums to at most its ``activeSeconds``.
+* its time per file and branch sums to at most its ``activeSeconds``,
+
+and that the running totals reports read (``rollup``) equal what they
+summarise: the closed intervals of every history and every time bucket, also
+after sessions are deleted or trimmed.
 
 The clock is the core's own (``now_ms``), moved by the test: no sleeping.
 """
@@ -21,7 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from helix_lsp.session import Activity, SessionError, SessionManager
+from helix_lsp.session import Activity, SessionError, SessionManager, rollup
 from helix_lsp.session.events import by_mode_ms, total_ms
 
 MODULES = ("model", "manager", "handle", "transfer", "exporting")
@@ -85,6 +89,19 @@ class TimeAddsUp(RuleBasedStateMachine):
             pass
 
     @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        sid = data.draw(st.sampled_from(self.ids))
+        with contextlib.suppress(SessionError):  # an active session is not deleted
+            self.mgr.delete(sid)
+            self.ids.remove(sid)
+
+    @rule(keep=st.integers(0, 3))
+    def trim(self, keep: int) -> None:
+        self.mgr.trim_history(keep)
+        self.ids = [s.id for s in self.mgr.list(limit=1000) if s.id in self.ids]
+
+    @precondition(lambda self: self.ids)
     @rule(data=st.data(), mode=MODES)
     def set_mode(self, data: st.DataObject, mode: str) -> None:
         sid = data.draw(st.sampled_from(self.ids))
@@ -134,6 +151,11 @@ class TimeAddsUp(RuleBasedStateMachine):
             assert files <= rec.active_total_ms(self.latest), (files, active)
             json = sess.to_json()
             assert abs(sum(json["activeSecondsByMode"].values()) - json["activeSeconds"]) < 1e-6
+
+    @invariant()
+    def running_totals_equal_what_they_summarise(self) -> None:
+        conn = self.mgr._store.conn
+        assert rollup.stored(conn) == rollup.summarised(conn)
 
 
 TimeAddsUp.TestCase.settings = settings(

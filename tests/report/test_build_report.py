@@ -108,6 +108,7 @@ def test_every_figure_of_a_range_across_midnight_and_a_25_hour_day(
         ],
         "byMode": modes(debugging=5 * H, refactoring=1.5 * H, planning=1.5 * H),
         "byProject": {"api": 5 * H, "web": 3 * H},
+        "sessionCount": 3,
         "sessions": [
             {
                 "id": ids["overnight-debug"],
