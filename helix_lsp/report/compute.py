@@ -9,12 +9,17 @@ event) is placed as ending at its close. Each is clipped to the range and
 cut at local midnights of the requested zone. Time per file and branch is
 the sum of the ``session_time`` buckets that start in the range.
 
-The adding up happens in SQL where it can (see ``sources``), so a year of a
-busy store answers in a fraction of a second; every figure is a sum of whole
+The adding up is done by the store as it writes (``session.rollup``: the
+closed intervals per project, mode and UTC day, hour and quarter; the
+buckets per file and branch per day and over all time) and read in SQL (see
+``sources``), so a year of a busy store answers in a fraction of a second;
+only the open intervals, the sessions crossing an end of the range and the
+timeline's days are walked here. Every figure is a sum of whole
 milliseconds, so a session's time over a range covering its whole life is
 its ``activeSeconds``, and the report's total is what ``stats`` adds up.
 
-The ``sessions`` list holds the ``TOP_SESSIONS`` most active sessions (all
+``sessionCount`` is how many sessions have time in the range; the
+``sessions`` list holds the ``TOP_SESSIONS`` most active of them (all
 of them in any ordinary range), the timeline the intervals of the range's
 last ``TIMELINE_DAYS`` days (what the page draws), files and branches their
 ``TOP_PLACES`` most active entries.

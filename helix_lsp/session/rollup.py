@@ -174,13 +174,27 @@ def forget(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> No
     """Take the time of the sessions matching ``where`` (on ``sessions``) back out;
     called just before they are deleted, in the same transaction."""
     found = conn.execute(f"SELECT seq, project FROM sessions WHERE {where}", params).fetchall()
+    times: dict[TimeKey, int] = {}
+    places: dict[PlaceKey, int] = {}
     for seq, project in found:
         rows = conn.execute(
             "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ?", [seq]
         ).fetchall()
-        session_added(conn, project, events.read(conn, seq), rows, sign=-1)
-    conn.execute("DELETE FROM time_rollup WHERE ms = 0")
-    conn.execute("DELETE FROM place_rollup WHERE ms = 0")
+        add_history(times, project, events.read(conn, seq), -1)
+        add_places(places, project, rows, -1)
+    write_time(conn, times)
+    write_places(conn, places)
+    # rows left at zero go (only the ones this touched: no scan of the tables)
+    conn.executemany(
+        "DELETE FROM time_rollup WHERE span = ? AND slot = ? AND project = ? AND mode = ? "
+        "AND ms = 0",
+        list(times),
+    )
+    conn.executemany(
+        "DELETE FROM place_rollup WHERE kind = ? AND span = ? AND slot = ? AND project = ? "
+        "AND name = ? AND ms = 0",
+        list(places),
+    )
 
 
 def _histories(conn: sqlite3.Connection) -> Iterator[tuple[str, list[events.Event]]]:
