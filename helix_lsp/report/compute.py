@@ -98,8 +98,7 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
         missing += open_
         for low, high in windows:
             missing += _clipped(closed, low, high)
-        # (the timeline's first moment is a cut of the tally: no clipping needed)
-        timeline += [a for a in closed + open_ if a.end_ms > scope.timeline_from]
+        timeline += [a for a in open_ if a.end_ms > scope.timeline_from]
         if not found.plain:
             inside = _clipped(closed + open_, period.start_ms, period.end_ms)
             ms = sum(a.end_ms - a.start_ms for a in inside)
@@ -109,6 +108,11 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
                 infos.append(
                     SessionInfo(found.id, found.name, found.project, found.mode, found.status)
                 )
+    # the closed intervals of the timeline's days (the timeline's first moment is a
+    # cut of the tally: no clipping needed)
+    timeline += [
+        Activity(*row) for row in sources.closed_intervals(conn, scope, scope.timeline_from)
+    ]
     # day and project figures only (the session figures are set above)
     tally(missing, period, project, Tally(counted.day_mode, counted.by_project), period.end_ms)
     counted.by_session.update(by_session)

@@ -88,15 +88,15 @@ class Scope:
         query of candidate ``seq`` values holding them all that indexes answer."""
         start, end = self.period.start_ms, self.period.end_ms
         ended = f"coalesce({_END}, {end})"
-        meets = [f"({_END}) > {self.timeline_from}"] + [
+        meets = [f"NOT coalesce(({self.plain()}), 0)"] + [
             f"(created_at < {high} AND ({_END}) > {low})" for low, high in windows
         ]
         condition = (
             f"(status = 'active' OR (active_ms > 0 AND status != 'idle')) "
             f"AND created_at < {end} AND (status = 'active' OR {ended} > {start}) "
-            f"AND (NOT coalesce(({self.plain()}), 0) OR {' OR '.join(meets)})"
+            f"AND ({' OR '.join(meets)})"
         )
-        lows = [self.timeline_from, end, *(low for low, _ in windows)]
+        lows = [end, *(low for low, _ in windows)]
         candidates = " UNION ALL ".join(
             [
                 "SELECT seq FROM sessions WHERE status IN ('active', 'paused')",
@@ -332,4 +332,26 @@ def top_places(
     return result["file"], result["branch"]
 
 
-__all__ = ["Detailed", "PlainRow", "Scope", "day_totals", "plain_sessions", "top_places", "walked"]
+def closed_intervals(
+    conn: sqlite3.Connection, scope: Scope, start: int
+) -> list[tuple[str, int, int, str, str]]:
+    """``(session id, start, end, mode, project)`` of the closed intervals ending after
+    ``start`` and beginning before the range's end (``session_intervals``)."""
+    extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
+    return conn.execute(
+        "SELECT s.id, i.start_ms, i.end_ms, i.mode, s.project FROM session_intervals i "
+        f"JOIN sessions s ON s.seq = i.session_seq WHERE i.end_ms > ? AND i.start_ms < ?{extra}",
+        [start, scope.period.end_ms, *params],
+    ).fetchall()
+
+
+__all__ = [
+    "Detailed",
+    "PlainRow",
+    "Scope",
+    "closed_intervals",
+    "day_totals",
+    "plain_sessions",
+    "top_places",
+    "walked",
+]

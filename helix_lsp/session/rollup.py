@@ -44,6 +44,9 @@ _ADD_TIME: Final = (
     "INSERT INTO time_rollup (span, slot, project, mode, ms) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (span, slot, project, mode) DO UPDATE SET ms = time_rollup.ms + excluded.ms"
 )
+_ADD_INTERVAL: Final = (
+    "INSERT INTO session_intervals (session_seq, start_ms, end_ms, mode) VALUES (?, ?, ?, ?)"
+)
 _ADD_PLACE: Final = (
     "INSERT INTO place_rollup (kind, span, slot, project, name, ms) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (kind, span, slot, project, name) "
@@ -68,6 +71,13 @@ def create(conn: sqlite3.Connection, temp: bool = False) -> None:
         "slot BIGINT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, ms BIGINT NOT NULL, "
         "PRIMARY KEY (kind, span, slot, project, name))"
     )
+    parent = "" if temp else " REFERENCES sessions(seq) ON DELETE CASCADE"
+    conn.execute(
+        f"{table} session_intervals (session_seq BIGINT NOT NULL{parent}, "
+        "start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, mode TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX session_intervals_end ON session_intervals (end_ms)")
+    conn.execute("CREATE INDEX session_intervals_session ON session_intervals (session_seq)")
     # covering: a report's sums read these and never the tables' rows
     conn.execute("CREATE INDEX time_rollup_sums ON time_rollup (span, slot, project, mode, ms)")
     conn.execute(
@@ -135,14 +145,26 @@ def write_places(conn: sqlite3.Connection, sums: dict[PlaceKey, int]) -> None:
     conn.executemany(_ADD_PLACE, [(*key, ms) for key, ms in sums.items() if ms])
 
 
+def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[int, int, int, str]]:
+    """``(seq, start, end, mode)`` of the closed intervals of a history, each placed
+    as ending where it closed (``session_intervals`` rows)."""
+    return [
+        (seq, i.end - i.ms, i.end, i.mode)
+        for i in events.intervals(history, 0)
+        if i.end is not None and i.ms > 0
+    ]
+
+
 def interval_closed(
-    conn: sqlite3.Connection, project: str, mode: str, end: int, ms: int | None
+    conn: sqlite3.Connection, seq: int, project: str, mode: str, end: int, ms: int | None
 ) -> None:
-    """An interval of ``project`` in ``mode`` closed at ``end`` after counting ``ms``."""
-    if ms:
+    """An interval of session ``seq`` of ``project`` in ``mode`` closed at ``end``
+    after counting ``ms``."""
+    if ms and ms > 0:
         sums: dict[TimeKey, int] = {}
         add_interval(sums, project, mode, end, ms)
         write_time(conn, sums)
+        conn.execute(_ADD_INTERVAL, [seq, end - ms, end, mode])
 
 
 def buckets_added(
@@ -156,23 +178,25 @@ def buckets_added(
 
 def session_added(
     conn: sqlite3.Connection,
+    seq: int,
     project: str,
     history: Sequence[events.Event],
     rows: Iterable[tuple[str, str, int, int]],
-    sign: int = 1,
 ) -> None:
-    """A whole session was written (imported, migrated): its closed intervals and buckets."""
+    """A whole session was written (imported): its closed intervals and buckets."""
     times: dict[TimeKey, int] = {}
-    add_history(times, project, history, sign)
+    add_history(times, project, history)
     write_time(conn, times)
+    conn.executemany(_ADD_INTERVAL, closed_intervals(seq, history))
     places: dict[PlaceKey, int] = {}
-    add_places(places, project, rows, sign)
+    add_places(places, project, rows)
     write_places(conn, places)
 
 
 def forget(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> None:
     """Take the time of the sessions matching ``where`` (on ``sessions``) back out;
-    called just before they are deleted, in the same transaction."""
+    called just before they are deleted, in the same transaction (their
+    ``session_intervals`` rows go with them)."""
     found = conn.execute(f"SELECT seq, project FROM sessions WHERE {where}", params).fetchall()
     times: dict[TimeKey, int] = {}
     places: dict[PlaceKey, int] = {}
@@ -197,8 +221,8 @@ def forget(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> No
     )
 
 
-def _histories(conn: sqlite3.Connection) -> Iterator[tuple[str, list[events.Event]]]:
-    """Each stored session's project and history, read in one pass."""
+def _histories(conn: sqlite3.Connection) -> Iterator[tuple[int, str, list[events.Event]]]:
+    """Each stored session's seq, project and history, read in one pass."""
     history: list[events.Event] = []
     current: tuple[int, str] | None = None
     found = conn.execute(
@@ -208,7 +232,7 @@ def _histories(conn: sqlite3.Connection) -> Iterator[tuple[str, list[events.Even
     )
     for seq, project, at, kind, by, mode, data in found:
         if current is not None and current[0] != seq:
-            yield current[1], history
+            yield current[0], current[1], history
             history = []
         current = (seq, project)
         try:
@@ -217,7 +241,7 @@ def _histories(conn: sqlite3.Connection) -> Iterator[tuple[str, list[events.Even
             detail = {}  # as damaged as it is, the event still opens or closes
         history.append(events.Event(at, kind, by, mode, detail if isinstance(detail, dict) else {}))
     if current is not None:
-        yield current[1], history
+        yield current[0], current[1], history
 
 
 _PLACES_BY_DAY: Final = (
@@ -241,19 +265,28 @@ def backfill(conn: sqlite3.Connection) -> None:
     )
     conn.execute("DELETE FROM place_rollup WHERE ms = 0")
     sums: dict[TimeKey, int] = {}
-    for project, history in _histories(conn):
+    spans: list[tuple[int, int, int, str]] = []
+    for seq, project, history in _histories(conn):
         add_history(sums, project, history)
+        spans += closed_intervals(seq, history)
         if len(sums) > 100_000:  # additive: written in parts, memory stays bounded
             write_time(conn, sums)
-            sums = {}
+            conn.executemany(_ADD_INTERVAL, spans)
+            sums, spans = {}, []
     write_time(conn, sums)
+    conn.executemany(_ADD_INTERVAL, spans)
 
 
-def summarised(conn: sqlite3.Connection) -> tuple[dict[TimeKey, int], dict[PlaceKey, int]]:
+Summary = tuple[dict[TimeKey, int], dict[PlaceKey, int], list[tuple[int, int, int, str]]]
+
+
+def summarised(conn: sqlite3.Connection) -> Summary:
     """What the tables should hold, worked out again from the histories and buckets."""
     times: dict[TimeKey, int] = {}
-    for project, history in _histories(conn):
+    spans: list[tuple[int, int, int, str]] = []
+    for seq, project, history in _histories(conn):
         add_history(times, project, history)
+        spans += closed_intervals(seq, history)
     places: dict[PlaceKey, int] = {}
     for kind, span, slot, project, name, ms in conn.execute(_PLACES_BY_DAY):
         for key in ((kind, span, slot, project, name), (kind, ALL_TIME, 0, project, name)):
@@ -261,10 +294,11 @@ def summarised(conn: sqlite3.Connection) -> tuple[dict[TimeKey, int], dict[Place
     return (
         {k: v for k, v in times.items() if v},
         {k: v for k, v in places.items() if v},
+        sorted(spans),
     )
 
 
-def stored(conn: sqlite3.Connection) -> tuple[dict[TimeKey, int], dict[PlaceKey, int]]:
+def stored(conn: sqlite3.Connection) -> Summary:
     """What the tables hold (rows of 0 ms left out)."""
     times = {
         (span, slot, project, mode): ms
@@ -278,7 +312,11 @@ def stored(conn: sqlite3.Connection) -> tuple[dict[TimeKey, int], dict[PlaceKey,
             "SELECT kind, span, slot, project, name, ms FROM place_rollup WHERE ms <> 0"
         )
     }
-    return times, places
+    spans = conn.execute(
+        "SELECT session_seq, start_ms, end_ms, mode FROM session_intervals "
+        "ORDER BY session_seq, start_ms, end_ms, mode"
+    ).fetchall()
+    return times, places, sorted(tuple(s) for s in spans)
 
 
 __all__ = [
@@ -289,6 +327,7 @@ __all__ = [
     "SPANS",
     "backfill",
     "buckets_added",
+    "closed_intervals",
     "create",
     "forget",
     "interval_closed",

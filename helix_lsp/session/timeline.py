@@ -64,6 +64,7 @@ def insert_encoded(conn: sqlite3.Connection, line: Sequence[Any]) -> None:
     stored = dict(zip(rows.FIELDS, values, strict=True))
     rollup.session_added(
         conn,
+        seq,
         stored["project"],
         [
             Event(at, kind, by, mode, json.loads(data) if data else {})
