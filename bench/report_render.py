@@ -172,8 +172,9 @@ def year_store(sessions: int = 100_000, log: Any = _stderr) -> Path:
     """A store holding ``year_activity``, built once and cached in ``.bench-cache/``.
 
     Written with direct SQL into a store the core created (100,000 sessions
-    through ``import_`` take minutes); the cache key holds the schema, so a
-    changed schema builds a new file.
+    through ``import_`` take minutes), its running totals filled by the same
+    step the schema migration runs (``rollup.backfill``); the cache key holds
+    the schema, so a changed schema builds a new file.
     """
     from bench.store import cache_dir, schema_fingerprint
     from helix_lsp.session import SessionManager

@@ -27,11 +27,12 @@ last ``TIMELINE_DAYS`` days (what the page draws), files and branches their
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 
 from helix_lsp.report import slots, sources
 from helix_lsp.report.aggregate import Activity, SessionInfo, Tally, report_of, tally
-from helix_lsp.report.model import PlaceTotal, Report
+from helix_lsp.report.model import Interval, PlaceTotal, Report
 from helix_lsp.report.period import Period, midnight_ms, resolve
 from helix_lsp.session import SessionManager, events
 from helix_lsp.session.model import now_ms
@@ -71,6 +72,21 @@ def _clipped(acts: list[Activity], start: int, end: int) -> list[Activity]:
         for a in acts
         if a.start_ms < end and a.end_ms > start
     ]
+
+
+def _pieces(acts: list[Activity], period: Period, since: int) -> list[Interval]:
+    """The timeline: ``acts`` from ``since`` (a local midnight or the range's start)
+    to the range's end, cut at local midnights (as ``tally`` cuts them)."""
+    cuts = [m for m in period.boundaries() if m > since]
+    out = []
+    for act in acts:
+        start, end = max(act.start_ms, since), min(act.end_ms, period.end_ms)
+        index = bisect.bisect_right(cuts, start)
+        while start < end:
+            stop = cuts[index] if index < len(cuts) and cuts[index] < end else end
+            out.append(Interval(act.session_id, start, stop, act.mode))
+            start, index = stop, index + 1
+    return out
 
 
 def _places(rows: list[tuple[str, str, int]]) -> list[PlaceTotal]:
@@ -114,9 +130,10 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
         Activity(*row) for row in sources.closed_intervals(conn, scope, scope.timeline_from)
     ]
     # day and project figures only (the session figures are set above)
-    tally(missing, period, project, Tally(counted.day_mode, counted.by_project), period.end_ms)
+    if missing:
+        tally(missing, period, project, Tally(counted.day_mode, counted.by_project), period.end_ms)
     counted.by_session.update(by_session)
-    counted.timeline = tally(timeline, period, project, None, scope.timeline_from).timeline
+    counted.timeline = _pieces(timeline, period, scope.timeline_from)
     files, branches = sources.top_places(conn, scope, TOP_PLACES)
     return report_of(
         counted,

@@ -182,16 +182,16 @@ def plain_sessions(
     (as active as the ``limit``-th or more) are read whole.
     """
     plain, params = scope.plain_seqs()
-    (count,) = conn.execute(f"SELECT count(*) FROM ({plain})", params).fetchone()
-    sql = (
-        f"WITH plain(seq, ms) AS ({plain}) "
-        "SELECT id, name, project, mode, status, active_ms FROM sessions WHERE seq IN "
-        "(SELECT seq FROM plain WHERE ms >= coalesce("
+    sql = (  # one read of the index: counted, cut and listed from what it gave
+        f"WITH plain(seq, ms) AS MATERIALIZED ({plain}) "
+        "SELECT (SELECT count(*) FROM plain), id, name, project, mode, status, active_ms "
+        "FROM sessions WHERE seq IN (SELECT seq FROM plain WHERE ms >= coalesce("
         "(SELECT ms FROM plain ORDER BY ms DESC LIMIT 1 OFFSET ?), 0)) "
         "ORDER BY active_ms DESC, name, id LIMIT ?"
     )
-    found = conn.execute(sql, [*params, limit - 1, limit])
-    return int(count), [PlainRow(*row) for row in found]
+    found = conn.execute(sql, [*params, limit - 1, limit]).fetchall()
+    count = found[0][0] if found else 0  # no row: no plain session at all
+    return int(count), [PlainRow(*row[1:]) for row in found]
 
 
 @dataclass(frozen=True)
