@@ -74,17 +74,20 @@ def _clipped(acts: list[Activity], start: int, end: int) -> list[Activity]:
     ]
 
 
-def _pieces(acts: list[Activity], period: Period, since: int) -> list[Interval]:
-    """The timeline: ``acts`` from ``since`` (a local midnight or the range's start)
-    to the range's end, cut at local midnights (as ``tally`` cuts them)."""
+def _pieces(
+    stretches: list[tuple[str, int, int, str]], period: Period, since: int
+) -> list[Interval]:
+    """The timeline: ``(session id, start, end, mode)`` stretches from ``since`` (a local
+    midnight or the range's start) to the range's end, cut at local midnights (as
+    ``tally`` cuts them)."""
     cuts = [m for m in period.boundaries() if m > since]
     out = []
-    for act in acts:
-        start, end = max(act.start_ms, since), min(act.end_ms, period.end_ms)
+    for sid, first, last, mode in stretches:
+        start, end = max(first, since), min(last, period.end_ms)
         index = bisect.bisect_right(cuts, start)
         while start < end:
             stop = cuts[index] if index < len(cuts) and cuts[index] < end else end
-            out.append(Interval(act.session_id, start, stop, act.mode))
+            out.append(Interval(sid, start, stop, mode))
             start, index = stop, index + 1
     return out
 
@@ -108,13 +111,17 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
     by_session = {r.id: r.ms for r in top}
     # what the totals hold not: open intervals and the minutes around odd moments
     missing: list[Activity] = []
-    timeline: list[Activity] = []
+    timeline: list[tuple[str, int, int, str]] = []
     for found in sources.walked(conn, scope, windows):
         closed, open_ = _activities(found, at)
         missing += open_
         for low, high in windows:
             missing += _clipped(closed, low, high)
-        timeline += [a for a in open_ if a.end_ms > scope.timeline_from]
+        timeline += [
+            (a.session_id, a.start_ms, a.end_ms, a.mode)
+            for a in open_
+            if a.end_ms > scope.timeline_from
+        ]
         if not found.plain:
             inside = _clipped(closed + open_, period.start_ms, period.end_ms)
             ms = sum(a.end_ms - a.start_ms for a in inside)
@@ -126,9 +133,7 @@ def compute(conn: sqlite3.Connection, period: Period, project: str | None, at: i
                 )
     # the closed intervals of the timeline's days (the timeline's first moment is a
     # cut of the tally: no clipping needed)
-    timeline += [
-        Activity(*row) for row in sources.closed_intervals(conn, scope, scope.timeline_from)
-    ]
+    timeline += sources.closed_intervals(conn, scope, scope.timeline_from)
     # day and project figures only (the session figures are set above)
     if missing:
         tally(missing, period, project, Tally(counted.day_mode, counted.by_project), period.end_ms)

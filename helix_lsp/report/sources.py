@@ -334,12 +334,12 @@ def top_places(
 
 def closed_intervals(
     conn: sqlite3.Connection, scope: Scope, start: int
-) -> list[tuple[str, int, int, str, str]]:
-    """``(session id, start, end, mode, project)`` of the closed intervals ending after
+) -> list[tuple[str, int, int, str]]:
+    """``(session id, start, end, mode)`` of the closed intervals ending after
     ``start`` and beginning before the range's end (``session_intervals``)."""
     extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
     return conn.execute(
-        "SELECT s.id, i.start_ms, i.end_ms, i.mode, s.project FROM session_intervals i "
+        "SELECT s.id, i.start_ms, i.end_ms, i.mode FROM session_intervals i "
         f"JOIN sessions s ON s.seq = i.session_seq WHERE i.end_ms > ? AND i.start_ms < ?{extra}",
         [start, scope.period.end_ms, *params],
     ).fetchall()
