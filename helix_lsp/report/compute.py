@@ -13,8 +13,8 @@ The adding up is done by the store as it writes (``session.rollup``: the
 closed intervals per project, mode and UTC day, hour and quarter; the
 buckets per file and branch per day and over all time) and read in SQL (see
 ``sources``), so a year of a busy store answers in a fraction of a second;
-only the open intervals, the sessions crossing an end of the range and the
-timeline's days are walked here. Every figure is a sum of whole
+the timeline reads the closed intervals the store keeps; only the open
+intervals and the sessions crossing an end of the range are walked here. Every figure is a sum of whole
 milliseconds, so a session's time over a range covering its whole life is
 its ``activeSeconds``, and the report's total is what ``stats`` adds up.
 

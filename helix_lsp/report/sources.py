@@ -18,10 +18,12 @@ reads those:
   (``Scope.plain``) counts its ``active_ms``, the figure ``stats`` adds up;
   they are counted and the most active read in SQL.
 * **Walked sessions** — the active ones (their open interval is in no
-  total), those crossing an end of the range, and those in the timeline's
-  days: their history is read and walked by the core's own rules
-  (``events.intervals``), for their time in the range, the timeline, and the
-  few minutes the rollup cannot place (``slots.windows``).
+  total) and those crossing an end of the range: their history is read and
+  walked by the core's own rules (``events.intervals``), for their time in
+  the range, their open interval, and the few minutes the rollup cannot
+  place (``slots.windows``).
+* **The timeline** — the closed intervals of its days from
+  ``session_intervals``, and the walked sessions' open intervals.
 """
 
 from __future__ import annotations

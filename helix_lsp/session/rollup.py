@@ -1,7 +1,7 @@
 """Running totals of active time, kept as the history and time buckets are written.
 
 A report over a year would otherwise read every session's history and every
-15-minute time bucket. Two tables hold the same time already added up, and
+15-minute time bucket. Three tables hold the same time already added up, and
 every write of the core adds to them in the same transaction as the change:
 
 * ``time_rollup`` — the closed active intervals of the history (each placed
@@ -17,6 +17,9 @@ every write of the core adds to them in the same transaction as the change:
   file, and per project and branch, per UTC day (span one day) and over all
   time (span 0, slot 0). Written with each bucket write: a few rows per
   coalesced activity write.
+* ``session_intervals`` — each closed interval of a session as the history
+  places it (one row per pause, completion, failure or mode change), for
+  the report's timeline; it goes with its session (``ON DELETE CASCADE``).
 
 Deleting a session takes its time back out (``forget``). Every figure stays
 a sum of whole milliseconds, so what the tables hold always equals what
