@@ -62,10 +62,10 @@ class Scope:
 
     def _finished(self) -> str:
         start, end = self.period.start_ms, self.period.end_ms
-        # ``+``: only ``ended_at`` picks the index, whose columns answer the rest
+        # (``+x``, ``x || ''``: only ``ended_at`` picks the index, whose columns answer the rest)
         return (
             f"ended_at >= {start} AND ended_at <= {end} AND +created_at >= {start} "
-            "AND +active_ms > 0 AND +status IN ('completed', 'failed')"
+            "AND +active_ms > 0 AND status || '' IN ('completed', 'failed')"
         )
 
     def _paused(self) -> str:
