@@ -95,7 +95,9 @@ def _buckets(start: int, end: int) -> list[tuple[int, int]]:
 def _fill(conn: sqlite3.Connection, sessions: int) -> None:
     """Write the year of ``year_activity`` as the core stores it: each session a
     completed row, its history (created, started, paused/resumed, modeChanged,
-    completed) and its time per file, branch and 15-minute slot."""
+    completed), its time per file, branch and 15-minute slot, and the running
+    totals of both (``rollup.backfill``, what the store's migration runs)."""
+    from helix_lsp.session import rollup
     from helix_lsp.session.rows import FIELDS
 
     acts, info, _ = year_activity(sessions)
@@ -159,6 +161,8 @@ def _fill(conn: sqlite3.Connection, sessions: int) -> None:
         "ON CONFLICT (session_seq, file, branch, bucket) DO UPDATE SET ms = ms + excluded.ms",
         time_rows,
     )
+    # the running totals, as the migration that adds them fills a store that has this history
+    rollup.backfill(conn)
 
 
 def _stderr(text: str) -> None:
@@ -169,8 +173,9 @@ def year_store(sessions: int = 100_000, log: Any = _stderr) -> Path:
     """A store holding ``year_activity``, built once and cached in ``.bench-cache/``.
 
     Written with direct SQL into a store the core created (100,000 sessions
-    through ``import_`` take minutes); the cache key holds the schema, so a
-    changed schema builds a new file.
+    through ``import_`` take minutes), its running totals filled by the same
+    step the schema migration runs (``rollup.backfill``); the cache key holds
+    the schema, so a changed schema builds a new file.
     """
     from bench.store import cache_dir, schema_fingerprint
     from helix_lsp.session import SessionManager

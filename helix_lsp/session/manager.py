@@ -21,6 +21,7 @@ from helix_lsp.session import (
     events,
     lookup,
     queries,
+    rollup,
     transitions,
     validation,
 )
@@ -417,6 +418,7 @@ class SessionManager(TimeKeeping, Snapshots):
                 raise InvalidTransitionError(
                     f"cannot delete '{raw[0]}': it is active; pause, complete or fail it first."
                 )
+            rollup.forget(conn, "id = ?", [sid])
             conn.execute("DELETE FROM sessions WHERE id = ?", [sid])
         self._handles.pop(sid, None)
         if self._unreadable:
@@ -430,11 +432,12 @@ class SessionManager(TimeKeeping, Snapshots):
         if project:
             where, params = where + " AND project = ?", [*params, validation.project(project)]
         with self._store.transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE status IN "
-                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)",
-                [*params, keep],
+            going = (
+                "id IN (SELECT id FROM sessions WHERE status IN "
+                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)"
             )
+            rollup.forget(conn, going, [*params, keep])
+            cur = conn.execute(f"DELETE FROM sessions WHERE {going}", [*params, keep])
             return cur.rowcount
 
     # -- queries and transfer --------------------------------------------------

@@ -13,11 +13,13 @@ and its active time per file, branch and 15-minute slot (``session_time``),
 with a partial index of the sessions whose time is not all in their current
 mode, so that statistics decode only those rows' per-mode JSON;
 sessions of older stores get a history reconstructed from their timestamps.
-Version 4 gives every session an owner (see ``_migrate_to_4``).
+Version 4 gives every session an owner (see ``_migrate_to_4``); version 5
+adds the running totals reports read (``rollup``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -198,36 +200,50 @@ def _migrate_to_4(conn: sqlite3.Connection) -> None:
 
 
 def read_older(conn: sqlite3.Connection, version: int) -> None:
-    """Let a store that cannot be migrated (read-only, damaged) be read as version 4.
+    """Let a store that cannot be migrated (read-only, damaged) be read as the current version.
 
     Temporary objects shadow the main database's for unqualified names, so a
-    view adds the newer columns with their defaults and empty temporary
-    tables stand for the history and time; nothing is written to the file.
+    view adds the newer columns with their defaults, empty temporary tables
+    stand for the history and time, and the running totals of what the file
+    holds are worked out in memory; nothing is written to the file.
     """
-    if version >= 4:
+    if version >= 5:
         return
-    from helix_lsp.session import owner
+    from helix_lsp.session import owner, rollup
 
     mine = sql_text(owner.for_migration())
     if version == 3:
         conn.execute(f"CREATE TEMP VIEW sessions AS SELECT *, {mine} AS owner FROM main.sessions")
-        return
-    _run(
-        conn,
-        f"""
-        CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at, NULL AS paused_by,
-            '{{}}' AS active_by_mode, {mine} AS owner FROM main.sessions;
-        CREATE TEMP TABLE session_events (
-            seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
-            kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
-        );
-        CREATE TEMP TABLE session_time (
-            session_seq INTEGER NOT NULL, file TEXT NOT NULL DEFAULT '',
-            branch TEXT NOT NULL DEFAULT '', bucket INTEGER NOT NULL, ms INTEGER NOT NULL,
-            PRIMARY KEY (session_seq, file, branch, bucket)
-        ) WITHOUT ROWID
-        """,
-    )
+    elif version < 3:
+        _run(
+            conn,
+            f"""
+            CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at,
+                NULL AS paused_by, '{{}}' AS active_by_mode, {mine} AS owner FROM main.sessions;
+            CREATE TEMP TABLE session_events (
+                seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
+                kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
+            );
+            CREATE TEMP TABLE session_time (
+                session_seq INTEGER NOT NULL, file TEXT NOT NULL DEFAULT '',
+                branch TEXT NOT NULL DEFAULT '', bucket INTEGER NOT NULL, ms INTEGER NOT NULL,
+                PRIMARY KEY (session_seq, file, branch, bucket)
+            ) WITHOUT ROWID
+            """,
+        )
+    rollup.create(conn, temp=True)
+    if version >= 3:  # a damaged file gives what could be read
+        with contextlib.suppress(sqlite3.Error):
+            rollup.backfill(conn)
+
+
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    """Running totals of active time for reports (``rollup``), filled from the
+    stored histories and time buckets; kept up to date by every later write."""
+    from helix_lsp.session import rollup
+
+    rollup.create(conn)
+    rollup.backfill(conn)
 
 
 #: MIGRATIONS[n] brings a store from version n to n + 1.
@@ -236,5 +252,6 @@ MIGRATIONS: Final[list[Callable[[sqlite3.Connection], None]]] = [
     _migrate_to_2,
     _migrate_to_3,
     _migrate_to_4,
+    _migrate_to_5,
 ]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from helix_lsp.session import clock, events, lifecycle, lookup
+from helix_lsp.session import clock, events, lifecycle, lookup, rollup
 from helix_lsp.session.activity import reference
 from helix_lsp.session.events import Event
 from helix_lsp.session.model import Mode, SessionRecord, Status, to_iso
@@ -62,6 +62,7 @@ def apply(
         detail["reason"] = reason
     detail.update(data or {})
     events.append(conn, rec, Event(at, events.KIND_OF[action], by, rec.mode.value, detail))
+    rollup.interval_closed(conn, rec.seq, rec.project, rec.mode.value, at, counted)
     return at
 
 
@@ -94,6 +95,7 @@ def change_mode(conn: sqlite3.Connection, rec: SessionRecord, mode: Mode, now: i
     counted = lifecycle.change_mode(rec, mode, at)
     detail: dict[str, object] = {"from": old, **events.closing_data(counted, began, at)}
     events.append(conn, rec, Event(at, "modeChanged", "user", mode.value, detail))
+    rollup.interval_closed(conn, rec.seq, rec.project, old, at, counted)
     rec.updated_at = at
     touch(rec, at)
 

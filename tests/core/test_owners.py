@@ -25,6 +25,7 @@ from helix_lsp.session import (
     Status,
 )
 from helix_lsp.session.owner import resolve
+from helix_lsp.session.schema import SCHEMA_VERSION
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
@@ -251,7 +252,7 @@ def test_a_store_of_version_3_migrates_with_the_local_owner(tmp_path: Path) -> N
         mgr.start("three")  # the unique index is per owner: hers paused "one"
         assert mgr.get("one").status is Status.PAUSED
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         conn.execute("UPDATE sessions SET status = 'idle', active_since = NULL")
         conn.execute("UPDATE sessions SET status = 'active' WHERE name = 'one'")
         conn.execute(

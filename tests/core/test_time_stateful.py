@@ -7,7 +7,11 @@ checks for every session that
 
 * its history's active intervals sum to its ``activeSeconds``,
 * its ``activeSecondsByMode`` sums to its ``activeSeconds``,
-* its time per file and branch sums to at most its ``activeSeconds``.
+* its time per file and branch sums to at most its ``activeSeconds``,
+
+and that the running totals reports read (``rollup``) equal what they
+summarise: the closed intervals of every history and every time bucket, also
+after sessions are deleted or trimmed.
 
 The clock is the core's own (``now_ms``), moved by the test: no sleeping.
 """
@@ -21,7 +25,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from helix_lsp.session import Activity, SessionError, SessionManager
+from helix_lsp.session import Activity, SessionError, SessionManager, rollup
 from helix_lsp.session.events import by_mode_ms, total_ms
 
 MODULES = ("model", "manager", "handle", "transfer", "exporting")
@@ -143,3 +147,32 @@ TimeAddsUp.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_time_adds_up = TimeAddsUp.TestCase
+
+
+class TotalsAddUp(TimeAddsUp):
+    """The same steps, and deletions: the running totals always equal what they sum."""
+
+    def time_adds_up(self) -> None:
+        """(checked by ``TimeAddsUp``: this machine looks at the running totals)"""
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        sid = data.draw(st.sampled_from(self.ids))
+        with contextlib.suppress(SessionError):  # an active session is not deleted
+            self.mgr.delete(sid)
+            self.ids.remove(sid)
+
+    @rule(keep=st.integers(0, 3))
+    def trim(self, keep: int) -> None:
+        self.mgr.trim_history(keep)
+        self.ids = [s.id for s in self.mgr.list(limit=1000) if s.id in self.ids]
+
+    @invariant()
+    def running_totals_equal_what_they_summarise(self) -> None:
+        conn = self.mgr._store.conn
+        assert rollup.stored(conn) == rollup.summarised(conn)
+
+
+TotalsAddUp.TestCase.settings = TimeAddsUp.TestCase.settings
+test_totals_add_up = TotalsAddUp.TestCase
