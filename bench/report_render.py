@@ -34,6 +34,7 @@ HTML_GOAL_BYTES = 1_000_000
 COMPUTE_GOAL_MS = 300.0
 STORE_VERSION = 1
 BUCKET_MS = 15 * 60 * 1000
+OWNER = "bench@example.com"  # every session's, and the reader's: the report is theirs
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -94,7 +95,9 @@ def _buckets(start: int, end: int) -> list[tuple[int, int]]:
 def _fill(conn: sqlite3.Connection, sessions: int) -> None:
     """Write the year of ``year_activity`` as the core stores it: each session a
     completed row, its history (created, started, paused/resumed, modeChanged,
-    completed) and its time per file, branch and 15-minute slot."""
+    completed), its time per file, branch and 15-minute slot, and the running
+    totals of both (``rollup.backfill``, what the store's migration runs)."""
+    from helix_lsp.session import rollup
     from helix_lsp.session.rows import FIELDS
 
     acts, info, _ = year_activity(sessions)
@@ -139,7 +142,7 @@ def _fill(conn: sqlite3.Connection, sessions: int) -> None:
             "last_paused_at": mine[-2].end_ms if len(mine) > 1 else None, "ended_at": end,
             "failure_reason": None, "active_ms": sum(by_mode.values()), "active_since": None,
             "version": 1, "last_activity_at": end, "paused_by": None,
-            "active_by_mode": json.dumps(by_mode),
+            "active_by_mode": json.dumps(by_mode), "owner": OWNER,
         }  # fmt: skip
         rows.append([seq, *(record[c] for c in columns)])
     names = ", ".join(columns)
@@ -158,6 +161,8 @@ def _fill(conn: sqlite3.Connection, sessions: int) -> None:
         "ON CONFLICT (session_seq, file, branch, bucket) DO UPDATE SET ms = ms + excluded.ms",
         time_rows,
     )
+    # the running totals, as the migration that adds them fills a store that has this history
+    rollup.backfill(conn)
 
 
 def _stderr(text: str) -> None:
@@ -168,8 +173,9 @@ def year_store(sessions: int = 100_000, log: Any = _stderr) -> Path:
     """A store holding ``year_activity``, built once and cached in ``.bench-cache/``.
 
     Written with direct SQL into a store the core created (100,000 sessions
-    through ``import_`` take minutes); the cache key holds the schema, so a
-    changed schema builds a new file.
+    through ``import_`` take minutes), its running totals filled by the same
+    step the schema migration runs (``rollup.backfill``); the cache key holds
+    the schema, so a changed schema builds a new file.
     """
     from bench.store import cache_dir, schema_fingerprint
     from helix_lsp.session import SessionManager
@@ -203,7 +209,7 @@ def compute_times(store: Path, runs: int) -> list[float]:
     from helix_lsp.report import build_report
     from helix_lsp.session import SessionManager
 
-    with SessionManager(store, create=False) as mgr:
+    with SessionManager(store, create=False, owner=OWNER) as mgr:
         return _timed(
             runs,
             lambda: build_report(mgr, from_="2026-01-01", to="2026-12-31", tz=ZONE, now=0),

@@ -57,5 +57,6 @@ def _serve(args: argparse.Namespace) -> int:
         log_file=args.log_file,
         stock_transport=args.stock_transport,
         socket_path=args.socket,
+        owner=args.owner,
     )
     return 0

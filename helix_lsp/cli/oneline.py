@@ -10,7 +10,8 @@ schema, a busy or damaged file) goes through the session core, which gives
 the same answer or the same one-sentence refusal as every other verb.
 ``bench/oneline.py`` measures the path against a bare ``python3 -c pass``.
 
-The line shows the project's *active* session (the time being tracked now);
+The line shows your active session of the project (the time being tracked
+now; see ``_mine`` for how "your" is told without asking git every time);
 ``--current`` shows the current one instead (active, else the most recently
 paused, else the idle one ``start`` would take). No session, or no store
 yet, prints an empty line and exits 0, so a prompt never shows an error for
@@ -25,6 +26,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing would cost the prompt
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
     from helix_lsp.session import Session
 
@@ -45,8 +47,8 @@ PLACEHOLDERS = ("mode", "name", "status", "project", "active", "icon", "id")
 STORE_APPLICATION_ID = 0x48584C53
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _ACTIVE_QUERY = (
-    "SELECT id, name, mode, status, project, active_ms, active_since, last_activity_at "
-    "FROM sessions WHERE project = ? AND status = 'active' LIMIT 1"
+    "SELECT id, name, mode, status, project, active_ms, active_since, last_activity_at, owner "
+    "FROM sessions WHERE project = ? AND status = 'active'"
 )
 
 
@@ -158,8 +160,29 @@ def project_name(project: str | None) -> str:
     return project or os.path.basename(os.getcwd()) or "default"
 
 
-def quick_active(path: str, project: str) -> dict[str, str] | None:
-    """The project's active session read straight from a store of ours, or ``_NotHere``."""
+def _mine(rows: list[tuple[Any, ...]], owner: str | None) -> tuple[Any, ...] | None:
+    """Your row among the project's active sessions (one per owner), or ``_NotHere``.
+
+    With ``--owner`` or ``$HELIX_LSP_OWNER``, the row of that owner. Without,
+    when the active sessions all have one owner (the rule on a store of your
+    own), that one: git is not asked on every prompt. Only when several
+    owners have an active session in the project is the owner resolved
+    (git's global ``user.email``, else the login name) by the session core.
+    """
+    wanted = (owner or os.environ.get("HELIX_LSP_OWNER") or "").strip()
+    if wanted and (wanted == "*" or not wanted.isprintable()):
+        raise _NotHere  # the core refuses it in one sentence
+    if not wanted:
+        if len({row[-1] for row in rows}) <= 1:
+            return rows[0] if rows else None
+        from helix_lsp.session.owner import resolve
+
+        wanted = resolve()
+    return next((row for row in rows if row[-1] == wanted), None)
+
+
+def quick_active(path: str, project: str, owner: str | None = None) -> dict[str, str] | None:
+    """Your active session of the project read straight from a store of ours, or ``_NotHere``."""
     import sqlite3
 
     try:
@@ -182,16 +205,17 @@ def quick_active(path: str, project: str) -> dict[str, str] | None:
         conn = sqlite3.connect(uri + "?mode=rw", uri=True, timeout=5)
         try:
             conn.execute("PRAGMA query_only = 1")
-            row = conn.execute(_ACTIVE_QUERY, [project]).fetchone()
+            rows = conn.execute(_ACTIVE_QUERY, [project]).fetchall()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlite3.Error:  # also a store from before owners: the core migrates it
         raise _NotHere from None
+    row = _mine(rows, owner)
     if row is None:
         return None
     import time
 
-    sid, name, mode, status, proj, active_ms, active_since, last_activity = row
+    sid, name, mode, status, proj, active_ms, active_since, last_activity, _owner = row
     if active_since is not None:
         now = time.time_ns() // 1_000_000
         # Away (no activity for the idle limit): shown as the next verb will
@@ -204,37 +228,46 @@ def quick_active(path: str, project: str) -> dict[str, str] | None:
     return _fields(sid, name, mode, status, proj, active_ms)
 
 
-def _core_values(path: str, project: str, current: bool) -> dict[str, str] | None:
+def _core_values(
+    path: str, project: str, current: bool, owner: str | None
+) -> dict[str, str] | None:
     from helix_lsp.session import SessionManager
 
-    with SessionManager(path, create=False) as mgr:
+    with SessionManager(path, create=False, owner=owner) as mgr:
         sess = mgr.current(project) if current else mgr.active(project)
         return None if sess is None else fields(sess)
 
 
 def values_for(
-    db: str | None, project: str | None, *, current: bool = False
+    db: str | None, project: str | None, *, current: bool = False, owner: str | None = None
 ) -> dict[str, str] | None:
     """The placeholders' values for the session the line shows (None: no session)."""
     path = store_path(db)
     proj = project_name(project)
     if path.startswith(("postgresql://", "postgres://")):  # a server: the core reads it
-        return _core_values(path, proj, current)
+        return _core_values(path, proj, current, owner)
     if path != ":memory:" and not os.path.exists(path):
         return None  # no store yet: nothing is going on
     if not current:
         try:
-            return quick_active(path, proj)
+            return quick_active(path, proj, owner)
         except _NotHere:
             pass
-    return _core_values(path, proj, current)
+    return _core_values(path, proj, current, owner)
 
 
-def print_line(fmt: str, db: str | None, project: str | None, *, current: bool = False) -> int:
+def print_line(
+    fmt: str,
+    db: str | None,
+    project: str | None,
+    *,
+    current: bool = False,
+    owner: str | None = None,
+) -> int:
     """Print the line, or one sentence on stderr; the exit status."""
     try:
         check_format(fmt)
-        text = fill(fmt, values_for(db, project, current=current))
+        text = fill(fmt, values_for(db, project, current=current, owner=owner))
     except FormatError as err:
         return _fail(str(err))
     except OSError as err:
@@ -262,6 +295,7 @@ _VALUED = {
     "--db": "db",
     "--project": "project",
     "-p": "project",
+    "--owner": "owner",
 }
 
 
@@ -290,10 +324,11 @@ def main(argv: Sequence[str]) -> int | None:
     options = parse(argv)
     if options is None:
         return None
-    db, project = options.get("db"), options.get("project")
+    db, project, owner = options.get("db"), options.get("project"), options.get("owner")
     return print_line(
         str(options["format"]),
         db if isinstance(db, str) else None,
         project if isinstance(project, str) else None,
         current=bool(options["current"]),
+        owner=owner if isinstance(owner, str) else None,
     )

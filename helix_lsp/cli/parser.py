@@ -36,6 +36,21 @@ def _key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
+OWNER_HELP = (
+    "who you are: your sessions are the ones you may change (default: $HELIX_LSP_OWNER, "
+    "else git's global user.email, else the login name)"
+)
+
+
+def add_owned_by(verb: argparse.ArgumentParser) -> None:
+    """``--owned-by NAME|'*'``: whose sessions a listing shows (default: yours)."""
+    verb.add_argument(
+        "--owned-by",
+        metavar="NAME",
+        help="show NAME's sessions instead of yours; '*' shows everyone's",
+    )
+
+
 def build(*, with_session_verbs: bool = True) -> Parser:
     """The grammar; serving needs only the server's options, not the 15 verbs."""
     parser = Parser(
@@ -59,6 +74,7 @@ def build(*, with_session_verbs: bool = True) -> Parser:
         help="the session store file or postgresql:// URL (default: $HELIX_LSP_DB, "
         "else sessions.db in the user data folder)",
     )
+    parser.add_argument("--owner", metavar="NAME", help=OWNER_HELP)
     parser.add_argument("--log-file", metavar="PATH", help="also write the server log to this file")
     parser.add_argument(
         "--stock-transport",
@@ -93,6 +109,7 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="the session store file or postgresql:// URL",
     )
+    common.add_argument("--owner", metavar="NAME", default=argparse.SUPPRESS, help=OWNER_HELP)
     common.add_argument("--project", "-p", help="the project (default: the current folder's name)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
@@ -196,7 +213,8 @@ def _session_verbs(session: argparse.ArgumentParser) -> None:
     lst.add_argument("--query", "-q", help="part of the name")
     lst.add_argument("--limit", "-n", type=int, default=50)
     lst.add_argument("--offset", type=int, default=0)
-    verbs.add_parser("stats", help="counts and active time", parents=[common])
+    add_owned_by(lst)
+    add_owned_by(verbs.add_parser("stats", help="counts and active time", parents=[common]))
     verb("delete", "delete a session for good")
     trim = verbs.add_parser(
         "trim",

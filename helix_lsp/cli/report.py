@@ -33,6 +33,7 @@ LARGE_STORE = 2000
 
 def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add ``report`` and its options to the top-level commands."""
+    from helix_lsp.cli.parser import OWNER_HELP, add_owned_by  # the grammar imports this module
     rep = commands.add_parser(
         "report",
         help="where the time went: per day, mode, project, session, file and branch",
@@ -49,6 +50,8 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     rep.add_argument("--from", dest="from_", metavar="DATE", help="first day (or a timestamp)")
     rep.add_argument("--to", metavar="DATE", help="last day, included (default: now)")
     rep.add_argument("--project", "-p", help="only this project (default: every project)")
+    rep.add_argument("--owner", metavar="NAME", default=argparse.SUPPRESS, help=OWNER_HELP)
+    add_owned_by(rep)
     rep.add_argument("--tz", metavar="ZONE", help="the IANA time zone of the days (default: local)")
     rep.add_argument(
         "--idle-minutes",
@@ -96,8 +99,8 @@ def _open(args: argparse.Namespace) -> SessionManager:
     db = getattr(args, "db", None)
     path = _store(db)
     if db is None and not os.environ.get(DB_ENV) and not os.path.exists(path):
-        return SessionManager(":memory:")
-    return SessionManager(path, create=False)
+        return SessionManager(":memory:", owner=getattr(args, "owner", None))
+    return SessionManager(path, create=False, owner=getattr(args, "owner", None))
 
 
 def _build(args: argparse.Namespace) -> Report:
@@ -120,6 +123,7 @@ def _build(args: argparse.Namespace) -> Report:
                     to=args.to,
                     project=args.project,
                     tz=args.tz,
+                    owner=args.owned_by,
                 )
             finally:
                 if note:

@@ -52,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if args.verb == "active" and args.format is not None:
         from helix_lsp.cli import oneline  # needs no open store when there is none
 
-        return oneline.print_line(args.format, args.db, args.project, current=args.current)
+        owner = getattr(args, "owner", None)
+        return oneline.print_line(
+            args.format, args.db, args.project, current=args.current, owner=owner
+        )
     verb = VERBS[args.verb]
 
     def run_verb() -> int:
@@ -76,8 +79,8 @@ def _open(args: argparse.Namespace, verb: Verb) -> SessionManager:
     """
     default = args.db is None and not os.environ.get(DB_ENV)
     if default and not verb.writes and not default_db_path().exists():
-        return SessionManager(":memory:")
-    return SessionManager(args.db, create=verb.writes)
+        return SessionManager(":memory:", owner=getattr(args, "owner", None))
+    return SessionManager(args.db, create=verb.writes, owner=getattr(args, "owner", None))
 
 
 def idle_minutes(args: argparse.Namespace) -> float:
@@ -319,6 +322,7 @@ def list_(mgr: SessionManager, args: argparse.Namespace) -> int:
         query=args.query,
         limit=args.limit,
         offset=args.offset,
+        owner=args.owned_by,
     )
     text = render.session_table(page, page.total)
     if mgr.path == ":memory:" and not page:  # the default store is not there yet
@@ -332,7 +336,7 @@ def list_(mgr: SessionManager, args: argparse.Namespace) -> int:
 
 
 def stats(mgr: SessionManager, args: argparse.Namespace) -> int:
-    result = mgr.stats(args.project)
+    result = mgr.stats(args.project, owner=args.owned_by)
     output.emit(args.json, render.stats(result), result.to_json())
     return 0
 

@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the project whose current session is served (default: the current folder's name)",
     )
     parser.add_argument(
+        "--owner",
+        metavar="NAME",
+        help="who you are: your sessions are the ones you may change (default: "
+        "$HELIX_LSP_OWNER, else git's global user.email, else the login name)",
+    )
+    parser.add_argument(
         "--idle-minutes",
         type=float,
         metavar="N",
@@ -79,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = valid_project(args.project or default_project())
         from helix_lsp.mcp.app import serve
 
-        return serve(args.db, project, _idle_minutes(args.idle_minutes))
+        return serve(args.db, project, _idle_minutes(args.idle_minutes), args.owner)
     except SessionError as err:
         sys.stderr.write(f"helix-lsp: {err}\n")
         return 1

@@ -60,9 +60,14 @@ def build(
     return server
 
 
-def serve(db: str | None, project: str, idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
+def serve(
+    db: str | None,
+    project: str,
+    idle_minutes: float = DEFAULT_IDLE_MINUTES,
+    owner: str | None = None,
+) -> int:
     """Serve MCP on stdin/stdout until the client closes it."""
-    with SessionManager(db) as manager:
+    with SessionManager(db, owner=owner) as manager:
         for message in manager.warnings:  # e.g. others can read the store: said once
             sys.stderr.write(f"helix-lsp: {message}\n")
 

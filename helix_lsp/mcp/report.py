@@ -19,7 +19,7 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import Field
 
 from helix_lsp.mcp.access import Access
-from helix_lsp.mcp.tools import READ, refused
+from helix_lsp.mcp.tools import READ, OwnerArg, refused
 from helix_lsp.session import SessionError
 
 #: The text report's width: what an assistant shows in a code block without wrapping.
@@ -58,6 +58,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
             str | None, Field(description="the last day, included, or a timestamp (default: now)")
         ] = None,
         project: Annotated[str | None, Field(description="the project (default: all)")] = None,
+        owner: OwnerArg = None,
         tz: Annotated[
             str | None,
             Field(description="the IANA time zone the days are cut in (default: the server's)"),
@@ -67,7 +68,13 @@ def register(server: MCPServer[Any], access: Access) -> None:
 
         def work() -> tuple[dict[str, Any], str]:
             built = build_report(
-                access.manager, since=since, from_=from_, to=to, project=project, tz=tz
+                access.manager,
+                since=since,
+                from_=from_,
+                to=to,
+                project=project,
+                tz=tz,
+                owner=owner,
             )
             return built.to_json(), render_text(built, width=TEXT_WIDTH)
 

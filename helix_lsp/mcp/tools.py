@@ -39,6 +39,10 @@ ProjectArg = Annotated[
     str | None,
     Field(description="the project (default: the project this server was started for)"),
 ]
+OwnerArg = Annotated[
+    str | None,
+    Field(description="whose sessions: yours by default, another owner's name, or '*' for all"),
+]
 
 READ: Final = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 CHANGE: Final = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
@@ -167,6 +171,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
         query: Annotated[str | None, Field(description="part of the name")] = None,
         limit: Annotated[int, Field(ge=1, le=10_000)] = 50,
         offset: Annotated[int, Field(ge=0)] = 0,
+        owner: OwnerArg = None,
     ) -> CallToolResult:
         """List sessions matching every given filter, newest first, with the total."""
 
@@ -179,6 +184,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
                 query=query,
                 limit=limit,
                 offset=offset,
+                owner=owner,
             )
             return {"sessions": [session_json(s) for s in page], "total": page.total}
 
@@ -187,6 +193,7 @@ def register(server: MCPServer[Any], access: Access) -> None:
     @server.tool(annotations=READ)
     async def session_stats(
         project: Annotated[str | None, Field(description="the project (default: all)")] = None,
+        owner: OwnerArg = None,
     ) -> CallToolResult:
         """Counts by status and mode, and active time, overall and per project."""
-        return await run(lambda: mgr.stats(project).to_json(), changes=False)
+        return await run(lambda: mgr.stats(project, owner=owner).to_json(), changes=False)

@@ -137,18 +137,21 @@ def report_of(
     files: list[PlaceTotal] | None = None,
     branches: list[PlaceTotal] | None = None,
     top_sessions: int | None = None,
+    session_count: int | None = None,
 ) -> Report:
     """The report object of a tally; ``sessions`` are those ``counted.by_session`` names.
 
     Sessions with no time in the range are not listed; ``top_sessions``
     keeps only that many of the most active. ``files`` and ``branches``
-    replace the tally's own when given (already ranked).
+    replace the tally's own when given (already ranked). ``session_count`` is how
+    many sessions have time in the range (default: those listed before the cut).
     """
     by_session = counted.by_session
     ranked = sorted(
         (s for s in sessions if by_session.get(s.id, 0) > 0),
         key=lambda s: (-by_session[s.id], s.name, s.id),
     )
+    count = len(ranked) if session_count is None else session_count
     if top_sessions is not None:
         ranked = ranked[:top_sessions]
     by_mode = counted.by_mode()
@@ -180,6 +183,7 @@ def report_of(
         files=ranked_places(counted.by_file) if files is None else files,
         branches=ranked_places(counted.by_branch) if branches is None else branches,
         timeline=timeline,
+        session_count=count,
     )
 
 

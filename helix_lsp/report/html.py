@@ -193,7 +193,7 @@ def _summary(report: Report) -> str:
     top_project = next(iter(report.by_project), "-")
     facts = [
         ("Active time", fmt.duration(report.total_seconds)),
-        ("Sessions", str(len(report.sessions))),
+        ("Sessions", str(report.sessions_total)),
         ("Active days", f"{fmt.active_days(report)} of {len(report.by_day)}"),
         ("Top mode", top_mode[0] if top_mode[1] > 0 else "-"),
         ("Top project", top_project),
@@ -265,7 +265,7 @@ def _sections(report: Report) -> str:
                 "Sessions by active time",
                 ["session", "project", "mode", "status", "time"],
                 [[s.name, s.project, s.mode, s.status, fmt.duration(s.seconds)] for s in sessions],
-                max(0, len(report.sessions) - TABLE_TOP),
+                max(0, report.sessions_total - TABLE_TOP),
             ),
             tall=True,
             open_table=True,

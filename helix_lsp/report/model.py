@@ -11,7 +11,7 @@ whichever way the object was computed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from helix_lsp.session.errors import InvalidArgumentError
@@ -117,6 +117,14 @@ class Report:
     branches: list[PlaceTotal] = field(default_factory=list)
     timeline: list[Interval] = field(default_factory=list)
     """Active intervals by start, each within one local day (cut at midnight)."""
+    session_count: int | None = None
+    """How many sessions have time in the range; ``sessions`` may list only the
+    most active of them (None: as many as are listed)."""
+
+    @property
+    def sessions_total(self) -> int:
+        """The number of sessions with time in the range (what the Sessions tile shows)."""
+        return len(self.sessions) if self.session_count is None else self.session_count
 
     def to_json(self) -> dict[str, Any]:
         """The contract's report object (plus ``tz``, ``project`` and ``timeline``)."""
@@ -129,6 +137,7 @@ class Report:
             "byDay": [d.to_json() for d in self.by_day],
             "byMode": dict(self.by_mode),
             "byProject": dict(self.by_project),
+            "sessionCount": self.sessions_total,
             "sessions": [s.to_json() for s in self.sessions],
             "files": [
                 {"project": f.project, "file": f.name, "seconds": f.seconds} for f in self.files
@@ -176,7 +185,12 @@ class Report:
 
         try:
             project = raw.get("project")
-            return cls(
+            count = raw.get("sessionCount")
+            if count is not None and (
+                isinstance(count, bool) or not isinstance(count, int) or count < 0
+            ):
+                raise InvalidArgumentError(f"sessionCount must be a whole number, not {count!r}.")
+            report = cls(
                 from_ms=when("from"),
                 to_ms=when("to"),
                 tz=_text(raw.get("tz", "UTC"), "tz"),
@@ -207,6 +221,9 @@ class Report:
                 branches=places("branches", "branch"),
                 timeline=[interval(i) for i in raw.get("timeline", [])],
             )
+            # None stands for "as many as are listed"
+            listed = len(report.sessions)
+            return report if count in (None, listed) else replace(report, session_count=count)
         except (KeyError, TypeError) as err:
             raise InvalidArgumentError(
                 f"not a report object: {err!r} is missing or malformed."

@@ -1,92 +1,47 @@
 """What a report reads from the store, in SQL that does the adding up.
 
 A year of a busy store holds ~100,000 sessions, ~400,000 history events and
-~700,000 time buckets: too many rows to bring into Python one by one. So the
-work is split by what a session's time needs:
+~700,000 time buckets: too many rows to bring into Python one by one. The
+core keeps running totals as it writes (``session.rollup``), and a report
+reads those:
 
-* **Plain sessions** — over (completed, failed or paused), created inside the
-  range, ended before the timeline's first day, and lived within one local
-  day. All of their active time lies on that day, so the store's own
-  per-mode totals (``sessions.active_by_mode``, the figures ``stats`` adds
-  up) are summed in SQL per (day, mode) and per project, and only the most
-  active of them are read as rows.
-* **Detailed sessions** — the others with time in the range (active, or
-  crossing a local midnight or an edge of the range, or in the timeline's
-  days): their history is read and walked by the core's own rules
-  (``events.intervals``), so day cuts and timeline pieces are exact.
-
-The local day of a time is computed in SQL from the zone's UTC offsets
-(``day_sql``): a CASE over the few offset changes of the range, so no row is
-compared with a list of midnights. Per-file and per-branch time is summed
-from ``session_time`` in SQL, keeping only the top entries; a 15-minute
-bucket belongs to the range when it starts inside it (15 minutes divides
-every zone's offset, so local midnights fall on bucket edges).
+* **Time per day, mode and project** — ``time_rollup`` rows, a local day
+  being a signed sum of UTC days, hours and quarters (``slots.cover``): a
+  year is a few tens of thousands of rows, whatever the zone.
+* **Time per file and branch** — ``place_rollup`` per UTC day, with the
+  15-minute buckets (``session_time``) for the part of a day at each end; or,
+  when the range holds most of the store, the totals over all time minus
+  what lies outside it. A bucket belongs to the range when it starts inside
+  it (15 minutes divides every zone's offset, so local midnights fall on
+  bucket edges).
+* **Time per session** — a session whose whole life lies in the range
+  (``Scope.plain``) counts its ``active_ms``, the figure ``stats`` adds up;
+  they are counted and the most active read in SQL.
+* **Walked sessions** — the active ones (their open interval is in no
+  total) and those crossing an end of the range: their history is read and
+  walked by the core's own rules (``events.intervals``), for their time in
+  the range, their open interval, and the few minutes the rollup cannot
+  place (``slots.windows``).
+* **The timeline** — the closed intervals of its days from
+  ``session_intervals``, and the walked sessions' open intervals.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
 from typing import Final
 
-from helix_lsp.report.model import MODES
+from helix_lsp.report import slots
 from helix_lsp.report.period import Period
 from helix_lsp.session import db
 from helix_lsp.session.events import Event
+from helix_lsp.session.rollup import ALL_TIME, DAY
 
-DAY_MS: Final = 86_400_000
 #: A range longer than this reads whole tables (an index walk over most rows is slower).
 SCAN_DAYS: Final = 31
-_BUCKET_MS: Final = 15 * 60 * 1000
-
-
-def _offset_ms(ms: int, tz: tzinfo) -> int:
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(tz)
-    offset = moment.utcoffset() or timedelta(0)
-    return int(offset.total_seconds() * 1000)
-
-
-@lru_cache(maxsize=16)
-def _changes(tz: tzinfo, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
-    """``(first UTC ms, offset ms)`` of each stretch of one UTC offset from ``lo`` to ``hi``."""
-    found = [(lo, _offset_ms(lo, tz))]
-    step = 6 * 3_600_000  # zones change offset at most once in six hours
-    at = lo
-    while at < hi:
-        nxt = min(at + step, hi)
-        if _offset_ms(nxt, tz) != found[-1][1]:
-            low, high = at, nxt  # the change lies in (low, high]: find its first ms
-            while high - low > 1:
-                mid = (low + high) // 2
-                if _offset_ms(mid, tz) == found[-1][1]:
-                    low = mid
-                else:
-                    high = mid
-            found.append((high, _offset_ms(high, tz)))
-        at = nxt
-    return tuple(found)
-
-
-def day_sql(column: str, period: Period) -> str:
-    """SQL for the index into ``period.days`` of the local day of ``column`` (UTC ms).
-
-    Days before the range come out negative, days after it past the last
-    index. Every number is an integer literal computed here, so the
-    expression needs no parameters.
-    """
-    changes = _changes(period.tz, period.start_ms - 2 * DAY_MS, period.end_ms + 2 * DAY_MS)
-    first = (period.start_ms + _offset_ms(period.start_ms, period.tz)) // DAY_MS
-    if len(changes) == 1:
-        offset = str(changes[0][1])
-    else:
-        whens = " ".join(
-            f"WHEN {column} < {changes[i + 1][0]} THEN {changes[i][1]}"
-            for i in range(len(changes) - 1)
-        )
-        offset = f"CASE {whens} ELSE {changes[-1][1]} END"
-    return f"(({column} + {offset}) / {DAY_MS} - {first})"
+_FAR: Final = 1 << 62
+_END: Final = "CASE status WHEN 'paused' THEN last_paused_at ELSE ended_at END"
 
 
 @dataclass(frozen=True)
@@ -96,50 +51,123 @@ class Scope:
     period: Period
     timeline_from: int
     project: str | None
+    owner: str | None = None  # None: every owner's sessions
     dialect: db.Dialect = db.SQLITE
 
     @property
     def scan(self) -> bool:
-        return self.period.end_ms - self.period.start_ms > SCAN_DAYS * DAY_MS
+        return self.period.end_ms - self.period.start_ms > SCAN_DAYS * DAY
 
     def plain(self) -> str:
-        """SQL: a session (no alias) of the plain kind (see the module's rules)."""
-        end = "CASE status WHEN 'paused' THEN last_paused_at ELSE ended_at END"
+        """SQL: a session (no alias) whose whole active time lies in the range."""
+        return f"(({self._finished()}) OR ({self._paused()}))"
+
+    def _finished(self) -> str:
+        start, end = self.period.start_ms, self.period.end_ms
+        # (``+x``, ``x || ''``: only ``ended_at`` picks the index, whose columns answer the rest)
         return (
-            f"status IN ('completed', 'failed', 'paused') AND active_ms > 0 "
-            f"AND created_at >= {self.period.start_ms} AND ({end}) < {self.timeline_from} "
-            f"AND {day_sql('created_at', self.period)} = {day_sql(f'({end})', self.period)}"
+            f"ended_at >= {start} AND ended_at <= {end} AND +created_at >= {start} "
+            "AND +active_ms > 0 AND status || '' IN ('completed', 'failed')"
         )
 
-    def detailed(self) -> str:
-        """SQL: a session with time that may lie in the range and is not plain."""
+    def _paused(self) -> str:
         start, end = self.period.start_ms, self.period.end_ms
-        ended = f"coalesce(CASE status WHEN 'paused' THEN last_paused_at ELSE ended_at END, {end})"
         return (
+            f"status = 'paused' AND created_at >= {start} AND last_paused_at <= {end} "
+            "AND active_ms > 0"
+        )
+
+    def plain_seqs(self) -> tuple[str, list[object]]:
+        """A query of ``(seq, ms)`` of the plain sessions, read from indexes."""
+        extra = "" if self.project is None else " AND project = ?"
+        params: list[object] = [] if self.project is None else [self.project]
+        return (  # one list for each half of the union
+            f"SELECT seq, active_ms AS ms FROM sessions WHERE {self._finished()}{extra} "
+            f"UNION ALL SELECT seq, active_ms FROM sessions WHERE {self._paused()}{extra}",
+            [*params, *params],
+        )
+
+    def walked(self, windows: list[tuple[int, int]]) -> tuple[str, str]:
+        """SQL: the sessions whose history is read (see the module's rules), and a
+        query of candidate ``seq`` values holding them all that indexes answer."""
+        start, end = self.period.start_ms, self.period.end_ms
+        ended = f"coalesce({_END}, {end})"
+        meets = [f"NOT coalesce(({self.plain()}), FALSE)"] + [
+            f"(created_at < {high} AND ({_END}) > {low})" for low, high in windows
+        ]
+        condition = (
             f"(status = 'active' OR (active_ms > 0 AND status != 'idle')) "
             f"AND created_at < {end} AND (status = 'active' OR {ended} > {start}) "
-            f"AND NOT coalesce(({self.plain()}), FALSE)"
+            f"AND ({' OR '.join(meets)})"
         )
-
-    def where(self, condition: str, join: str = "") -> tuple[str, list[object]]:
-        """``FROM … WHERE …`` of the candidate sessions meeting ``condition`` (and
-        the project), with ``join`` added to the FROM list; and its parameters."""
-        conditions = [condition]
-        if not self.scan:
-            conditions = [
-                "sessions.seq IN (SELECT seq FROM sessions WHERE ended_at > "
-                f"{self.period.start_ms} UNION ALL SELECT seq FROM sessions "
-                "WHERE status IN ('active', 'paused'))",
-                condition,
+        lows = [end, *(low for low, _ in windows)]
+        candidates = " UNION ALL ".join(
+            [
+                "SELECT seq FROM sessions WHERE status IN ('active', 'paused')",
+                f"SELECT seq FROM sessions WHERE ended_at > {min(lows)}",
+                # through the index on created_at: few sessions began before the range
+                f"SELECT seq FROM sessions WHERE created_at < {start} AND +ended_at > {start}",
             ]
+        )
+        return condition, candidates
+
+    def where(
+        self, condition: str, join: str = "", candidates: str | None = None
+    ) -> tuple[str, list[object]]:
+        """``FROM … WHERE …`` of the candidate sessions meeting ``condition`` (and
+        the project), with ``join`` added to the FROM list; and its parameters.
+        ``candidates`` (a query of ``seq``) narrows the rows read through indexes."""
+        conditions = [condition]
+        if candidates is None and not self.scan:
+            candidates = (
+                f"SELECT seq FROM sessions WHERE ended_at > {self.period.start_ms} "
+                "UNION ALL SELECT seq FROM sessions WHERE status IN ('active', 'paused')"
+            )
+        if candidates is not None:
+            conditions.insert(0, f"sessions.seq IN ({candidates})")
         params: list[object] = []
         if self.project is not None:
             conditions.append("sessions.project = ?")
             params.append(self.project)
+        if self.owner is not None:
+            conditions.append("sessions.owner = ?")
+            params.append(self.owner)
         # a long range reads the table in order: the planner would otherwise walk
         # the partial index on ended_at and fetch every row from it, 20 times slower
-        table = self.dialect.not_indexed if self.scan else "sessions"
+        table = self.dialect.not_indexed if self.scan and candidates is None else "sessions"
         return f"{table}{join} WHERE {' AND '.join(conditions)}", params
+
+
+def day_totals(
+    conn: db.Connection, scope: Scope
+) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
+    """``(day index, mode, ms)`` and ``(project, ms)`` of the closed intervals in
+    the range's days, cut to their inner 15-minute edges, from ``time_rollup``."""
+    segments = slots.day_segments(scope.period)
+    if not segments:
+        return [], []
+    values = ", ".join(
+        f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
+    )
+    extra, params = ("", []) if scope.project is None else (" AND r.project = ?", [scope.project])
+    sql = (
+        f"WITH segs(d, sign, span, low, high) AS (VALUES {values}), "
+        "x AS MATERIALIZED (SELECT segs.d AS d, r.project AS project, r.mode AS mode, "
+        "segs.sign * r.ms AS ms FROM segs JOIN time_rollup r ON r.span = segs.span "
+        f"AND r.slot >= segs.low AND r.slot < segs.high{extra}) "
+        "SELECT d, mode, SUM(ms) FROM x GROUP BY d, mode "
+        "UNION ALL SELECT NULL, project, SUM(ms) FROM x GROUP BY project"
+    )
+    days: list[tuple[int, str, int]] = []
+    projects: list[tuple[str, int]] = []
+    for day, name, ms in conn.execute(sql, params):
+        if not ms:
+            continue
+        if day is None:
+            projects.append((str(name), int(ms)))
+        else:
+            days.append((int(day), str(name), int(ms)))
+    return days, projects
 
 
 @dataclass(frozen=True)
@@ -152,83 +180,118 @@ class PlainRow:
     ms: int
 
 
-def plain_totals(
-    conn: db.Connection, scope: Scope
-) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
-    """``(day index, mode, ms)`` and ``(project, ms)`` of the plain sessions.
+def plain_sessions(
+    conn: db.Connection, scope: Scope, limit: int
+) -> tuple[int, list[PlainRow]]:
+    """How many sessions lie wholly in the range, and the ``limit`` most active.
 
-    Two small groupings in one statement: per day and mode from each
-    session's time per mode, per project from its total.
+    Counted and ranked on an index; only the rows that can make the list
+    (as active as the ``limit``-th or more) are read whole.
     """
-    # a value no session could hold (damaged JSON, an unknown mode) is passed over, as in stats
-    dialect = scope.dialect
-    valid = dialect.valid_json("active_by_mode", "'{}'")
-    known = ", ".join(f"'{m}'" for m in MODES)
-    by_mode, params = scope.where(
-        f"{scope.plain()} AND j.key IN ({known})", f", {dialect.object_items(valid, 'j')}"
-    )
-    total, more = scope.where(scope.plain())
-    sql = (
-        f"SELECT {day_sql('created_at', scope.period)} AS d, j.key, "
-        f"{dialect.total(dialect.item_number('j'))} "
-        f"FROM {by_mode} GROUP BY d, j.key "
-        f"UNION ALL SELECT NULL, project, {dialect.total('active_ms')} FROM {total} "
-        "GROUP BY project"
-    )
-    days: list[tuple[int, str, int]] = []
-    projects: list[tuple[str, int]] = []
-    for day, name, ms in conn.execute(sql, [*params, *more]):
-        if day is None:
-            projects.append((str(name), int(ms)))
-        else:
-            days.append((int(day), str(name), int(ms)))
-    return days, projects
-
-
-def plain_top(conn: db.Connection, scope: Scope, limit: int) -> list[PlainRow]:
-    """The ``limit`` most active plain sessions (their whole time is in the range)."""
-    source, params = scope.where(scope.plain())
-    sql = (
-        "SELECT id, name, project, mode, status, active_ms "
-        f"FROM {source} "
+    plain, params = scope.plain_seqs()
+    sql = (  # one read of the index: counted, cut and listed from what it gave
+        f"WITH plain(seq, ms) AS MATERIALIZED ({plain}) "
+        "SELECT (SELECT count(*) FROM plain), id, name, project, mode, status, active_ms "
+        "FROM sessions WHERE seq IN (SELECT seq FROM plain WHERE ms >= coalesce("
+        "(SELECT ms FROM plain ORDER BY ms DESC LIMIT 1 OFFSET ?), 0)) "
         "ORDER BY active_ms DESC, name, id LIMIT ?"
     )
-    return [PlainRow(*row) for row in conn.execute(sql, [*params, limit])]
+    found = conn.execute(sql, [*params, limit - 1, limit]).fetchall()
+    count = found[0][0] if found else 0  # no row: no plain session at all
+    return int(count), [PlainRow(*row[1:]) for row in found]
 
 
 @dataclass(frozen=True)
 class Detailed:
-    """A detailed session and its history."""
+    """A walked session and its history; ``plain``: its whole time lies in the range."""
 
     id: str
     name: str
     project: str
     mode: str
     status: str
+    plain: bool
     history: list[Event]
 
 
-def detailed(conn: db.Connection, scope: Scope) -> list[Detailed]:
-    """The detailed sessions with their histories (oldest event first)."""
-    source, params = scope.where(scope.detailed())
+def walked(
+    conn: db.Connection, scope: Scope, windows: list[tuple[int, int]]
+) -> list[Detailed]:
+    """The walked sessions with their histories (oldest event first)."""
+    condition, candidates = scope.walked(windows)
+    source, params = scope.where(condition, candidates=candidates)
     rows = conn.execute(
-        f"SELECT seq, id, name, project, mode, status FROM {source} ORDER BY seq",
+        f"SELECT seq, id, name, project, mode, status, coalesce(({scope.plain()}), FALSE) "
+        f"FROM {source} ORDER BY seq",
         params,
     ).fetchall()
     if not rows:
         return []
-    histories: dict[int, list[Event]] = {seq: [] for seq, *_ in rows}
+    histories: dict[int, list[Event]] = {row[0]: [] for row in rows}
     found = conn.execute(
-        "SELECT session_seq, at, kind, \"by\", mode, data FROM session_events "
+        'SELECT session_seq, at, kind, "by", mode, data FROM session_events '
         f"WHERE session_seq IN ({scope.dialect.array_numbers()}) ORDER BY session_seq, seq",
         [json.dumps(list(histories))],
     )
     for seq, at, kind, by, mode, data in found:
         histories[seq].append(Event(at, kind, by, mode, json.loads(data) if data else {}))
     return [
-        Detailed(sid, name, project, mode, status, histories[seq])
-        for seq, sid, name, project, mode, status in rows
+        Detailed(sid, name, project, mode, status, bool(plain), histories[seq])
+        for seq, sid, name, project, mode, status, plain in rows
     ]
+
+
+def _place_parts(
+    conn: db.Connection, first: int, last: int
+) -> list[tuple[int, str, int, int]]:
+    """``(sign, source, low, high)`` whose sum is the buckets starting in ``[first, last)``:
+    source ``day`` (``place_rollup`` per UTC day), ``fine`` (``session_time``) or
+    ``all`` (the totals over all time)."""
+    inner_start, inner_end = slots.ceil(first, DAY), slots.floor(last, DAY)
+    if inner_start >= inner_end:
+        return [(1, "fine", first, last)]
+    direct = [(1, "day", inner_start, inner_end), (1, "fine", first, inner_start)]
+    direct.append((1, "fine", inner_end, last))
+    # two statements: each is one step down the index
+    (low,) = conn.execute(
+        f"SELECT min(slot) FROM place_rollup WHERE kind = 'file' AND span = {DAY}"
+    ).fetchone()
+    (high,) = conn.execute(
+        f"SELECT max(slot) FROM place_rollup WHERE kind = 'file' AND span = {DAY}"
+    ).fetchone()
+    if low is None or high is None:
+        return direct
+    outside = max(0, inner_start - low) + max(0, high + DAY - inner_end)
+    if outside >= inner_end - inner_start:
+        return direct
+    below, above = slots.floor(first, DAY), slots.ceil(last, DAY)
+    return [
+        (1, "all", 0, 0),
+        (-1, "day", -_FAR, below),
+        (-1, "fine", below, first),
+        (-1, "fine", last, above),
+        (-1, "day", above, _FAR),
+    ]
+
+
+def _part(
+    kind: str, sign: int, source: str, low: int, high: int, project: str | None
+) -> tuple[str, list[object]]:
+    """SQL of ``(project, name, ms)`` rows of one part (see ``_place_parts``), ``ms``
+    times ``sign``."""
+    params: list[object] = [low, high] + ([] if project is None else [project])
+    if source == "fine":
+        extra = "" if project is None else " AND s.project = ?"
+        return (
+            f"SELECT s.project AS project, t.{kind} AS name, {sign} * t.ms AS ms "
+            "FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
+            f"WHERE t.bucket >= ? AND t.bucket < ? AND t.{kind} <> ''{extra}"
+        ), params
+    extra = "" if project is None else " AND project = ?"
+    return (
+        f"SELECT project, name, {sign} * ms AS ms FROM place_rollup "
+        f"WHERE kind = '{kind}' AND span = {DAY} AND slot >= ? AND slot < ?{extra}"
+    ), params
 
 
 def top_places(
@@ -237,32 +300,67 @@ def top_places(
     """``(project, file, ms)`` and ``(project, branch, ms)`` of the buckets starting
     in the range, most first, ``limit`` of each; buckets without one are left out.
 
-    One pass over the buckets: summed per session, file and branch in the
-    table's own key order (no sort), then per project and file or branch.
+    The totals over all time less what lies outside are read in their index's
+    order and joined with the (few) rows to take away, so no large grouping
+    is sorted.
     """
-    first = scope.period.start_ms - scope.period.start_ms % _BUCKET_MS
-    if first < scope.period.start_ms:
-        first += _BUCKET_MS
-    bucket = "+t.bucket" if scope.scan else "t.bucket"  # a long range: no index walk
+    first = slots.ceil(scope.period.start_ms)
+    last = slots.ceil(scope.period.end_ms)
+    parts = _place_parts(conn, first, last)
+    result: dict[str, list[tuple[str, str, int]]] = {}
+    for kind in ("file", "branch"):
+        whole = parts[0][1] == "all"  # all time less the parts (summed as taken away)
+        selects, params = [], []
+        for sign, source, low, high in parts:
+            if source != "all":
+                sql, more = _part(kind, -sign if whole else sign, source, low, high, scope.project)
+                selects.append(sql)
+                params += more
+        union = " UNION ALL ".join(selects)
+        if whole:
+            extra = "" if scope.project is None else " AND a.project = ?"
+            sql = (
+                f"WITH o(project, name, ms) AS (SELECT project, name, SUM(ms) FROM ({union}) u "
+                "GROUP BY project, name) "
+                "SELECT a.project, a.name, a.ms - coalesce(o.ms, 0) AS total "
+                "FROM place_rollup a LEFT JOIN o ON o.project = a.project AND o.name = a.name "
+                f"WHERE a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra} "
+                "AND a.ms - coalesce(o.ms, 0) > 0 ORDER BY total DESC, a.project, a.name LIMIT ?"
+            )
+            params += [] if scope.project is None else [scope.project]
+        else:
+            sql = (
+                f"SELECT project, name, SUM(ms) AS total FROM ({union}) u GROUP BY project, name "
+                "HAVING SUM(ms) > 0 ORDER BY total DESC, project, name LIMIT ?"
+            )
+        result[kind] = [
+            (str(p), str(n), int(ms)) for p, n, ms in conn.execute(sql, [*params, limit])
+        ]
+    return result["file"], result["branch"]
+
+
+def closed_intervals(
+    conn: db.Connection, scope: Scope, start: int
+) -> list[tuple[str, int, int, str]]:
+    """``(session id, start, end, mode)`` of the closed intervals ending after
+    ``start`` and beginning before the range's end (``session_intervals``)."""
     extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
-    total = scope.dialect.total
-    sql = (
-        "WITH x AS MATERIALIZED (SELECT s.project AS project, y.file AS file, "
-        "y.branch AS branch, y.ms AS ms FROM ("
-        f"SELECT t.session_seq AS seq, t.file AS file, t.branch AS branch, {total('t.ms')} AS ms "
-        f"FROM session_time t WHERE {bucket} >= ? AND {bucket} < ? "
-        f"GROUP BY t.session_seq, t.file, t.branch) y JOIN sessions s ON s.seq = y.seq "
-        f"WHERE 1 = 1{extra}) "
-        f"SELECT * FROM (SELECT 'file', project, file, {total('ms')} AS total FROM x "
-        "WHERE file != '' GROUP BY project, file ORDER BY total DESC, project, file LIMIT ?) f "
-        f"UNION ALL SELECT * FROM (SELECT 'branch', project, branch, {total('ms')} AS total "
-        "FROM x WHERE branch != '' GROUP BY project, branch ORDER BY total DESC, project, branch "
-        "LIMIT ?) b"
-    )
-    files: list[tuple[str, str, int]] = []
-    branches: list[tuple[str, str, int]] = []
-    for kind, project, name, ms in conn.execute(
-        sql, [first, scope.period.end_ms, *params, limit, limit]
-    ):
-        (files if kind == "file" else branches).append((str(project), str(name), int(ms)))
-    return files, branches
+    if scope.owner is not None:
+        extra, params = extra + " AND s.owner = ?", [*params, scope.owner]
+    return conn.execute(
+        "SELECT s.id, i.start_ms, i.end_ms, i.mode FROM session_intervals i "
+        f"JOIN sessions s ON s.seq = i.session_seq WHERE i.end_ms > ? AND i.start_ms < ?{extra}",
+        [start, scope.period.end_ms, *params],
+    ).fetchall()
+
+
+__all__ = [
+    "Detailed",
+    "PlainRow",
+    "Scope",
+    "closed_intervals",
+    "day_totals",
+    "plain_sessions",
+    "top_places",
+    "walked",
+]

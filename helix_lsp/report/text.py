@@ -213,7 +213,7 @@ def render_text(report: Report, width: int = 80, color: bool = False, top: int =
     """The whole text report, ``width`` columns wide; ANSI colour only when ``color``."""
     width = max(40, width)
     p = _Painter(color)
-    count = len(report.sessions)
+    count = report.sessions_total
     header = [
         p.heading("Helix report")
         + f"  {fmt.range_label(report)}  ({clean(report.tz)}, {clean(fmt.scope(report))})",

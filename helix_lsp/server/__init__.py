@@ -73,11 +73,13 @@ def run_server(
     log_file: str | None,
     stock_transport: bool = False,
     socket_path: str | None = None,
+    owner: str | None = None,
 ) -> None:
     """Serve one client over stdio (default), TCP or a Unix socket until it exits.
 
     ``db`` overrides every other way of choosing the store (``dbPath``,
-    ``$HELIX_LSP_DB``, the default path). ``stock_transport`` uses pygls' own
+    ``$HELIX_LSP_DB``, the default path); ``owner`` likewise overrides the
+    ``owner`` option and ``$HELIX_LSP_OWNER``. ``stock_transport`` uses pygls' own
     stdio reader and message path instead of the faster one, for comparison.
     """
     # Importing pygls/lsprotocol builds many long-lived objects, which full
@@ -93,6 +95,7 @@ def run_server(
         from helix_lsp.server.transport import run_socket, run_stdio, run_tcp
 
         server = create_server(db)
+        server.owner = owner
     finally:
         gc.freeze()
         gc.set_threshold(*thresholds)

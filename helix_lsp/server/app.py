@@ -47,6 +47,7 @@ class HelixServer(LanguageServer):
             converter_factory=default_converter,
         )
         self.db = db
+        self.owner: str | None = None  # --owner: before the ``owner`` option
         self.state: ServerState | None = None
         self.broken: SessionError | None = None  # why the store could not be opened
         self.fallbacks = False
@@ -151,7 +152,9 @@ def create_server(db: str | None) -> HelixServer:
         if not options.cursor_notifications:  # the cursor is learnt from these requests
             _register_fallbacks(ls)
         try:
-            mgr = SessionManager(_store_path(ls, options.db_path), verify=False)
+            mgr = SessionManager(
+                _store_path(ls, options.db_path), verify=False, owner=ls.owner or options.owner
+            )
         except SessionError as err:  # serve anyway: every command says what is wrong
             ls.broken = err
             ls.show(1, f"helix-lsp cannot use its session store: {err}")

@@ -111,12 +111,12 @@ def active(st: ServerState, a: p.Project) -> Any:
 
 def list_(st: ServerState, a: p.ListQuery) -> Any:
     found = st.mgr.list(status=a.status, mode=a.mode, project=a.project, tag=a.tag,
-                        query=a.query, limit=a.limit, offset=a.offset)
+                        query=a.query, limit=a.limit, offset=a.offset, owner=a.owner)
     return {"sessions": [st.session_json(s) for s in found], "total": found.total}
 
 
-def stats(st: ServerState, a: p.Project) -> Any:
-    return st.mgr.stats(a.project).to_json()
+def stats(st: ServerState, a: p.StatsQuery) -> Any:
+    return st.mgr.stats(a.project, owner=a.owner).to_json()
 
 
 def delete(st: ServerState, a: p.Delete) -> Any:
@@ -195,17 +195,17 @@ def report(st: ServerState, a: p.Report) -> Any:
 
     resolve(since=a.since, from_=a.from_, to=a.to, tz=a.tz, now_ms=now_ms())  # refused: no write
     st.tracker.flush()  # the latest activity is in the store it reads
-    path = st.mgr.target
-    return Streamed(lambda fp: report_store(path, a, fp))
+    path, owner = st.mgr.target, st.mgr.owner
+    return Streamed(lambda fp: report_store(path, a, fp, owner))
 
 
-def report_store(path: str, a: p.Report, fp: IO[bytes]) -> None:
-    """``a``'s report of the store at ``path`` as JSON into ``fp``."""
+def report_store(path: str, a: p.Report, fp: IO[bytes], owner: str | None = None) -> None:
+    """``a``'s report of the store at ``path`` as JSON into ``fp``, as ``owner`` sees it."""
     from helix_lsp.report import build_report, render_html, render_text  # only when asked
 
-    with SessionManager(path, create=False) as mgr:
+    with SessionManager(path, create=False, owner=owner) as mgr:
         built = build_report(mgr, since=a.since, from_=a.from_, to=a.to, project=a.project,
-                             tz=a.tz)
+                             tz=a.tz, owner=a.owner)
     result = built.to_json()
     if a.render == "text":
         result["text"] = render_text(built, a.width or 80, color=False)
@@ -232,7 +232,7 @@ COMMANDS: dict[str, tuple[type, Handler, bool]] = {
     PREFIX + "get": (p.Target, get, False),
     PREFIX + "active": (p.Project, active, False),
     PREFIX + "list": (p.ListQuery, list_, False),
-    PREFIX + "stats": (p.Project, stats, False),
+    PREFIX + "stats": (p.StatsQuery, stats, False),
     PREFIX + "delete": (p.Delete, delete, True),
     PREFIX + "export": (p.Export, export, False),
     PREFIX + "import": (p.Import, import_, True),

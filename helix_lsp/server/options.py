@@ -32,7 +32,8 @@ class Options:
     ``idle_minutes`` (0: never) pauses a session with no activity for that
     long as of its last activity; ``idle_resume`` says whether a session
     found away at start-up is offered for resuming (``"ask"``) or not
-    (``"never"``).
+    (``"never"``). ``owner`` is who the sessions this editor creates belong
+    to (see ``helix_lsp.session.owner`` for the default).
     """
 
     db_path: str | None = None
@@ -42,6 +43,7 @@ class Options:
     idle_minutes: float = DEFAULT_IDLE_MINUTES
     idle_resume: str = "ask"
     project: str | None = None
+    owner: str | None = None
 
 
 def _take(raw: Mapping[str, Any], key: str, kinds: tuple[type, ...], what: str) -> Any:
@@ -70,6 +72,21 @@ def _idle_minutes(raw: Mapping[str, Any]) -> float:
     return DEFAULT_IDLE_MINUTES
 
 
+def _owner(raw: Mapping[str, Any]) -> str | None:
+    """``owner``, checked by the core's rules; a bad one is ignored (with a warning)."""
+    value = _take(raw, "owner", (str,), "a string")
+    if value is None or not value.strip():
+        return None
+    from helix_lsp.session.errors import InvalidArgumentError
+    from helix_lsp.session.owner import normalise
+
+    try:
+        return normalise(value)
+    except InvalidArgumentError as err:
+        log.warning("initializationOptions.owner ignored: %s", err)
+        return None
+
+
 def parse_options(raw: object) -> Options:
     """Build :class:`Options` from the client's ``initializationOptions``."""
     if raw is None:
@@ -78,7 +95,7 @@ def parse_options(raw: object) -> Options:
         log.warning("initializationOptions must be an object; ignoring %r", raw)
         return Options()
     known = {"dbPath", "cursorNotifications", "exclude", "hideFileNames",
-             "idleMinutes", "autoPauseMinutes", "idleResume", "project"}
+             "idleMinutes", "autoPauseMinutes", "idleResume", "project", "owner"}
     for key in sorted(set(raw) - known):
         log.warning("unknown initializationOptions.%s ignored", key)
 
@@ -91,6 +108,7 @@ def parse_options(raw: object) -> Options:
         log.warning('initializationOptions.idleResume must be "ask" or "never"; using "ask"')
         resume = None
     project = _take(raw, "project", (str,), "a string")
+    owner = _owner(raw)
     exclude_raw = _take(raw, "exclude", (list, tuple), "a list of globs")
     exclude: tuple[str, ...] = ()
     if exclude_raw is not None:
@@ -105,4 +123,5 @@ def parse_options(raw: object) -> Options:
         idle_minutes=minutes,
         idle_resume=resume or "ask",
         project=project.strip() if project and project.strip() else None,
+        owner=owner,
     )

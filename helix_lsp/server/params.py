@@ -86,6 +86,12 @@ StrOrList = str | list[str] | None
 
 
 @attrs.frozen
+class StatsQuery:
+    project: str | None = None
+    owner: str | None = None
+
+
+@attrs.frozen
 class ListQuery:
     status: StrOrList = None
     mode: StrOrList = None
@@ -94,6 +100,7 @@ class ListQuery:
     query: str | None = None
     limit: int = 50
     offset: int = 0
+    owner: str | None = None
 
 
 @attrs.frozen
@@ -127,6 +134,7 @@ class Report:
     to: str | None = None
     since: str | None = None
     project: str | None = None
+    owner: str | None = None
     tz: str | None = None
     render: str | None = None
     width: int | None = None

@@ -111,12 +111,14 @@ def _presented_token(message: dict[str, Any]) -> object:
 
 
 Streams = tuple[Any, asyncio.StreamWriter]
+#: an accept callback of ``asyncio.start_server``/``start_unix_server``
+Accept = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 def _gatekeeper(
     chosen: asyncio.Future[Streams], peer_uid: Callable[[socket.socket], int | None],
     token: str | None, where: str,
-) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+) -> Accept:
     """The accept callback: the first connection of the server's own user is served."""
     from helix_lsp.server import auth
 
@@ -262,6 +264,32 @@ async def _serve_first(
         listener.close()
 
 
+def _listen_and_serve(
+    server: HelixServer, listen: Callable[[Accept], Awaitable[asyncio.AbstractServer]],
+    peer_uid: Callable[[socket.socket], int | None], token: str | None, where: str,
+    leftover: Path, note: str = "",
+) -> int:
+    """Listen with ``listen``, serve the first client of this user, then remove
+    ``leftover`` (the socket or the token file) however the server ends.
+
+    ``where`` names the address in the log and on stderr (followed by ``note``),
+    so a user starting the server by hand sees where to connect.
+    """
+
+    async def main() -> None:
+        chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
+        listener = await listen(_gatekeeper(chosen, peer_uid, token, where))
+        log.info("listening on %s%s", where, note)
+        sys.stderr.write(f"helix-lsp: listening on {where}{note}\n")
+        await _serve_first(server, listener, chosen)
+
+    try:
+        return _serve(server, main)
+    finally:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def run_tcp(server: HelixServer, host: str, port: int, token_file: Path | None = None) -> int:
     """Listen on ``host:port`` and serve the first client of this user that connects."""
     from helix_lsp.server import auth
@@ -271,19 +299,11 @@ def run_tcp(server: HelixServer, host: str, port: int, token_file: Path | None =
     except (OSError, StorageError) as err:
         raise SystemExit(f"helix-lsp: cannot write the server's token: {err}") from err
 
-    async def main() -> None:
-        chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
-        accept = _gatekeeper(chosen, auth.tcp_peer_uid, token, f"{host}:{port}")
-        listener = await asyncio.start_server(accept, host, port, limit=STREAM_LIMIT)
-        log.info("listening on %s:%s; token in %s", host, port, path)
-        sys.stderr.write(f"helix-lsp: listening on {host}:{port}; token in {path}\n")
-        await _serve_first(server, listener, chosen)
+    def listen(accept: Accept) -> Awaitable[asyncio.AbstractServer]:
+        return asyncio.start_server(accept, host, port, limit=STREAM_LIMIT)
 
-    try:
-        return _serve(server, main)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    return _listen_and_serve(server, listen, auth.tcp_peer_uid, token, f"{host}:{port}", path,
+                             note=f"; token in {path}")
 
 
 def run_socket(server: HelixServer, path: Path) -> int:
@@ -303,20 +323,11 @@ def run_socket(server: HelixServer, path: Path) -> int:
                 raise SystemExit(f"helix-lsp: another server listens on {path}.")
         path.unlink()  # a socket left behind by a server that is gone
 
-    async def main() -> None:
-        chosen: asyncio.Future[Streams] = asyncio.get_running_loop().create_future()
-        accept = _gatekeeper(chosen, auth.unix_peer_uid, None, str(path))
+    async def listen(accept: Accept) -> asyncio.AbstractServer:
         old = os.umask(0o177)  # the socket is 0600 from the moment it exists
         try:
-            listener = await asyncio.start_unix_server(accept, str(path), limit=STREAM_LIMIT)
+            return await asyncio.start_unix_server(accept, str(path), limit=STREAM_LIMIT)
         finally:
             os.umask(old)
-        log.info("listening on %s", path)
-        sys.stderr.write(f"helix-lsp: listening on {path}\n")
-        await _serve_first(server, listener, chosen)
 
-    try:
-        return _serve(server, main)
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    return _listen_and_serve(server, listen, auth.unix_peer_uid, None, str(path), path)

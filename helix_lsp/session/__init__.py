@@ -7,6 +7,7 @@ scripts, the CLI and the server share one implementation.
 from helix_lsp.session.activity import DEFAULT_IDLE_MINUTES, Activity
 from helix_lsp.session.errors import (
     ConflictError,
+    ForbiddenError,
     InvalidArgumentError,
     InvalidTransitionError,
     NotFoundError,
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_IDLE_MINUTES",
     "Activity",
     "ConflictError",
+    "ForbiddenError",
     "InvalidArgumentError",
     "InvalidTransitionError",
     "Mode",

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from helix_lsp.session import db
+from helix_lsp.session import db, rollup
 from helix_lsp.session.model import SessionRecord, Status
 
 BUCKET_MS: Final = 15 * 60 * 1000
@@ -90,6 +90,7 @@ def attribute(
             file = point.file
             branch = point.branch or ""
     conn.executemany(_UPSERT, [(rec.seq, f, b, slot, ms) for (f, b, slot), ms in sums.items()])
+    rollup.buckets_added(conn, rec.project, [(f, b, slot, ms) for (f, b, slot), ms in sums.items()])
     rec.last_activity_at = latest
     if place is not None:
         assert place.file is not None

@@ -45,6 +45,12 @@ class ConflictError(SessionError):
     kind = "conflict"
 
 
+class ForbiddenError(SessionError):
+    """The session belongs to another owner: it may be read, not changed."""
+
+    kind = "forbidden"
+
+
 class StorageError(SessionError):
     """The store cannot be opened, read or written."""
 

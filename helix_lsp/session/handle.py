@@ -61,6 +61,11 @@ class Session:
     project = project_id
 
     @property
+    def owner(self) -> str:
+        """Who the session belongs to: only they may change it."""
+        return self._record.owner
+
+    @property
     def description(self) -> str | None:
         return self._record.description
 

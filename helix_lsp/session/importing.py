@@ -45,20 +45,24 @@ _ID_QUERY: Final = 500
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
 
 
-def import_stream(store: db.SessionStore, fp: IO[Any], progress: Progress | None = None) -> list[str]:
-    """Import the snapshot read from ``fp``; the ids it added (see the module)."""
+def import_stream(
+    store: db.SessionStore, fp: IO[Any], progress: Progress | None = None, owner: str = ""
+) -> list[str]:
+    """Import the snapshot read from ``fp``; the ids it added (see the module).
+
+    Entries without an owner become ``owner``'s."""
     with contextlib.ExitStack() as stack:
         checked = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
         start = _tell(fp)
         copy = None if start is not None else stack.enter_context(_spool())
-        check = _Check(checked, progress)
+        check = _Check(checked, progress, owner=owner)
         check.run(fp, copy)
         if "exportedAt" in check.keys_after_sessions:  # entries need it: read them again
             again = copy if copy is not None else fp
             again.seek(0 if start is None else start)
             checked.seek(0)
             checked.truncate()
-            check = _Check(checked, progress, known=check.header)
+            check = _Check(checked, progress, known=check.header, owner=owner)
             check.run(again, None)
         done = _resume_point(store, check.digest)
         _refuse_conflicts(store, check.ids, check.active, done)
@@ -78,15 +82,15 @@ def import_records(store: db.SessionStore, items: list[Imported]) -> list[str]:
     """
     records = [item.record for item in items]
     ids = [rec.id for rec in records]
-    active: dict[str, int] = {}
+    active: dict[tuple[str, str], int] = {}
     for index, rec in enumerate(records):
         if rec.status is Status.ACTIVE:
-            if rec.project in active:
+            if (rec.owner, rec.project) in active:
                 raise ConflictError(
                     f"the snapshot would leave two active sessions in project "
-                    f"'{rec.project}'; nothing was imported."
+                    f"'{rec.project}' for {rec.owner}; nothing was imported."
                 )
-            active[rec.project] = index
+            active[rec.owner, rec.project] = index
     encoded = [item.encoded() for item in items]
     digest = hashlib.sha256()
     for values in encoded:
@@ -114,14 +118,19 @@ class _Check:
     """The first pass: every entry checked and kept as a row; ids and active projects noted."""
 
     def __init__(
-        self, out: IO[str], progress: Progress | None, known: dict[str, Any] | None = None
+        self,
+        out: IO[str],
+        progress: Progress | None,
+        known: dict[str, Any] | None = None,
+        owner: str = "",
     ) -> None:
         self.out = out
+        self.owner = owner
         self.progress = progress
         self.known = known
         self.ids: list[str] = []
         self.seen: set[str] = set()
-        self.active: dict[str, int] = {}  # project -> index of its active entry
+        self.active: dict[tuple[str, str], int] = {}  # (owner, project) -> its active entry
         self.keys_after_sessions: list[str] = []
         self.header: dict[str, Any] = {}
         self.digest = ""
@@ -142,16 +151,17 @@ class _Check:
             raise InvalidArgumentError(f"a snapshot holds at most {transfer.MAX_IMPORT} sessions.")
         assert self._reader is not None
         header = self.known if self.known is not None else self._reader.header
-        item = transfer.read_entry(entry, index, header.get("exportedAt"))
+        item = transfer.read_entry(entry, index, header.get("exportedAt"), self.owner)
         rec = item.record
         if rec.id in self.seen:
             raise InvalidArgumentError(f"the snapshot holds session {rec.id} twice.")
         if rec.status is Status.ACTIVE:
-            if rec.project in self.active:
+            if (rec.owner, rec.project) in self.active:
                 raise InvalidArgumentError(
-                    f"the snapshot holds two active sessions in project '{rec.project}'."
+                    f"the snapshot holds two active sessions in project '{rec.project}' "
+                    f"for {rec.owner}."
                 )
-            self.active[rec.project] = index
+            self.active[rec.owner, rec.project] = index
         self.seen.add(rec.id)
         self.ids.append(rec.id)
         self.out.write(_ENCODER.encode(item.encoded()) + "\n")
@@ -175,10 +185,12 @@ def _resume_point(store: db.SessionStore, digest: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def _refuse_conflicts(store: db.SessionStore, ids: list[str], active: dict[str, int], done: int) -> None:
-    """Refuse ids already stored and a second active session in a project.
+def _refuse_conflicts(
+    store: db.SessionStore, ids: list[str], active: dict[tuple[str, str], int], done: int
+) -> None:
+    """Refuse ids already stored and a second active session of an owner in a project.
 
-    ``active`` maps a project to the index of the snapshot's active session
+    ``active`` maps (owner, project) to the index of the snapshot's active session
     in it; the first ``done`` entries were written by an interrupted import.
     """
     pending = ids[done:]
@@ -194,13 +206,13 @@ def _refuse_conflicts(store: db.SessionStore, ids: list[str], active: dict[str, 
                     f"session {found[0]} ('{found[1]}') is already in the store; "
                     "nothing was imported."
                 )
-        stored = conn.execute("SELECT project FROM sessions WHERE status = 'active'")
-        busy = {row[0] for row in stored}
-    for project, index in active.items():
-        if index >= done and project in busy:
+        stored = conn.execute("SELECT owner, project FROM sessions WHERE status = 'active'")
+        busy = {(row[0], row[1]) for row in stored}
+    for (owner, project), index in active.items():
+        if index >= done and (owner, project) in busy:
             raise ConflictError(
-                f"the snapshot would leave two active sessions in project '{project}'; "
-                "nothing was imported."
+                f"the snapshot would leave two active sessions in project '{project}' "
+                f"for {owner}; nothing was imported."
             )
 
 

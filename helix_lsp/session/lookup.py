@@ -4,7 +4,8 @@ The rules are the contract's: an id names one session; a name means the open
 (not finished) session of that name, refused as ambiguous when there are
 several, else the most recently finished one; no reference means the
 project's current session (the active one, else the most recently paused
-one; for ``start``, the most recently created idle one). ``current_or_none``
+one; for ``start``, the most recently created idle one), of the caller's own
+sessions (an id or a name may name another owner's, to read). ``current_or_none``
 adds the idle one that ``start`` would take, for callers that show "the
 current session" rather than act on it. They run inside the
 caller's connection and transaction, so a change checks the row it writes.
@@ -19,7 +20,12 @@ from pathlib import Path
 from typing import Final
 
 from helix_lsp.session import db, validation
-from helix_lsp.session.errors import InvalidArgumentError, NotFoundError, StorageError
+from helix_lsp.session.errors import (
+    ForbiddenError,
+    InvalidArgumentError,
+    NotFoundError,
+    StorageError,
+)
 from helix_lsp.session.model import MAX_MS, MIN_MS, Mode, SessionRecord, Status
 from helix_lsp.session.store import COLUMNS, Store
 
@@ -52,6 +58,7 @@ def _sound(rec: SessionRecord) -> bool:
         type(rec.id) is str
         and type(rec.name) is str
         and type(rec.project) is str
+        and type(rec.owner) is str
         and type(tags) is list
         and all(type(t) is str for t in tags)
         and type(meta) is dict
@@ -79,7 +86,7 @@ def _sound(rec: SessionRecord) -> bool:
 
 def _bad_column(rec: SessionRecord) -> str | None:
     """The first field of a decoded row that a session could not hold, or None."""
-    for name in ("id", "name", "project"):
+    for name in ("id", "name", "project", "owner"):
         if not isinstance(getattr(rec, name), str):
             return name
     if not isinstance(rec.tags, list) or not all(isinstance(t, str) for t in rec.tags):
@@ -239,8 +246,9 @@ def pause_bounds(conn: db.Connection, project: str, seq: int) -> tuple[int | Non
     )
 
 
-def find(conn: db.Connection, ref: object) -> SessionRecord:
-    """The session an id or a name refers to."""
+def find(conn: db.Connection, ref: object, owner: str | None = None) -> SessionRecord:
+    """The session an id or a name refers to; a name means ``owner``'s session of
+    that name first, when there is one (another owner's may share the name)."""
     if not isinstance(ref, str) or not ref.strip():
         raise InvalidArgumentError("a session is named by its id or its name, a non-empty string.")
     ref = ref.strip()
@@ -252,66 +260,86 @@ def find(conn: db.Connection, ref: object) -> SessionRecord:
         "ORDER BY created_at DESC, seq DESC",
         [ref],
     ).fetchall()
+    if owner is not None and len(rows) > 1:
+        rows = [r for r in rows if r[-2] == owner] or rows  # FIELDS ends in owner, seq
     if len(rows) > 1:
         ids = ", ".join(r[0] for r in rows)
         raise InvalidArgumentError(f"several open sessions are named {ref!r} ({ids}); use an id.")
     if rows:
         return read(rows[0])
-    rec = one(conn, "name = ? ORDER BY ended_at DESC, seq DESC", [ref])
+    rec = one(conn, "name = ? ORDER BY owner = ? DESC, ended_at DESC, seq DESC", [ref, owner])
     if rec is None:
         raise NotFoundError(f"no session has the id or name {ref!r}.")
     return rec
 
 
 def _newest_idle(
-    conn: db.Connection, proj: str, problems: Problems | None = None
+    conn: db.Connection, proj: str, owner: str, problems: Problems | None = None
 ) -> SessionRecord | None:
     return one(
         conn,
-        "project = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC",
-        [proj],
+        "project = ? AND owner = ? AND status = 'idle' ORDER BY created_at DESC, seq DESC",
+        [proj, owner],
         problems,
     )
 
 
 def _open(
-    conn: db.Connection, proj: str, problems: Problems | None = None
+    conn: db.Connection, proj: str, owner: str, problems: Problems | None = None
 ) -> SessionRecord | None:
-    """The project's active session, else its most recently paused one."""
-    return one(conn, "project = ? AND status = 'active'", [proj], problems) or one(
+    """``owner``'s active session in the project, else their most recently paused one."""
+    mine = [proj, owner]
+    return one(conn, "project = ? AND owner = ? AND status = 'active'", mine, problems) or one(
         conn,
-        "project = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC",
-        [proj],
+        "project = ? AND owner = ? AND status = 'paused' ORDER BY last_paused_at DESC, seq DESC",
+        mine,
         problems,
     )
 
 
 def current_or_none(
-    conn: db.Connection, project: str | None, problems: Problems | None = None
+    conn: db.Connection,
+    project: str | None,
+    problems: Problems | None = None,
+    *,
+    owner: str,
 ) -> SessionRecord | None:
-    """The project's current session: active, else last paused, else the idle one to start."""
+    """``owner``'s current session of the project: active, else last paused, else
+    the idle one to start."""
     proj = validation.project(project if project is not None else default_project())
-    return _open(conn, proj, problems) or _newest_idle(conn, proj, problems)
+    return _open(conn, proj, owner, problems) or _newest_idle(conn, proj, owner, problems)
 
 
-def current(conn: db.Connection, project: str | None, action: str) -> SessionRecord:
-    """The project's current session for ``action`` (see the module's rules)."""
+def current(
+    conn: db.Connection, project: str | None, action: str, owner: str
+) -> SessionRecord:
+    """``owner``'s current session of the project for ``action`` (see the module's rules)."""
     proj = validation.project(project if project is not None else default_project())
     if action == "start":
-        rec = _newest_idle(conn, proj)
+        rec = _newest_idle(conn, proj, owner)
         if rec is None:
             raise NotFoundError(f"project {proj!r} has no idle session to start.")
         return rec
-    rec = _open(conn, proj)
+    rec = _open(conn, proj, owner)
     if rec is None:
-        idle = _newest_idle(conn, proj)
+        idle = _newest_idle(conn, proj, owner)
         hint = "" if idle is None else f"; '{idle.name}' is idle: start it first"
         raise NotFoundError(f"project {proj!r} has no active or paused session{hint}.")
     return rec
 
 
 def resolve(
-    conn: db.Connection, ref: object, project: str | None, action: str
+    conn: db.Connection, ref: object, project: str | None, action: str, owner: str
 ) -> SessionRecord:
-    """``ref``'s session, or the project's current one when ``ref`` is None."""
-    return current(conn, project, action) if ref is None else find(conn, ref)
+    """``ref``'s session, or ``owner``'s current one of the project when ``ref`` is None."""
+    return current(conn, project, action, owner) if ref is None else find(conn, ref, owner)
+
+
+def check_owner(rec: SessionRecord, owner: str, action: str) -> None:
+    """Refuse (``ForbiddenError``, nothing written) a change to another owner's session."""
+    if rec.owner != owner:
+        what = f"{action} " if action else "change "
+        raise ForbiddenError(
+            f"cannot {what}'{rec.name}': it belongs to {rec.owner}, and only its owner "
+            "may change it."
+        )

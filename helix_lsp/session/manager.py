@@ -23,11 +23,13 @@ from helix_lsp.session import (
     events,
     lookup,
     queries,
+    rollup,
     stores,
     transitions,
     validation,
 )
-from helix_lsp.session.errors import InvalidArgumentError, InvalidTransitionError
+from helix_lsp.session import owner as owners
+from helix_lsp.session.errors import ForbiddenError, InvalidArgumentError, InvalidTransitionError
 from helix_lsp.session.handle import Session, SessionList, Transition
 from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
 from helix_lsp.session.snapshots import Snapshots
@@ -51,9 +53,10 @@ class SessionManager(TimeKeeping, Snapshots):
         create: bool = True,
         verify: bool = True,
         offline: bool = False,
+        owner: str | None = None,
     ) -> None:
-        """Open the store at ``path``: a file, or a ``postgresql://`` URL (None:
-        ``$HELIX_LSP_DB``, else ``default_db_path()``).
+        """Open the store at ``path`` as ``owner``: a file, or a ``postgresql://`` URL
+        (None: ``$HELIX_LSP_DB``, else ``default_db_path()``).
 
         ``create=False`` refuses a store that does not exist yet instead of
         creating it (for reads). ``verify`` checks the file once before the
@@ -61,11 +64,30 @@ class SessionManager(TimeKeeping, Snapshots):
         checks in the background itself passes False and calls
         ``refuse_writes``. ``offline`` opens a PostgreSQL store whose server
         cannot be reached yet: every call refuses (``StorageError``) until it can.
+
+        ``owner`` is who creates and may change sessions through this manager
+        (None: ``owner.resolve``'s rules, looked up when first needed); the
+        sessions of an older store without owners become theirs.
         """
+        self._owner = None if owner is None else owners.normalise(owner)
         self._store: db.SessionStore = stores.open_store(
-            path, create=create, verify=verify, offline=offline
+            path, create=create, verify=verify, offline=offline, owner=self._owner
         )
         self._handles: weakref.WeakValueDictionary[str, Session] = weakref.WeakValueDictionary()
+
+    @property
+    def owner(self) -> str:
+        """Who this manager acts for: its sessions are theirs, others' are read-only."""
+        if self._owner is None:
+            self._owner = owners.resolve()
+        return self._owner
+
+    def owner_scope(self, value: object = None) -> str | None:
+        """Whose sessions a listing shows: this owner's by default, another's by name,
+        everyone's (None) for ``"*"``."""
+        if value is None:
+            return self.owner
+        return owners.scope(value, "")
 
     @property
     def path(self) -> str:
@@ -150,36 +172,42 @@ class SessionManager(TimeKeeping, Snapshots):
     def get(self, ref: str) -> Session:
         """The session with this id, or of this name (see the module's rules)."""
         with self._store.reading() as conn:
-            return self._handle(lookup.find(conn, ref))
+            return self._handle(lookup.find(conn, ref, self.owner))
 
     def resolve(self, ref: str | None, project: str | None = None, action: str = "") -> Session:
-        """``ref``'s session, or when ``ref`` is None the project's current one."""
+        """``ref``'s session, or when ``ref`` is None the project's current one (yours)."""
         with self._store.reading() as conn:
-            return self._handle(lookup.resolve(conn, ref, project, action))
+            return self._handle(lookup.resolve(conn, ref, project, action, self.owner))
 
     def current(self, project: str | None = None) -> Session | None:
-        """The project's current session: the active one, else the most recently
+        """Your current session of the project: the active one, else the most recently
         paused one, else the idle one that ``start`` would take (None when none)."""
         with self._store.reading() as conn:
-            rec = lookup.current_or_none(conn, project, self._skipping())
+            rec = lookup.current_or_none(conn, project, self._skipping(), owner=self.owner)
         return None if rec is None else self._handle(rec)
 
     def active(self, project: str | None = None) -> Session | None:
-        """The active session of ``project`` (of any project when None)."""
+        """Your active session of ``project`` (of any project when None)."""
         with self._store.reading() as conn:
             if project is None:
-                where, params = "status = 'active' ORDER BY active_since DESC, seq DESC", []
+                where = "owner = ? AND status = 'active' ORDER BY active_since DESC, seq DESC"
+                params = [self.owner]
             else:
-                where, params = "project = ? AND status = 'active'", [project]
+                where, params = "project = ? AND owner = ? AND status = 'active'", [
+                    project,
+                    self.owner,
+                ]
             rec = lookup.one(conn, where, params, self._skipping())
         return None if rec is None else self._handle(rec)
 
     def active_sessions(self, projects: Iterable[str] | None = None) -> list[Session]:
-        """Every active session, or those of the given projects, latest started first."""
-        sql, params = f"SELECT {COLUMNS} FROM sessions WHERE status = 'active'", []
+        """Your active sessions, or those of the given projects, latest started first."""
+        sql = f"SELECT {COLUMNS} FROM sessions WHERE status = 'active' AND owner = ?"
+        params = [self.owner]
         if projects is not None:
-            params = sorted(set(projects))
-            sql += f" AND project IN ({','.join('?' * len(params))})"
+            chosen = sorted(set(projects))
+            params += chosen
+            sql += f" AND project IN ({','.join('?' * len(chosen))})"
         with self._store.reading() as conn:
             rows = conn.execute(sql + " ORDER BY active_since DESC, seq DESC", params).fetchall()
         return [self._handle(r) for r in lookup.readable(rows, self._skipping())]
@@ -193,7 +221,8 @@ class SessionManager(TimeKeeping, Snapshots):
         project: str | None = None,
     ) -> SessionRecord:
         with self._store.transaction() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
+            rec = lookup.resolve(conn, ref, project, "", self.owner)
+            lookup.check_owner(rec, self.owner, "")
             before = rec.copy()
             fn(rec)
             rec.updated_at = clock.event_time(now_ms(), rec.updated_at)
@@ -230,6 +259,7 @@ class SessionManager(TimeKeeping, Snapshots):
             created_at=at,
             updated_at=at,
             last_activity_at=at,
+            owner=self.owner,
         )
         with self._store.transaction() as conn:
             rec.id = self._new_id(conn)
@@ -265,7 +295,8 @@ class SessionManager(TimeKeeping, Snapshots):
             )
         by = _checked_by(by)
         with self._store.transaction() as conn:
-            rec = lookup.resolve(conn, ref, project, action)
+            rec = lookup.resolve(conn, ref, project, action, self.owner)
+            lookup.check_owner(rec, self.owner, action)
             before = rec.copy()
             now = now_ms()
             if keep_away:
@@ -314,7 +345,8 @@ class SessionManager(TimeKeeping, Snapshots):
         """Change the mode; time before the change counts for the old mode."""
         new_mode = Mode.parse(mode)
         with self._store.transaction() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
+            rec = lookup.resolve(conn, ref, project, "", self.owner)
+            lookup.check_owner(rec, self.owner, "change the mode of")
             before = rec.copy()
             transitions.change_mode(conn, rec, new_mode, now_ms())
             if rec != before:
@@ -385,14 +417,22 @@ class SessionManager(TimeKeeping, Snapshots):
         """Remove a session for good; refused while it is active."""
         with self._store.transaction() as conn:
             sid = ref.strip() if isinstance(ref, str) else ref
-            raw = conn.execute("SELECT name, status FROM sessions WHERE id = ?", [sid]).fetchone()
+            raw = conn.execute(
+                "SELECT name, status, owner FROM sessions WHERE id = ?", [sid]
+            ).fetchone()
             if raw is None:  # a name (an id is taken as it is: its row may be unreadable)
-                rec = lookup.find(conn, ref)
-                sid, raw = rec.id, (rec.name, rec.status.value)
+                rec = lookup.find(conn, ref, self.owner)
+                sid, raw = rec.id, (rec.name, rec.status.value, rec.owner)
+            if raw[2] != self.owner:
+                raise ForbiddenError(
+                    f"cannot delete '{raw[0]}': it belongs to {raw[2]}, and only its owner "
+                    "may change it."
+                )
             if raw[1] == Status.ACTIVE.value:
                 raise InvalidTransitionError(
                     f"cannot delete '{raw[0]}': it is active; pause, complete or fail it first."
                 )
+            rollup.forget(conn, "id = ?", [sid])
             conn.execute("DELETE FROM sessions WHERE id = ?", [sid])
         self._handles.pop(sid, None)
         if self._unreadable:
@@ -400,15 +440,18 @@ class SessionManager(TimeKeeping, Snapshots):
         return str(sid)
 
     def trim_history(self, keep: int, project: str | None = None) -> int:
-        """Delete finished sessions beyond the newest ``keep``; returns how many went."""
+        """Delete your finished sessions beyond the newest ``keep``; returns how many went."""
         keep = validation.count(keep, "keep")
-        where, params = (" AND project = ?", [validation.project(project)]) if project else ("", [])
+        where, params = " AND owner = ?", [self.owner]
+        if project:
+            where, params = where + " AND project = ?", [*params, validation.project(project)]
         with self._store.transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE status IN "
-                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT 9223372036854775807 OFFSET ?)",
-                [*params, keep],
+            going = (
+                "id IN (SELECT id FROM sessions WHERE status IN "
+                f"{lookup.FINAL}{where} ORDER BY ended_at DESC, seq DESC LIMIT 9223372036854775807 OFFSET ?)"
             )
+            rollup.forget(conn, going, [*params, keep])
+            cur = conn.execute(f"DELETE FROM sessions WHERE {going}", [*params, keep])
             return cur.rowcount
 
     # -- queries and transfer --------------------------------------------------
@@ -422,20 +465,33 @@ class SessionManager(TimeKeeping, Snapshots):
         query: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        owner: str | None = None,
     ) -> SessionList:
-        """Sessions matching every given filter, newest first, with the total."""
-        flt = queries.Filter(status=status, mode=mode, project=project, tag=tag, query=query)
+        """Sessions matching every given filter, newest first, with the total.
+
+        Your own sessions unless ``owner`` names another owner, or is ``"*"`` (everyone's).
+        """
+        flt = queries.Filter(
+            status=status,
+            mode=mode,
+            project=project,
+            tag=tag,
+            query=query,
+            owner=self.owner_scope(owner),
+        )
         limit = validation.count(limit, "limit", minimum=1, maximum=10_000)
         offset = validation.count(offset, "offset", maximum=10**9)
         with self._store.snapshot() as conn:
             records, total = queries.page(conn, flt, limit, offset, self._skipping())
         return SessionList([self._handle(r) for r in records], total)
 
-    def stats(self, project: str | None = None) -> queries.Stats:
-        """Counts by status and mode, active time, overall and per project."""
+    def stats(self, project: str | None = None, owner: str | None = None) -> queries.Stats:
+        """Counts by status and mode, active time, overall and per project (of your
+        own sessions unless ``owner`` names another owner, or is ``"*"``)."""
+        whose = self.owner_scope(owner)
         with self._store.snapshot() as conn:
             return queries.stats(
-                conn, None if project is None else validation.project(project), now_ms()
+                conn, None if project is None else validation.project(project), now_ms(), whose
             )
 
 

@@ -205,6 +205,8 @@ class SessionRecord:
     """Who made the latest pause: ``user``, ``idle``, ``switch`` or ``import``."""
     active_by_mode: dict[str, int] = field(default_factory=dict)
     """Milliseconds of the closed active intervals per mode (they sum to ``active_ms``)."""
+    owner: str = ""
+    """Who the session belongs to: only they may change it (see ``owner``)."""
     seq: int = 0
     """The store's creation sequence number: breaks ties between equal timestamps."""
 
@@ -272,6 +274,7 @@ class SessionRecord:
             "mode": self.mode.value,
             "status": self.status.value,
             "project": self.project,
+            "owner": self.owner,
             "description": self.description,
             "tags": list(self.tags),
             "metadata": dict(self.metadata),

@@ -37,6 +37,7 @@ from psycopg import errors as pg_errors
 
 from helix_lsp.session import db, pgschema, pgurl
 from helix_lsp.session.errors import ConflictError, SessionError, StorageError
+from helix_lsp.session.owner import migrating_as
 from helix_lsp.session.pgconn import PgConnection
 from helix_lsp.session.schema import SCHEMA_VERSION
 
@@ -47,9 +48,13 @@ CONNECT_TIMEOUT_S: Final = 5
 class PostgresStore:
     """An open PostgreSQL store (see the module's rules); ``db.SessionStore``."""
 
-    def __init__(self, url: str, *, create: bool = True, offline: bool = False) -> None:
+    def __init__(
+        self, url: str, *, create: bool = True, offline: bool = False, owner: str | None = None
+    ) -> None:
         """Connect and create or migrate the schema. ``offline``: a server that cannot
-        be reached yet is not an error; the first statement connects (and prepares)."""
+        be reached yet is not an error; the first statement connects (and prepares).
+        ``owner``: who the sessions of an older store (without owners) are given to
+        when it is migrated."""
         self._url = url
         self.target = url
         self.path = pgurl.redacted(url)
@@ -66,6 +71,7 @@ class PostgresStore:
         self._on_connection: Callable[[str | None], None] | None = None
         self._on_notify: Callable[[], None] | None = None
         self._create = create
+        self._owner = owner
         self._prepared = False
         self.conn: PgConnection | None = None
         try:
@@ -88,7 +94,8 @@ class PostgresStore:
                     f"the session store at {self.place} holds no sessions yet; "
                     "it is filled by the first change."
                 )
-            version = pgschema.prepare(conn, os.urandom(32))
+            with migrating_as(self._owner):  # older sessions become ``owner``'s
+                version = pgschema.prepare(conn, os.urandom(32))
         if version > SCHEMA_VERSION:
             self.read_only_reason = (
                 f"the session store at {self.place} has schema version {version}, newer than "

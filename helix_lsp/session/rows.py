@@ -53,6 +53,7 @@ _ENCODE: Final[dict[str, Callable[[Any], object]]] = {
     "last_activity_at": _same,
     "paused_by": _same,
     "active_by_mode": _dump,
+    "owner": _same,
 }
 
 def _loads(text: Any) -> Any:
@@ -84,8 +85,10 @@ _INSERT: Final = (
 )
 _INSERT_TAG: Final = "INSERT INTO session_tags (tag, seq, created_at) VALUES (?, ?, ?)"
 
-#: Columns ``update`` may write (not the identity, the version or the order).
-_UPDATABLE: Final = tuple(name for name in _ENCODE if name not in ("id", "created_at", "version"))
+#: Columns ``update`` may write (not the identity, the owner, the version or the order).
+_UPDATABLE: Final = tuple(
+    name for name in _ENCODE if name not in ("id", "created_at", "version", "owner")
+)
 
 
 #: Per column of ``FIELDS``, its decoder (None: stored as the record holds it).

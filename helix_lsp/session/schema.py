@@ -13,11 +13,15 @@ and its active time per file, branch and 15-minute slot (``session_time``),
 with a partial index of the sessions whose time is not all in their current
 mode, so that statistics decode only those rows' per-mode JSON;
 sessions of older stores get a history reconstructed from their timestamps.
+Version 4 gives every session an owner (see ``_migrate_to_4``); version 5
+adds the running totals reports read (``rollup``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
 from typing import Final
 
@@ -140,7 +144,8 @@ def _migrate_to_3(conn: db.Connection) -> None:
         "UPDATE sessions SET active_by_mode = json_object(mode, active_ms) "
         "WHERE typeof(active_ms) = 'integer' AND active_ms > 0 AND typeof(mode) = 'text'"
     )
-    cursor = conn.execute(f"SELECT {rows.COLUMNS} FROM sessions ORDER BY seq")
+    columns = ", ".join("'' AS owner" if f == "owner" else f for f in rows.FIELDS)  # version 4's
+    cursor = conn.execute(f"SELECT {columns} FROM sessions ORDER BY seq")
     while batch := cursor.fetchmany(500):
         reconstructed = []
         for row in batch:
@@ -153,31 +158,95 @@ def _migrate_to_3(conn: db.Connection) -> None:
         conn.executemany(events.INSERT, reconstructed)
 
 
-def read_older(conn: db.Connection, version: int) -> None:
-    """Let a store that cannot be migrated (read-only, damaged) be read as version 3.
+def sql_text(value: str) -> str:
+    """``value`` as an SQL string literal (quotes doubled), the same in SQLite and PostgreSQL."""
+    return "'" + value.replace("'", "''") + "'"
 
-    Temporary objects shadow the main database's for unqualified names, so a
-    view adds the newer columns with their defaults and empty temporary
-    tables stand for the history and time; nothing is written to the file.
+
+def _migrate_to_4(conn: db.Connection) -> None:
+    """Owners: every session belongs to someone, one active session per (owner, project).
+
+    The sessions already stored are the local owner's (``owner.for_migration``,
+    resolved only when there are any). The indexes that list and statistics
+    walk get owner-first twins, so the default "my sessions" filter is a
+    range scan on a shared store, while the owner-less ones stay for
+    ``owner: "*"`` (and for a store with one owner, see ``queries.sole_owner``).
+    Plain SQL that PostgreSQL accepts as well: no PRAGMA, no SQLite functions
+    (the partial index's predicate is the dialect's, as PostgreSQL wants it immutable).
     """
-    if version >= 3:
-        return
+    from helix_lsp.session import owner
+
+    conn.execute("ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+    if conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is not None:
+        # before the new indexes exist, so that the rows are written once and each
+        # index is built in one sorted pass
+        conn.execute(f"UPDATE sessions SET owner = {sql_text(owner.for_migration())}")
     _run(
         conn,
-        """
-        CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at, NULL AS paused_by,
-            '{}' AS active_by_mode FROM main.sessions;
-        CREATE TEMP TABLE session_events (
-            seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
-            kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
-        );
-        CREATE TEMP TABLE session_time (
-            session_seq INTEGER NOT NULL, file TEXT NOT NULL DEFAULT '',
-            branch TEXT NOT NULL DEFAULT '', bucket INTEGER NOT NULL, ms INTEGER NOT NULL,
-            PRIMARY KEY (session_seq, file, branch, bucket)
-        ) WITHOUT ROWID
+        f"""
+        DROP INDEX sessions_one_active;
+        CREATE UNIQUE INDEX sessions_one_active ON sessions(owner, project)
+            WHERE status = 'active';
+        DROP INDEX sessions_project;
+        CREATE INDEX sessions_project ON sessions(project, owner, status, created_at);
+        CREATE INDEX sessions_owner ON sessions(owner, created_at);
+        CREATE INDEX sessions_owner_status ON sessions(owner, status, created_at);
+        CREATE INDEX sessions_owner_mode ON sessions(owner, mode, created_at);
+        CREATE INDEX sessions_owner_stats
+            ON sessions(owner, project, status, mode, active_ms, active_since, started_at);
+        CREATE INDEX sessions_owner_mixed_modes
+            ON sessions(owner, project, mode, active_ms, active_by_mode)
+            WHERE {db.dialect(conn).mixed_modes}
         """,
     )
+
+
+def read_older(conn: sqlite3.Connection, version: int) -> None:
+    """Let a SQLite store that cannot be migrated (read-only, damaged) be read as the
+    current version.
+
+    Temporary objects shadow the main database's for unqualified names, so a
+    view adds the newer columns with their defaults, empty temporary tables
+    stand for the history and time, and the running totals of what the file
+    holds are worked out in memory; nothing is written to the file.
+    """
+    if version >= 5:
+        return
+    from helix_lsp.session import owner, rollup
+
+    mine = sql_text(owner.for_migration())
+    if version == 3:
+        conn.execute(f"CREATE TEMP VIEW sessions AS SELECT *, {mine} AS owner FROM main.sessions")
+    elif version < 3:
+        _run(
+            conn,
+            f"""
+            CREATE TEMP VIEW sessions AS SELECT *, updated_at AS last_activity_at,
+                NULL AS paused_by, '{{}}' AS active_by_mode, {mine} AS owner FROM main.sessions;
+            CREATE TEMP TABLE session_events (
+                seq INTEGER PRIMARY KEY, session_seq INTEGER NOT NULL, at INTEGER NOT NULL,
+                kind TEXT NOT NULL, by TEXT NOT NULL, mode TEXT NOT NULL, data TEXT
+            );
+            CREATE TEMP TABLE session_time (
+                session_seq INTEGER NOT NULL, file TEXT NOT NULL DEFAULT '',
+                branch TEXT NOT NULL DEFAULT '', bucket INTEGER NOT NULL, ms INTEGER NOT NULL,
+                PRIMARY KEY (session_seq, file, branch, bucket)
+            ) WITHOUT ROWID
+            """,
+        )
+    rollup.create(conn, temp=True)
+    if version >= 3:  # a damaged file gives what could be read
+        with contextlib.suppress(sqlite3.Error):
+            rollup.backfill(conn)
+
+
+def _migrate_to_5(conn: db.Connection) -> None:
+    """Running totals of active time for reports (``rollup``), filled from the
+    stored histories and time buckets; kept up to date by every later write."""
+    from helix_lsp.session import rollup
+
+    rollup.create(conn)
+    rollup.backfill(conn)
 
 
 #: MIGRATIONS[n] brings a store from version n to n + 1.
@@ -185,5 +254,7 @@ MIGRATIONS: Final[list[Callable[[db.Connection], None]]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
+    _migrate_to_4,
+    _migrate_to_5,
 ]
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -24,6 +24,10 @@ class Snapshots:
     _store: db.SessionStore
 
     @property
+    def owner(self) -> str:
+        raise NotImplementedError
+
+    @property
     def warnings(self) -> builtins.list[str]:
         raise NotImplementedError
 
@@ -43,10 +47,11 @@ class Snapshots:
             return transfer.snapshot(records, conn)
 
     def import_(self, snapshot: Mapping[str, Any]) -> builtins.list[str]:
-        """Add every session of a snapshot, all or nothing, in one transaction."""
+        """Add every session of a snapshot, all or nothing, in one transaction
+        (a session without an owner becomes this manager's owner's)."""
         from helix_lsp.session import importing
 
-        return importing.import_records(self._store, transfer.parse(snapshot))
+        return importing.import_records(self._store, transfer.parse(snapshot, self.owner))
 
     # -- store-level services ----------------------------------------------------
 
@@ -91,7 +96,7 @@ class Snapshots:
         """
         from helix_lsp.session import importing
 
-        return importing.import_stream(self._store, fp, progress)
+        return importing.import_stream(self._store, fp, progress, self.owner)
 
     def _skipped(self, on_skip: Callable[[str], None] | None) -> Callable[[str], None]:
         if on_skip is not None:

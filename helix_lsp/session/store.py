@@ -21,6 +21,7 @@ from typing import Final
 
 from helix_lsp.session import rows, storefile
 from helix_lsp.session.errors import ConflictError, StorageError, damaged_store_message
+from helix_lsp.session.owner import migrating_as
 from helix_lsp.session.rows import COLUMNS, FIELDS
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, read_older
 
@@ -68,7 +69,8 @@ class Store:
     ``read_only_reason`` says why, and every write is refused with that
     sentence before anything is touched. With ``verify``, the file is checked
     once (``PRAGMA quick_check``) before the first write, so that nothing is
-    ever written into a torn page.
+    ever written into a torn page. ``owner`` is who the sessions of an older
+    store (without owners) are given to when it is migrated.
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class Store:
         *,
         create: bool = True,
         verify: bool = True,
+        owner: str | None = None,
     ) -> None:
         target = default_db_path() if path is None else path
         self.path = str(target)
@@ -101,12 +104,13 @@ class Store:
             raise StorageError(f"cannot open the session store {self.path}: {detail}.") from err
         try:
             self._configure(memory)
-            if self.read_only_reason is None:
-                self._migrate()
-            if not memory:
-                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-                if version < SCHEMA_VERSION and self._has_sessions():
-                    read_older(self.conn, version)
+            with migrating_as(owner):  # older sessions become ``owner``'s
+                if self.read_only_reason is None:
+                    self._migrate()
+                if not memory:
+                    version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                    if version < SCHEMA_VERSION and self._has_sessions():
+                        read_older(self.conn, version)
         except sqlite3.Error as err:
             self.close()
             raise describe_sqlite_error(err, self.path) from err

@@ -24,11 +24,14 @@ def open_store(
     create: bool = True,
     verify: bool = True,
     offline: bool = False,
+    owner: str | None = None,
 ) -> db.SessionStore:
     """The store at ``target`` (None: ``$HELIX_LSP_DB``, else the default file).
 
     ``offline``: a PostgreSQL server that cannot be reached yet opens a store
     whose statements connect when they run (a language server starts anyway).
+    ``owner``: who the sessions of an older store (without owners) are given
+    to when it is migrated.
     """
     if target is None:
         target = default_target()
@@ -37,8 +40,8 @@ def open_store(
             from helix_lsp.session.pgstore import PostgresStore
         except ImportError:  # pragma: no cover - psycopg's own imports failed
             raise _missing(target) from None
-        return PostgresStore(target, create=create, offline=offline)
-    return Store(target, create=create, verify=verify)
+        return PostgresStore(target, create=create, offline=offline, owner=owner)
+    return Store(target, create=create, verify=verify, owner=owner)
 
 
 def _missing(target: str) -> Exception:

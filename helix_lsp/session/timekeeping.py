@@ -27,6 +27,10 @@ class TimeKeeping:
     def _handle(self, rec: SessionRecord) -> Session:
         raise NotImplementedError
 
+    @property
+    def owner(self) -> str:
+        raise NotImplementedError
+
     def _skipping(self) -> lookup.Problems:
         raise NotImplementedError
 
@@ -43,9 +47,10 @@ class TimeKeeping:
         if not points:
             return
         with self._store.transaction() as conn:
-            rec = lookup.find(conn, session_id)
+            rec = lookup.find(conn, session_id, self.owner)
             if rec.status is not Status.ACTIVE:
                 return
+            lookup.check_owner(rec, self.owner, "")
             before = rec.copy()
             now = model.now_ms()
             activity.attribute(conn, rec, points, now, lookup.created_before(conn, rec.seq))
@@ -60,7 +65,8 @@ class TimeKeeping:
     ) -> Session:
         """Activity without a place (a command, a library call) on a session."""
         with self._store.transaction() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
+            rec = lookup.resolve(conn, ref, project, "", self.owner)
+            lookup.check_owner(rec, self.owner, "")
             before = rec.copy()
             transitions.touch(rec, model.now_ms() if at is None else at)
             if rec != before:
@@ -74,8 +80,10 @@ class TimeKeeping:
         projects: Iterable[str] | None = None,
         now: int | None = None,
     ) -> builtins.list[Session]:
-        """Pause, as of their last activity, the active sessions (of ``projects``)
-        with no activity for ``idle_minutes`` (0: never); the ones it paused."""
+        """Pause, as of their last activity, your active sessions (of ``projects``)
+        with no activity for ``idle_minutes`` (0: never); the ones it paused.
+
+        Another owner's sessions are theirs to pause: their own editor or CLI does."""
         if not idle_minutes or idle_minutes < 0 or self._store.read_only_reason is not None:
             return []
         at = model.now_ms() if now is None else now
@@ -98,7 +106,7 @@ class TimeKeeping:
         """The project's current session when it is paused for being away: what a
         starting editor offers to resume (None otherwise)."""
         with self._store.snapshot() as conn:
-            rec = lookup.current_or_none(conn, project, self._skipping())
+            rec = lookup.current_or_none(conn, project, self._skipping(), owner=self.owner)
             if rec is None or rec.away_since is None:
                 return None
             last = events.latest(conn, rec.seq)
@@ -117,7 +125,7 @@ class TimeKeeping:
     ) -> tuple[Session, builtins.list[events.Event]]:
         """The session and its history as ``events.Event`` objects (times in ms)."""
         with self._store.snapshot() as conn:
-            rec = lookup.resolve(conn, ref, project, "")
+            rec = lookup.resolve(conn, ref, project, "", self.owner)
             found = events.read(conn, rec.seq)
         if not found:  # a store that could not be migrated: told from the timestamps
             found = events.reconstruct(rec)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from helix_lsp.session import activity, db, events, rows, validation
+from helix_lsp.session import activity, db, events, rollup, rows, validation
 from helix_lsp.session.errors import InvalidArgumentError
 from helix_lsp.session.events import Event
 from helix_lsp.session.model import Mode, SessionRecord, from_iso, to_iso
@@ -60,6 +60,17 @@ def insert_encoded(conn: db.Connection, line: Sequence[Any]) -> None:
     seq = rows.insert_encoded(conn, values)
     conn.executemany(events.INSERT, [(seq, *e) for e in history])
     activity.add_time_rows(conn, seq, [tuple(t) for t in time])
+    stored = dict(zip(rows.FIELDS, values, strict=True))
+    rollup.session_added(
+        conn,
+        seq,
+        stored["project"],
+        [
+            Event(at, kind, by, mode, json.loads(data) if data else {})
+            for at, kind, by, mode, data in history
+        ],
+        [(f, b, slot, ms) for f, b, slot, ms in time],
+    )
 
 
 def _history(raw: object, where: str) -> list[Event]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 from helix_lsp.session import db, timeline, validation
+from helix_lsp.session import owner as owners
 from helix_lsp.session.errors import InvalidArgumentError
 from helix_lsp.session.model import Mode, SessionRecord, Status, from_iso, now_ms, to_iso
 
@@ -102,7 +103,7 @@ def _restart_open_interval(rec: SessionRecord, at: int) -> None:
         rec.active_since = at
 
 
-def _record(entry: object, index: int) -> timeline.Imported:
+def _record(entry: object, index: int, owner: str = "") -> timeline.Imported:
     where = f"session {index + 1} of the snapshot"
     if not isinstance(entry, Mapping):
         raise InvalidArgumentError(f"{where} is not an object.")
@@ -115,6 +116,11 @@ def _record(entry: object, index: int) -> timeline.Imported:
         mode=_checked(where, Mode.parse, _field(entry, "mode", where)),
         status=_checked(where, Status.parse, _field(entry, "status", where)),
         project=_checked(where, validation.project, _field(entry, "project", where)),
+        owner=(
+            owner
+            if entry.get("owner") is None
+            else _checked(where, owners.normalise, entry.get("owner"))
+        ),
         description=_checked(
             where,
             validation.optional_text,
@@ -184,18 +190,21 @@ def check_header(snapshot_doc: object) -> Any:
     return exported
 
 
-def read_entry(entry: object, index: int, exported_at: object = None) -> timeline.Imported:
+def read_entry(
+    entry: object, index: int, exported_at: object = None, owner: str = ""
+) -> timeline.Imported:
     """Session ``index`` (0-based) of a snapshot as a checked record, or the refusal.
 
     ``exported_at`` is the document's ``exportedAt``: an active session's
-    ``activeSeconds`` counted up to then.
+    ``activeSeconds`` counted up to then. An entry without an ``owner`` (from
+    a store before owners) becomes ``owner``'s: the importing one's.
     """
     if isinstance(entry, Mapping) and "exportedAt" not in entry and exported_at is not None:
         entry = {**entry, "exportedAt": exported_at}
-    return _record(entry, index)
+    return _record(entry, index, owner)
 
 
-def parse(snapshot_doc: object) -> list[timeline.Imported]:
+def parse(snapshot_doc: object, owner: str = "") -> list[timeline.Imported]:
     """Every record of a snapshot, fully checked, or ``InvalidArgumentError``."""
     exported = check_header(snapshot_doc)
     assert isinstance(snapshot_doc, Mapping)
@@ -207,7 +216,7 @@ def parse(snapshot_doc: object) -> list[timeline.Imported]:
     records = []
     seen: set[str] = set()
     for index, entry in enumerate(sessions):
-        item = read_entry(entry, index, exported)
+        item = read_entry(entry, index, exported, owner)
         if item.record.id in seen:
             raise InvalidArgumentError(f"the snapshot holds session {item.record.id} twice.")
         seen.add(item.record.id)

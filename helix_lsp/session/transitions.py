@@ -8,7 +8,7 @@ all.
 
 from __future__ import annotations
 
-from helix_lsp.session import clock, db, events, lifecycle, lookup
+from helix_lsp.session import clock, db, events, lifecycle, lookup, rollup
 from helix_lsp.session.activity import reference
 from helix_lsp.session.events import Event
 from helix_lsp.session.model import Mode, SessionRecord, Status, to_iso
@@ -60,14 +60,16 @@ def apply(
         detail["reason"] = reason
     detail.update(data or {})
     events.append(conn, rec, Event(at, events.KIND_OF[action], by, rec.mode.value, detail))
+    rollup.interval_closed(conn, rec.seq, rec.project, rec.mode.value, at, counted)
     return at
 
 
 def pause_others(conn: db.Connection, rec: SessionRecord, at: int) -> list[SessionRecord]:
-    """Pause the other active sessions of ``rec``'s project (by ``switch``)."""
+    """Pause the other active sessions of ``rec``'s owner in its project (by ``switch``)."""
     found = conn.execute(
-        f"SELECT {COLUMNS} FROM sessions WHERE project = ? AND status = 'active' AND id != ?",
-        [rec.project, rec.id],
+        f"SELECT {COLUMNS} FROM sessions "
+        "WHERE project = ? AND owner = ? AND status = 'active' AND id != ?",
+        [rec.project, rec.owner, rec.id],
     ).fetchall()
     paused = []
     for row in found:
@@ -91,6 +93,7 @@ def change_mode(conn: db.Connection, rec: SessionRecord, mode: Mode, now: int) -
     counted = lifecycle.change_mode(rec, mode, at)
     detail: dict[str, object] = {"from": old, **events.closing_data(counted, began, at)}
     events.append(conn, rec, Event(at, "modeChanged", "user", mode.value, detail))
+    rollup.interval_closed(conn, rec.seq, rec.project, old, at, counted)
     rec.updated_at = at
     touch(rec, at)
 

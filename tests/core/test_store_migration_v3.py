@@ -17,11 +17,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from helix_lsp.session import SessionManager
+from helix_lsp.report import build_report
+from helix_lsp.session import Activity, SessionManager, rollup
 from helix_lsp.session.events import total_ms
 from helix_lsp.session.model import now_ms
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
@@ -123,7 +125,12 @@ def test_an_older_store_migrates_with_reconstructed_history(tmp_path: Path, vers
         mgr.resume("paused-one")  # the migrated store is written as usual
         assert [e["kind"] for e in mgr.history("paused-one")][-1] == "resumed"
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        # the reconstructed time is in the running totals reports read
+        assert rollup.stored(conn) == rollup.summarised(conn)
+        assert (
+            sum(ms for (span, *_k), ms in rollup.stored(conn)[0].items() if span == rollup.DAY) > 0
+        )
         stored = conn.execute("SELECT active_by_mode FROM sessions WHERE id = 'id4'").fetchone()
         assert json.loads(stored[0]) == {"refactoring": 70 * MIN}
 
@@ -156,3 +163,46 @@ def test_a_store_that_cannot_be_migrated_still_shows_its_history(tmp_path: Path)
     read_only, total, kinds, last_activity, updated = json.loads(shown.stdout)
     assert (read_only, total, kinds) == (True, len(OLD_ROWS), ["created", "started", "completed"])
     assert last_activity == updated, "the last change stands for the last activity"
+
+
+_REPORT_AS_A_USER = """
+import json, sys
+from helix_lsp.report import build_report
+from helix_lsp.session import SessionManager
+with SessionManager(sys.argv[1]) as mgr:
+    print(json.dumps([mgr.read_only_reason is not None, build_report(mgr, since="2d").to_json()]))
+"""
+
+
+def test_a_version_3_store_that_cannot_be_migrated_reports_its_time(tmp_path: Path) -> None:
+    """Its running totals are worked out in memory from its history: the same report."""
+    db = tmp_path / "ro" / "sessions.db"
+    db.parent.mkdir()
+    with SessionManager(db) as mgr:
+        for name in ("a", "b"):
+            sess = mgr.create(name, "building", "p", start=True)
+            time.sleep(0.02)  # some active time in each mode
+            mgr.record_activity(sess.id, [Activity(now_ms(), "a.py", "main")])
+            mgr.set_mode(sess.id, "testing")
+            time.sleep(0.02)
+            mgr.pause(sess.id)
+        expected = build_report(mgr, since="2d").to_json()
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:  # the file of version 3
+        for name in ("time_rollup", "place_rollup", "session_intervals"):
+            conn.execute(f"DROP TABLE {name}")
+        conn.execute("DROP INDEX sessions_finished")
+        conn.execute("PRAGMA user_version = 3")
+    os.chmod(db.parent, 0o555)
+    try:
+        shown = subprocess.run(
+            [*AS_A_USER, sys.executable, "-c", _REPORT_AS_A_USER, str(db)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.chmod(db.parent, 0o700)
+    read_only, report = json.loads(shown.stdout)
+    assert read_only and report["sessionCount"] == 2 and report["totalSeconds"] > 0
+    for key in ("totalSeconds", "byMode", "byProject", "sessions", "files", "branches"):
+        assert report[key] == expected[key], key

@@ -7,7 +7,11 @@ checks for every session that
 
 * its history's active intervals sum to its ``activeSeconds``,
 * its ``activeSecondsByMode`` sums to its ``activeSeconds``,
-* its time per file and branch sums to at most its ``activeSeconds``.
+* its time per file and branch sums to at most its ``activeSeconds``,
+
+and that the running totals reports read (``rollup``) equal what they
+summarise: the closed intervals of every history and every time bucket, also
+after sessions are deleted or trimmed.
 
 The clock is the core's own (``now_ms``), moved by the test: no sleeping.
 On every store (SQLite in memory, PostgreSQL): each example starts on a fresh
@@ -29,7 +33,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from helix_lsp.session import Activity, SessionError, SessionManager
+from helix_lsp.session import Activity, SessionError, SessionManager, rollup
 from helix_lsp.session.events import by_mode_ms, total_ms
 from tests.stores import NewStore
 
@@ -153,10 +157,43 @@ class TimeAddsUp(RuleBasedStateMachine):
             assert abs(sum(json["activeSecondsByMode"].values()) - json["activeSeconds"]) < 1e-6
 
 
-def test_time_adds_up(new_store: NewStore, store_kind: str) -> None:
+class TotalsAddUp(TimeAddsUp):
+    """The same steps, and deletions: the running totals always equal what they sum."""
+
+    def time_adds_up(self) -> None:
+        """(checked by ``TimeAddsUp``: this machine looks at the running totals)"""
+
+    @precondition(lambda self: self.ids)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        sid = data.draw(st.sampled_from(self.ids))
+        with contextlib.suppress(SessionError):  # an active session is not deleted
+            self.mgr.delete(sid)
+            self.ids.remove(sid)
+
+    @rule(keep=st.integers(0, 3))
+    def trim(self, keep: int) -> None:
+        self.mgr.trim_history(keep)
+        self.ids = [s.id for s in self.mgr.list(limit=1000) if s.id in self.ids]
+
+    @invariant()
+    def running_totals_equal_what_they_summarise(self) -> None:
+        with self.mgr.read_snapshot() as conn:
+            assert rollup.stored(conn) == rollup.summarised(conn)
+
+
+def _run_on(machine: type[TimeAddsUp], new_store: NewStore, store_kind: str) -> None:
     store = None if store_kind == "sqlite" else staticmethod(new_store)
-    machine = type("TimeAddsUpOn", (TimeAddsUp,), {"new_store": store})
-    run_state_machine_as_test(machine, settings=SETTINGS[store_kind])
+    on_store = type(f"{machine.__name__}On", (machine,), {"new_store": store})
+    run_state_machine_as_test(on_store, settings=SETTINGS[store_kind])
+
+
+def test_time_adds_up(new_store: NewStore, store_kind: str) -> None:
+    _run_on(TimeAddsUp, new_store, store_kind)
+
+
+def test_totals_add_up(new_store: NewStore, store_kind: str) -> None:
+    _run_on(TotalsAddUp, new_store, store_kind)
 
 
 SETTINGS = {

@@ -10,7 +10,6 @@ resource-updated notifications.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -322,21 +321,27 @@ async def test_the_store_comes_from_the_environment_without_db(
         assert (await read_json(session, CURRENT))["session"]["name"] == "from-the-env"
 
 
-def test_without_the_extra_one_sentence_says_how_to_install_it(tmp_path: Path) -> None:
-    # -S: no site-packages, so the mcp SDK is absent, as in a base install
+def refused_start(cwd: Path, *args: str, python: tuple[str, ...] = ()) -> str:
+    """Starts ``helix-lsp mcp`` (``python``: flags for the interpreter) where
+    it must refuse: status 1, nothing on stdout, one line on stderr; returns that line."""
     done = subprocess.run(
-        [sys.executable, "-S", "-m", "helix_lsp", "mcp"],
-        cwd=tmp_path,
-        env={**os.environ},
+        [sys.executable, *python, "-m", "helix_lsp", "mcp", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stderr
     assert done.stdout == ""
-    assert done.stderr.count("\n") == 1
-    assert "pip install 'helix-lsp[mcp]'" in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    return done.stderr
+
+
+def test_without_the_extra_one_sentence_says_how_to_install_it(tmp_path: Path) -> None:
+    # -S: no site-packages, so the mcp SDK is absent, as in a base install
+    assert "pip install 'helix-lsp[mcp]'" in refused_start(tmp_path, python=("-S",))
 
 
 @pytest.mark.parametrize(
@@ -347,16 +352,4 @@ def test_without_the_extra_one_sentence_says_how_to_install_it(tmp_path: Path) -
     ],
 )
 def test_a_bad_start_is_one_line_and_status_1(tmp_path: Path, args: list[str], says: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "helix_lsp", "mcp", *(a.format(tmp=tmp_path) for a in args)],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert done.stdout == ""
-    assert done.stderr.count("\n") == 1
-    assert says in done.stderr
+    assert says in refused_start(tmp_path, *(a.format(tmp=tmp_path) for a in args))

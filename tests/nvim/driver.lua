@@ -223,6 +223,17 @@ function T.execute(command, params, timeout_ms)
   return reply or { timeout = true }
 end
 
+-- Waits until the server's current session is at `file` (relative to the
+-- root; nil: any file) line `line` (number or string), as helix.session.get
+-- tells.
+function T.server_has(name, file, line, timeout_ms)
+  T.wait_for(name, function()
+    local r = T.execute("helix.session.get", {})
+    return type(r.result) == "table" and r.result.context.current_line == tostring(line)
+      and (file == nil or r.result.context.current_file == file)
+  end, timeout_ms or 20000)
+end
+
 -- ERROR notifications after `mark`, as their texts.
 function T.errors_since(mark)
   local out = {}

@@ -82,9 +82,5 @@ return function(T)
   local ctx = type(r.result) == "table" and r.result.context or {}
   T.eq("the restored position is not sent", { ctx.current_file, ctx.current_line }, { "a.py", "15" })
   T.move(9, 0)
-  T.wait_for("a real move is", function()
-    local got = T.execute("helix.session.get", {})
-    return type(got.result) == "table" and got.result.context.current_file == "c.py"
-      and got.result.context.current_line == "9"
-  end, 10000)
+  T.server_has("a real move is", "c.py", 9, 10000)
 end

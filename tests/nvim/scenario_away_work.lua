@@ -11,28 +11,21 @@ end
 
 return function(T)
   T.wait_ready()
-  local function server_has(name, file, line)
-    T.wait_for(name, function()
-      local r = T.execute("helix.session.get", {})
-      return type(r.result) == "table" and r.result.context.current_file == file
-        and r.result.context.current_line == line
-    end, 20000)
-  end
   T.step("created", "Helix create fix-login", "created")
   T.step("started", "Helix start", "started")
   T.record("started", T.cli("show", "fix-login"))
 
   T.cmd("edit c.py")
   T.move(5, 0)
-  server_has("c.py:5 recorded", "c.py", "5")
+  T.server_has("c.py:5 recorded", "c.py", 5)
   T.cmd("edit b.py")
   T.move(7, 0)
-  server_has("b.py:7 recorded", "b.py", "7")
+  T.server_has("b.py:7 recorded", "b.py", 7)
   T.cmd("edit a.py")
   T.move(10, 0)
   T.move(15, 4)
   T.record("last_move_ms", now_ms())
-  server_has("a.py:15 recorded", "a.py", "15")
+  T.server_has("a.py:15 recorded", "a.py", 15)
   T.cmd("wshada")
   -- Long enough for the coalesced write (at most ~1 s), well short of the
   -- idle limit.

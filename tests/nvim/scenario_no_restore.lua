@@ -2,24 +2,17 @@
 
 return function(T)
   T.wait_ready()
-  local function server_has(name, file, line)
-    T.wait_for(name, function()
-      local r = T.execute("helix.session.get", {})
-      return type(r.result) == "table" and r.result.context.current_file == file
-        and r.result.context.current_line == line
-    end, 20000)
-  end
   T.step("created", "Helix create stay-here", "created")
   T.step("started", "Helix start", "started")
   T.move(5, 0)
-  server_has("server has line 5", "src/app.py", "5")
+  T.server_has("server has line 5", "src/app.py", 5)
   T.step("paused", "Helix pause", "paused")
   T.cmd("edit notes.txt")
   T.move(3, 0)
   T.sleep(300)
   local note = T.step("resumed", "Helix resume", "resumed")
   T.eq("no place in the message", note and note.msg, "Helix: resumed 'stay-here'")
-  server_has("notes.txt line 3 recorded", "notes.txt", "3")
+  T.server_has("notes.txt line 3 recorded", "notes.txt", 3)
   local c = T.cursor()
   T.eq("the cursor stayed", { c.file:match("[^/]+$"), c.line }, { "notes.txt", 3 })
 end

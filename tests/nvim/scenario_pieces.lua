@@ -57,6 +57,10 @@ return function(T)
   T.lacks("but never its password", report, "secret")
   T.cmd("bwipeout")
   config.options.db_path = saved
+  config.options.owner = "  me@example.com "
+  T.eq("the owner is sent trimmed", config.init_options().owner, "me@example.com")
+  config.options.owner = nil
+  T.eq("and not at all when unset", config.init_options().owner, nil)
   local cmd = config.options.cmd
   config.options.cmd = { "helix-lsp", "--db", "/srv/sessions.db" }
   T.eq("--db in the server command wins", { health.store() }, { "/srv/sessions.db", "--db in the server command" })

@@ -10,23 +10,10 @@ can tell (the store after Neovim has gone, times in another zone).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from nvim_harness import Nvim, Run, RunScenario, cli
-
-
-def check_run(run: Run, nvim: Nvim) -> dict[str, Any]:
-    r = run.results
-    assert r["nvim_version"] == nvim.version
-    failures = "\n".join(r["failures"] + r["errors"])
-    assert not failures, (
-        f"failed checks:\n{failures}\nnotifications: {r['notifications']}\n"
-        f"stderr: {run.stderr[-2000:]}"
-    )
-    assert r["finished"] is True
-    assert not run.env_db.exists(), "the server ignored dbPath and used $HELIX_LSP_DB"
-    return r
+from nvim_checks import check_run
+from nvim_harness import Nvim, RunScenario, cli
 
 
 def test_create_start_pause_resume_complete(nvim: Nvim, run_scenario: RunScenario) -> None:

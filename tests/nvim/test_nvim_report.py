@@ -4,19 +4,12 @@ scenario_report.lua, whose checks sit next to the actions they follow)."""
 
 from __future__ import annotations
 
+from nvim_checks import check_run
 from nvim_harness import Nvim, RunScenario, cli
 
 
 def test_report_in_a_window_and_in_the_browser(nvim: Nvim, run_scenario: RunScenario) -> None:
     run = run_scenario("scenario_report")
-    r = run.results
-    assert r["nvim_version"] == nvim.version
-    failures = "\n".join(r["failures"] + r["errors"])
-    assert not failures, (
-        f"failed checks:\n{failures}\nnotifications: {r['notifications']}\n"
-        f"stderr: {run.stderr[-2000:]}"
-    )
-    assert r["finished"] is True
-    assert not run.env_db.exists(), "the server ignored dbPath and used $HELIX_LSP_DB"
+    check_run(run, nvim)
     # the report read the store and changed nothing in it
     assert cli(run.db, "show", "report-me")["status"] == "paused"

@@ -8,7 +8,12 @@ import hashlib
 import os
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.reliability.rpc import Server
 
@@ -17,9 +22,69 @@ def raw(db: Path) -> bytes:
     return b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
 
 
-def test_store_is_private_even_under_a_permissive_umask(tmp_path: Path) -> None:
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """An empty project folder."""
     ws = tmp_path / "proj"
     ws.mkdir()
+    return ws
+
+
+@contextmanager
+def recording(
+    db: Path, ws: Path, options: dict[str, Any] | None = None, name: str = "x"
+) -> Iterator[Server]:
+    """A server on ``ws`` storing in ``db``, with session ``name`` started; shut
+    down cleanly when the block ends (only killed when it raised)."""
+    server = Server(db, ws)
+    try:
+        server.initialize([ws], options)
+        server.command("helix.session.create", name=name, start=True)
+        yield server
+        server.shutdown()
+    finally:
+        server.close()
+
+
+def opened(server: Server, path: Path, language: str, text: str) -> None:
+    """Tells the server the editor opened ``path`` holding ``text``."""
+    server.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": path.as_uri(),
+                "languageId": language,
+                "version": 1,
+                "text": text,
+            }
+        },
+    )
+
+
+def cursor_over_secrets(
+    server: Server, ws: Path, secrets: list[str], lines: int = 1, open_them: bool = False
+) -> None:
+    """Puts the cursor on src/visible.py line 10, then on ``lines`` lines of each
+    secret in turn (opening it too when asked): the place stays visible.py:10."""
+    server.cursor(ws / "src" / "visible.py", 9)
+    for name in secrets:
+        for line in range(lines):
+            server.cursor(ws / name, 100 + line)
+            if open_them:
+                opened(server, ws / name, "plaintext", "SECRET=1")
+        context = server.command("helix.session.get")["result"]["context"]
+        assert (context["current_file"], context["current_line"]) == ("src/visible.py", "10"), name
+
+
+def assert_only_visible_stored(db: Path, secrets: list[str]) -> None:
+    """The store holds the ordinary file the cursor was on and no name of a secret."""
+    stored = raw(db)
+    assert b"visible.py" in stored
+    for name in secrets:
+        assert Path(name).name.encode() not in stored, name
+
+
+def test_store_is_private_even_under_a_permissive_umask(tmp_path: Path, ws: Path) -> None:
     data = tmp_path / "xdg"
     old = os.umask(0)
     try:
@@ -50,38 +115,11 @@ SECRETS = [
 ]
 
 
-def test_excluded_files_never_reach_the_store(tmp_path: Path) -> None:
-    ws = tmp_path / "proj"
-    ws.mkdir()
+def test_excluded_files_never_reach_the_store(tmp_path: Path, ws: Path) -> None:
     db = tmp_path / "sessions.db"
-    server = Server(db, ws)
-    try:
-        server.initialize([ws])
-        server.command("helix.session.create", name="x", start=True)
-        server.cursor(ws / "src" / "visible.py", 9)
-        for name in SECRETS:
-            for line in range(3):
-                server.cursor(ws / name, 100 + line)
-                server.notify(
-                    "textDocument/didOpen",
-                    {
-                        "textDocument": {
-                            "uri": (ws / name).as_uri(),
-                            "languageId": "plaintext",
-                            "version": 1,
-                            "text": "SECRET=1",
-                        }
-                    },
-                )
-        context = server.command("helix.session.get")["result"]["context"]
-        assert context["current_file"] == "src/visible.py" and context["current_line"] == "10"
-        server.shutdown()
-    finally:
-        server.close()
-    stored = raw(db)
-    assert b"visible.py" in stored
-    for name in SECRETS:
-        assert Path(name).name.encode() not in stored, name
+    with recording(db, ws) as server:
+        cursor_over_secrets(server, ws, SECRETS, lines=3, open_them=True)
+    assert_only_visible_stored(db, SECRETS)
 
 
 #: Another spelling or an editor's copy of a secret holds the same secret.
@@ -99,41 +137,21 @@ SECRET_VARIANTS = [
 ]
 
 
-def test_any_case_and_editor_backups_of_secrets_are_excluded(tmp_path: Path) -> None:
-    ws = tmp_path / "proj"
-    ws.mkdir()
+def test_any_case_and_editor_backups_of_secrets_are_excluded(tmp_path: Path, ws: Path) -> None:
     db = tmp_path / "sessions.db"
-    server = Server(db, ws)
-    try:
-        server.initialize([ws], {"cursorNotifications": True})
-        server.command("helix.session.create", name="x", start=True)
-        server.cursor(ws / "src" / "visible.py", 9)
-        for name in SECRET_VARIANTS:
-            server.cursor(ws / name, 100)
-            context = server.command("helix.session.get")["result"]["context"]
-            assert context["current_file"] == "src/visible.py", name
+    with recording(db, ws, {"cursorNotifications": True}) as server:
+        cursor_over_secrets(server, ws, SECRET_VARIANTS)
         server.command("helix.session.pause")
-        server.shutdown()
-    finally:
-        server.close()
-    stored = raw(db)
-    assert b"visible.py" in stored
-    for name in SECRET_VARIANTS:
-        assert Path(name).name.encode() not in stored, name
+    assert_only_visible_stored(db, SECRET_VARIANTS)
 
 
 def recorded(db: Path, ws: Path, target: Path) -> dict[str, str]:
     """The context one server with ``hideFileNames`` records for ``target``."""
-    server = Server(db, ws)
-    try:
-        server.initialize([ws], {"hideFileNames": True, "cursorNotifications": True})
-        server.command("helix.session.create", name="hush", start=True)
+    options = {"hideFileNames": True, "cursorNotifications": True}
+    with recording(db, ws, options, name="hush") as server:
         server.cursor(target, 3)
         context: dict[str, str] = server.command("helix.session.get")["result"]["context"]
         server.command("helix.session.complete")
-        server.shutdown()
-    finally:
-        server.close()
     return context
 
 
@@ -162,22 +180,9 @@ def test_hidden_file_names_leave_no_path_in_the_store(tmp_path: Path) -> None:
     ws = tmp_path / "payments"
     (ws / "src" / "billing").mkdir(parents=True)
     db = tmp_path / "sessions.db"
-    server = Server(db, ws)
-    try:
-        server.initialize([ws], {"hideFileNames": True})
-        server.command("helix.session.create", name="x", start=True)
+    with recording(db, ws, {"hideFileNames": True}) as server:
         target = ws / "src" / "billing" / "acquisition_plan.py"
-        server.notify(
-            "textDocument/didOpen",
-            {
-                "textDocument": {
-                    "uri": target.as_uri(),
-                    "languageId": "python",
-                    "version": 1,
-                    "text": "x = 1\n",
-                }
-            },
-        )
+        opened(server, target, "python", "x = 1\n")
         for line in range(50):
             server.cursor(target, line)
         time.sleep(1.5)  # past the coalescing interval: the position is on disk
@@ -185,22 +190,14 @@ def test_hidden_file_names_leave_no_path_in_the_store(tmp_path: Path) -> None:
         assert context["current_line"] == "50"
         assert "acquisition" not in context["current_file"]
         server.command("helix.session.pause")
-        server.shutdown()
-    finally:
-        server.close()
     stored = raw(db)
     for fragment in (b"acquisition_plan", b"src/billing", str(tmp_path).encode()):
         assert fragment not in stored, fragment
 
 
-def test_limits_hold_over_the_protocol(tmp_path: Path) -> None:
-    ws = tmp_path / "proj"
-    ws.mkdir()
+def test_limits_hold_over_the_protocol(tmp_path: Path, ws: Path) -> None:
     db = tmp_path / "sessions.db"
-    server = Server(db, ws)
-    try:
-        server.initialize([ws])
-        server.command("helix.session.create", name="x", start=True)
+    with recording(db, ws) as server:
         for i in range(64):
             assert "result" in server.command("helix.session.addTag", tag=f"t{i}")
         refusals = [
@@ -216,6 +213,3 @@ def test_limits_hold_over_the_protocol(tmp_path: Path) -> None:
         for _ in range(200):  # the same refusal again and again writes nothing
             server.command("helix.session.setMetadata", key="k", value="v" * 4097)
         assert raw(db) == before
-        server.shutdown()
-    finally:
-        server.close()

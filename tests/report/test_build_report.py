@@ -108,6 +108,7 @@ def test_every_figure_of_a_range_across_midnight_and_a_25_hour_day(
         ],
         "byMode": modes(debugging=5 * H, refactoring=1.5 * H, planning=1.5 * H),
         "byProject": {"api": 5 * H, "web": 3 * H},
+        "sessionCount": 3,
         "sessions": [
             {
                 "id": ids["overnight-debug"],
@@ -183,3 +184,16 @@ def test_a_project_report_counts_only_that_project(store: SessionManager) -> Non
 def test_a_bad_range_is_refused_before_anything_is_read(store: SessionManager) -> None:
     with pytest.raises(InvalidArgumentError, match="is not a length such as 7d"):
         build_report(store, since="a week", tz=TZ)
+
+
+def test_a_capped_session_list_still_counts_every_session(
+    store: SessionManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helix_lsp.report import compute
+
+    full = build_report(store, from_="2026-10-31", to="2026-11-02", tz=TZ)
+    monkeypatch.setattr(compute, "TOP_SESSIONS", 1)
+    capped = build_report(store, from_="2026-10-31", to="2026-11-02", tz=TZ)
+    assert [s.name for s in capped.sessions] == [full.sessions[0].name] == ["overnight-debug"]
+    assert capped.to_json()["sessionCount"] == len(full.sessions) == 3
+    assert capped.total_seconds == full.total_seconds

@@ -122,6 +122,7 @@ def test_a_session_across_midnight_counts_on_both_days_in_its_mode_and_once_in_t
         ],
         "byMode": zero(debugging=4500.0, planning=1200.0),
         "byProject": {"api": 4500.0, "web": 1200.0},
+        "sessionCount": 2,
         "sessions": [
             {
                 "id": "a",

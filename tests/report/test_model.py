@@ -29,6 +29,7 @@ def test_the_contract_fields_come_first_and_timeline_intervals_are_utc() -> None
         "byDay",
         "byMode",
         "byProject",
+        "sessionCount",
         "sessions",
         "files",
         "branches",

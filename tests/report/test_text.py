@@ -124,3 +124,18 @@ def test_a_dst_range_prints_the_23_hour_day_and_the_night_split_at_midnight() ->
         "Sun 2026-03-29  23h 00m  " + "D" * 35,
         "Mon 2026-03-30   2h 00m  " + "D" * 3,
     ]
+
+
+def test_the_sessions_figure_is_how_many_had_time_not_how_many_are_listed() -> None:
+    """A large range lists only the most active sessions; every face counts them all."""
+    from dataclasses import replace
+
+    from helix_lsp.report import render_html
+
+    listed = three_days()
+    report = replace(listed, session_count=4321)
+    assert f"in {len(listed.sessions)} sessions" in render_text(listed)
+    assert "in 4321 sessions" in render_text(report)
+    assert "<dt>Sessions</dt><dd>4321</dd>" in render_html(report)
+    assert report.to_json()["sessionCount"] == 4321
+    assert Report.from_json(report.to_json()) == report

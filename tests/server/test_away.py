@@ -9,10 +9,11 @@ whatever the editor restores, and offers it back once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,16 @@ class Offers:
         assert self.answer is not None and self.asked
         titles = [a.title for a in self.asked[0].actions or []]
         self.answer.set_result(next(t for t in titles if t.startswith(prefix)))
+
+    async def offered(self) -> lsp.ShowMessageRequestParams:
+        """The offer, once the server has asked it."""
+        await eventually(lambda: self.asked, what="the offer")
+        return self.asked[0]
+
+    async def accept(self, prefix: str) -> None:
+        """Wait for the offer and pick the action whose title starts with ``prefix``."""
+        await self.offered()
+        self.choose(prefix)
 
 
 @pytest.fixture
@@ -109,21 +120,41 @@ def _stored_line(db: Path) -> str | None:
         return mgr.get(NAME).context.get("current_line")
 
 
+@contextlib.asynccontextmanager
+async def running(
+    db: Path,
+    project: Path,
+    offers: Offers | None = None,
+    capabilities: lsp.ClientCapabilities | None = None,
+    **extra: Any,
+) -> AsyncIterator[Editor]:
+    """A server on ``project`` with the idle options (``offers`` answering its
+    questions), stopped at the end whatever the test found."""
+    ed = await start_editor(db, [project], options=options(**extra),
+                            features=offers.features() if offers else None,
+                            capabilities=capabilities)
+    try:
+        yield ed
+    finally:
+        await stop_editor(ed)
+
+
+@contextlib.asynccontextmanager
 async def come_back(
     db: Path,
     project: Path,
     b: Path,
-    offers: Offers,
     capabilities: lsp.ClientCapabilities | None = None,
     **extra: Any,
-) -> Editor:
-    """Wait past the limit, start a new server and let the editor restore b.py."""
+) -> AsyncIterator[tuple[Editor, Offers]]:
+    """Wait past the limit, start a new server and let the editor restore b.py;
+    the editor and what it is offered."""
     await asyncio.sleep(IDLE * 60 + 1)
-    ed = await start_editor(db, [project], options=options(**extra), features=offers.features(),
-                            capabilities=capabilities)
-    ed.open(b)
-    ed.cursor(b, 2, 0)  # the editor restores a position in b.py
-    return ed
+    offers = Offers()
+    async with running(db, project, offers, capabilities, **extra) as ed:
+        ed.open(b)
+        ed.cursor(b, 2, 0)  # the editor restores a position in b.py
+        yield ed, offers
 
 
 async def settled(ed: Editor) -> dict[str, Any]:
@@ -131,6 +162,13 @@ async def settled(ed: Editor) -> dict[str, Any]:
     await asyncio.sleep(1.5)
     session: dict[str, Any] = await ed.get(session=NAME)
     return session
+
+
+async def told(ed: Editor, words: str) -> str:
+    """The first message shown to the user that contains ``words``, once there is one."""
+    said = await eventually(lambda: [m for m in ed.client.messages if words in str(m)],
+                            what=f"a message saying {words!r}")
+    return str(said[0])
 
 
 def assert_paused_as_of(session: dict[str, Any], last: float) -> None:
@@ -149,11 +187,8 @@ async def test_closed_editor_is_paused_as_of_its_last_activity_and_offered_back(
 ) -> None:
     a, b = files
     last = await work_and_leave(db, project, a, how)
-    offers = Offers()
-    ed = await come_back(db, project, b, offers)
-    try:
-        await eventually(lambda: offers.asked, what="the offer")
-        asked = offers.asked[0]
+    async with come_back(db, project, b) as (ed, offers):
+        asked = await offers.offered()
         assert asked.message.startswith(f"'{NAME}' was paused at ")
         assert "after 3 seconds without activity" in asked.message
         assert [x.title for x in asked.actions or []] == [
@@ -173,8 +208,6 @@ async def test_closed_editor_is_paused_as_of_its_last_activity_and_offered_back(
         assert [(e["kind"], e["by"]) for e in events[-2:]] == [("paused", "idle"),
                                                                 ("resumed", "user")]
         assert len(offers.asked) == 1
-    finally:
-        await stop_editor(ed)
 
 
 async def test_counting_the_away_time_makes_it_active(
@@ -182,11 +215,8 @@ async def test_counting_the_away_time_makes_it_active(
 ) -> None:
     a, b = files
     last = await work_and_leave(db, project, a, "kill")
-    offers = Offers()
-    ed = await come_back(db, project, b, offers)
-    try:
-        await eventually(lambda: offers.asked, what="the offer")
-        offers.choose("Count the away time")
+    async with come_back(db, project, b) as (ed, offers):
+        await offers.accept("Count the away time")
         session = await ed.status_where(
             lambda s: (s.get("current") or {}).get("status") == "active")
         session = await ed.get(session=NAME)
@@ -194,8 +224,6 @@ async def test_counting_the_away_time_makes_it_active(
         assert session["activeSeconds"] > IDLE * 60 + 1  # the gap counts after all
         assert abs(seconds(session["lastPausedAt"]) - last) <= 1.5
         assert not ed.client.shown_documents
-    finally:
-        await stop_editor(ed)
 
 
 async def test_a_deleted_file_is_said_and_the_place_kept(
@@ -204,22 +232,14 @@ async def test_a_deleted_file_is_said_and_the_place_kept(
     a, b = files
     await work_and_leave(db, project, a, "exit")
     a.unlink()
-    offers = Offers()
-    ed = await come_back(db, project, b, offers)
-    try:
-        await eventually(lambda: offers.asked, what="the offer")
-        offers.choose("Resume at")
-        said = await eventually(
-            lambda: [m for m in ed.client.messages if "no longer exists" in str(m)],
-            what="the message about a.py")
-        assert "a.py" in str(said[0])
+    async with come_back(db, project, b) as (ed, offers):
+        await offers.accept("Resume at")
+        assert "a.py" in await told(ed, "no longer exists")
         session = await ed.get(session=NAME)
         assert session["status"] == "active"
         assert (session["context"]["current_file"], session["context"]["current_line"]) == (
             "a.py", "15")
         assert not ed.client.shown_documents
-    finally:
-        await stop_editor(ed)
 
 
 async def test_a_client_that_cannot_open_documents_is_told_the_place(
@@ -229,20 +249,12 @@ async def test_a_client_that_cannot_open_documents_is_told_the_place(
     would refuse, a sentence with the place instead."""
     a, b = files
     await work_and_leave(db, project, a, "exit")
-    offers = Offers()
-    ed = await come_back(db, project, b, offers, capabilities=lsp.ClientCapabilities())
-    try:
-        await eventually(lambda: offers.asked, what="the offer")
-        offers.choose("Resume at")
-        said = await eventually(
-            lambda: [m for m in ed.client.messages if "you left it at" in str(m)],
-            what="the sentence with the place")
-        assert "a.py:15" in str(said[0])
+    async with come_back(db, project, b, capabilities=lsp.ClientCapabilities()) as (ed, offers):
+        await offers.accept("Resume at")
+        assert "a.py:15" in await told(ed, "you left it at")
         session = await ed.get(session=NAME)
         assert session["status"] == "active"
         assert not ed.client.shown_documents
-    finally:
-        await stop_editor(ed)
 
 
 async def test_leave_paused_and_idle_resume_never(
@@ -250,39 +262,24 @@ async def test_leave_paused_and_idle_resume_never(
 ) -> None:
     a, b = files
     last = await work_and_leave(db, project, a, "exit")
-    offers = Offers()
-    ed = await come_back(db, project, b, offers, idleResume="never")
-    try:
+    async with come_back(db, project, b, idleResume="never") as (ed, offers):
         session = await settled(ed)
         assert_paused_as_of(session, last)  # paused all the same, and nothing asked
         assert offers.asked == []
-    finally:
-        await stop_editor(ed)
     offers = Offers()
-    ed = await start_editor(db, [project], options=options(), features=offers.features())
-    try:
-        await eventually(lambda: offers.asked, what="the offer")
-        offers.choose("Leave paused")
+    async with running(db, project, offers) as ed:
+        await offers.accept("Leave paused")
         session = await settled(ed)
         assert session["status"] == "paused" and session["awaySince"] is not None
-    finally:
-        await stop_editor(ed)
-    ed = await start_editor(db, [project], options=options())  # cannot answer requests
-    try:
-        told = await eventually(
-            lambda: [m for m in ed.client.messages if "was paused at" in str(m)],
-            what="the offer as a message")
-        assert f"'{NAME}'" in str(told[0])
-    finally:
-        await stop_editor(ed)
+    async with running(db, project) as ed:  # cannot answer requests
+        assert f"'{NAME}'" in await told(ed, "was paused at")  # the offer as a message
 
 
 async def test_the_running_server_pauses_as_of_the_last_activity_and_resumes_on_the_next(
     db: Path, project: Path, files: tuple[Path, Path]
 ) -> None:
     a, b = files
-    ed = await start_editor(db, [project], options=options())
-    try:
+    async with running(db, project) as ed:
         await ed.command("create", name=NAME, start=True)
         last = time.time()
         ed.cursor(a, 14, 0)
@@ -302,8 +299,6 @@ async def test_the_running_server_pauses_as_of_the_last_activity_and_resumes_on_
         ed.cursor(a, 1, 0)
         session = await settled(ed)
         assert session["status"] == "paused" and session["awaySince"] is None
-    finally:
-        await stop_editor(ed)
 
 
 async def test_history_and_report_commands(editor: Editor, project: Path) -> None:

@@ -24,20 +24,25 @@ export interface MenuEntry {
   description: string;
 }
 
+/** One entry; an entry without a description shows its label alone. */
+function entry(command: string, label: string, icon: string, description = ''): MenuEntry {
+  return { command, label, icon, description };
+}
+
 export const MENU: Record<MenuId, MenuEntry> = {
-  start: { command: 'helix.startSession', label: 'Start Session', icon: 'play', description: 'Begin working on it' },
-  pause: { command: 'helix.pauseSession', label: 'Pause Session', icon: 'debug-pause', description: 'Take a break; active time stops' },
-  resume: { command: 'helix.resumeSession', label: 'Resume Session', icon: 'debug-continue', description: 'Pick up where you left it' },
-  complete: { command: 'helix.completeSession', label: 'Complete Session', icon: 'pass', description: 'Mark it done' },
-  fail: { command: 'helix.failSession', label: 'Fail Session', icon: 'error', description: 'Give up on it, with a reason' },
-  create: { command: 'helix.createSession', label: 'Create Session…', icon: 'add', description: 'Start a new focused period of work' },
-  switch: { command: 'helix.switchSession', label: 'Switch Session…', icon: 'arrow-swap', description: 'Work on another open session' },
-  setMode: { command: 'helix.setMode', label: 'Set Mode…', icon: 'symbol-enum', description: 'Planning, building, testing, …' },
-  addTag: { command: 'helix.addTag', label: 'Add Tag…', icon: 'tag', description: '' },
-  removeTag: { command: 'helix.removeTag', label: 'Remove Tag…', icon: 'close', description: '' },
-  setMetadata: { command: 'helix.setMetadata', label: 'Set Metadata…', icon: 'symbol-key', description: 'A key and a value, e.g. sprint = 23' },
-  show: { command: 'helix.showSession', label: 'Show Session', icon: 'info', description: 'All details' },
-  list: { command: 'helix.listSessions', label: 'List Sessions…', icon: 'list-unordered', description: 'Browse sessions by status, mode or tag' },
+  start: entry('helix.startSession', 'Start Session', 'play', 'Begin working on it'),
+  pause: entry('helix.pauseSession', 'Pause Session', 'debug-pause', 'Take a break; active time stops'),
+  resume: entry('helix.resumeSession', 'Resume Session', 'debug-continue', 'Pick up where you left it'),
+  complete: entry('helix.completeSession', 'Complete Session', 'pass', 'Mark it done'),
+  fail: entry('helix.failSession', 'Fail Session', 'error', 'Give up on it, with a reason'),
+  create: entry('helix.createSession', 'Create Session…', 'add', 'Start a new focused period of work'),
+  switch: entry('helix.switchSession', 'Switch Session…', 'arrow-swap', 'Work on another open session'),
+  setMode: entry('helix.setMode', 'Set Mode…', 'symbol-enum', 'Planning, building, testing, …'),
+  addTag: entry('helix.addTag', 'Add Tag…', 'tag'),
+  removeTag: entry('helix.removeTag', 'Remove Tag…', 'close'),
+  setMetadata: entry('helix.setMetadata', 'Set Metadata…', 'symbol-key', 'A key and a value, e.g. sprint = 23'),
+  show: entry('helix.showSession', 'Show Session', 'info', 'All details'),
+  list: entry('helix.listSessions', 'List Sessions…', 'list-unordered', 'Browse sessions by status, mode or tag'),
 };
 
 const LIFECYCLE = new Set<string>(['start', 'pause', 'resume', 'complete', 'fail']);

@@ -11,6 +11,8 @@ export interface HelixSettings {
   /** The older `helix.autoPauseMinutes`, when the user set it. */
   autoPauseMinutes: number | undefined;
   idleResume: IdleResume;
+  /** `helix.owner`: who you are in a shared store; empty lets the server decide. */
+  owner: string;
   serverPath: string;
   pythonPath: string;
   restoreOnResume: boolean;
@@ -41,6 +43,8 @@ export function initializationOptions(settings: HelixSettings, home?: string): R
   };
   const db = expandHome(settings.dbPath.trim(), home);
   if (db) opts.dbPath = db;
+  const owner = settings.owner.trim();
+  if (owner) opts.owner = owner;
   const exclude = settings.exclude.map((g) => g.trim()).filter(Boolean);
   if (exclude.length) opts.exclude = exclude;
   return opts;
@@ -60,6 +64,7 @@ export const RESTART_SETTINGS = [
   'helix.hideFileNames',
   'helix.idleMinutes',
   'helix.idleResume',
+  'helix.owner',
   'helix.autoPauseMinutes',
   'helix.server.path',
   'helix.server.pythonPath',

@@ -23,6 +23,10 @@ M.defaults = {
   hide_file_names = nil,
   -- Project name for every root. nil: the root folder's name.
   project = nil,
+  -- Who you are in a shared store (sessions you create are yours; only yours
+  -- can be changed). nil: $HELIX_LSP_OWNER, else git's global user.email,
+  -- else the login name.
+  owner = nil,
   -- :Helix resume / switch reopen the session's file at its line.
   restore_on_resume = true,
   -- Milliseconds of cursor stillness before the position is sent.
@@ -125,6 +129,9 @@ function M.init_options()
   end
   if o.project ~= nil then
     init.project = o.project
+  end
+  if type(o.owner) == "string" and o.owner:match("%S") then
+    init.owner = vim.trim(o.owner)
   end
   return init
 end

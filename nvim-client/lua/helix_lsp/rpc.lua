@@ -7,32 +7,29 @@ local M = {}
 
 local new_api = vim.fn.has("nvim-0.11") == 1 -- client methods are called with ':'
 
-function M.request(client, method, params, handler, bufnr)
+-- Calls the client's method `name`: client:name(...) from 0.11 on (the dot
+-- form is deprecated there), client.name(...) before.
+local function call(client, name, ...)
   if new_api then
-    return client:request(method, params, handler, bufnr)
+    return client[name](client, ...)
   end
-  return client.request(method, params, handler, bufnr)
+  return client[name](...)
+end
+
+function M.request(client, method, params, handler, bufnr)
+  return call(client, "request", method, params, handler, bufnr)
 end
 
 function M.request_sync(client, method, params, timeout, bufnr)
-  if new_api then
-    return client:request_sync(method, params, timeout, bufnr)
-  end
-  return client.request_sync(method, params, timeout, bufnr)
+  return call(client, "request_sync", method, params, timeout, bufnr)
 end
 
 function M.notify(client, method, params)
-  if new_api then
-    return client:notify(method, params)
-  end
-  return client.notify(method, params)
+  return call(client, "notify", method, params)
 end
 
 function M.is_stopped(client)
-  if new_api then
-    return client:is_stopped()
-  end
-  return client.is_stopped()
+  return call(client, "is_stopped")
 end
 
 local function arguments(params)
@@ -98,6 +95,16 @@ function M.info(text)
   end
 end
 
+--- Forgets the session names <Tab> offers, after a change (a command that
+--- succeeded, a status push): the next <Tab> asks the server again. Nothing
+--- to forget while completion has never been used.
+function M.forget_completions()
+  local completion = package.loaded["helix_lsp.completion"]
+  if completion then
+    completion.invalidate()
+  end
+end
+
 --- Runs a workspace command: on_ok(result, client) when it succeeds, the
 --- server's sentence at error level when it is refused.
 function M.run(command, params, on_ok)
@@ -106,10 +113,7 @@ function M.run(command, params, on_ok)
       M.error(err)
       return
     end
-    local completion = package.loaded["helix_lsp.completion"]
-    if completion then
-      completion.invalidate()
-    end
+    M.forget_completions()
     if on_ok then
       on_ok(result, client)
     end

@@ -103,10 +103,7 @@ function M.on_status(client_id, params)
   if type(params) ~= "table" then
     return
   end
-  local completion = package.loaded["helix_lsp.completion"]
-  if completion then
-    completion.invalidate()
-  end
+  require("helix_lsp.rpc").forget_completions()
   local st = M.state[client_id] or { text = "" }
   M.state[client_id] = st
   M.last_client = client_id

@@ -19,6 +19,7 @@ export function readSettings(): HelixSettings {
     idleMinutes: userValue<number>(c, 'idleMinutes'),
     autoPauseMinutes: userValue<number>(c, 'autoPauseMinutes'),
     idleResume: c.get<IdleResume>('idleResume', 'ask'),
+    owner: c.get<string>('owner', ''),
     serverPath: c.get<string>('server.path', ''),
     pythonPath: c.get<string>('server.pythonPath', ''),
     restoreOnResume: c.get<boolean>('restoreOnResume', true),

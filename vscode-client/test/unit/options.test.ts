@@ -10,6 +10,7 @@ const defaults = {
   idleMinutes: undefined,
   autoPauseMinutes: undefined,
   idleResume: 'ask' as const,
+  owner: '',
   serverPath: '',
   pythonPath: '',
   restoreOnResume: true,
@@ -38,6 +39,11 @@ test('initialization options carry the settings', () => {
     exclude: ['**/secret/**'],
   });
   assert.equal(initializationOptions({ ...defaults, idleMinutes: -3 }).idleMinutes, 0);
+});
+
+test('the owner is sent only when set', () => {
+  assert.equal(initializationOptions({ ...defaults, owner: ' me@example.com ' }).owner, 'me@example.com');
+  assert.equal('owner' in initializationOptions({ ...defaults, owner: '  ' }), false);
 });
 
 test('the idle limit: the new setting, else the older one, else 15', () => {

@@ -69,12 +69,18 @@ function M.open(path)
   return job > 0, opener .. " could not be started"
 end
 
-local function show_html(result)
-  local html = type(result) == "table" and result.html
-  if type(html) ~= "string" then
-    rpc.error("the server sent no HTML for the report")
-    return
+-- The report as the server rendered it (result.html or result.text), or nil
+-- once the user has been told that it is missing.
+local function rendered(result, render)
+  local body = type(result) == "table" and result[render]
+  if type(body) ~= "string" then
+    rpc.error(string.format("the server sent no %s for the report", render == "html" and "HTML" or "text"))
+    return nil
   end
+  return body
+end
+
+local function show_html(html)
   local path, err = write_private(html)
   if not path then
     rpc.error("cannot write the report page: " .. tostring(err))
@@ -89,12 +95,7 @@ local function show_html(result)
   end
 end
 
-local function show_text(result)
-  local text = type(result) == "table" and result.text
-  if type(text) ~= "string" then
-    rpc.error("the server sent no text for the report")
-    return
-  end
+local function show_text(text)
   require("helix_lsp.ui").scratch("report", lines_of(text))
 end
 
@@ -107,10 +108,13 @@ function M.report(words)
   end
   params.width = vim.o.columns
   rpc.run("helix.session.report", params, function(result)
-    if params.render == "html" then
-      show_html(result)
+    local body = rendered(result, params.render)
+    if not body then
+      return
+    elseif params.render == "html" then
+      show_html(body)
     else
-      show_text(result)
+      show_text(body)
     end
   end)
 end

@@ -1,0 +1,339 @@
+"""Running totals of active time, kept as the history and time buckets are written.
+
+A report over a year would otherwise read every session's history and every
+15-minute time bucket. Three tables hold the same time already added up, and
+every write of the core adds to them in the same transaction as the change:
+
+* ``time_rollup`` — the closed active intervals of the history (each placed
+  as ending where it closed, as ``events.intervals`` gives them) per
+  project, mode and slot, at three spans: 15 minutes, one hour and one UTC
+  day. A report cuts a local day out of whole UTC days and hours, adding or
+  taking away the few hours and quarters between UTC and local midnight
+  (15 minutes divides every zone's offset), so a year is a few tens of
+  thousands of rows. It is written when an interval closes (a pause,
+  completion, failure or mode change): a few rows per transition, none per
+  cursor move. The open interval of an active session is not in it.
+* ``place_rollup`` — the time buckets (``session_time``) per project and
+  file, and per project and branch, per UTC day (span one day) and over all
+  time (span 0, slot 0). Written with each bucket write: a few rows per
+  coalesced activity write.
+* ``session_intervals`` — each closed interval of a session as the history
+  places it (one row per pause, completion, failure or mode change), for
+  the report's timeline; it goes with its session (``ON DELETE CASCADE``).
+
+Deleting a session takes its time back out (``forget``). Every figure stays
+a sum of whole milliseconds, so what the tables hold always equals what
+they summarise (the time-keeping state machine checks it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final
+
+from helix_lsp.session import db, events
+
+QUARTER: Final = 15 * 60 * 1000
+HOUR: Final = 3_600_000
+DAY: Final = 86_400_000
+#: The spans of ``time_rollup``, longest first.
+SPANS: Final = (DAY, HOUR, QUARTER)
+#: The span (and slot) of ``place_rollup``'s totals over all time.
+ALL_TIME: Final = 0
+
+_ADD_TIME: Final = (
+    "INSERT INTO time_rollup (span, slot, project, mode, ms) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (span, slot, project, mode) DO UPDATE SET ms = time_rollup.ms + excluded.ms"
+)
+_ADD_INTERVAL: Final = (
+    "INSERT INTO session_intervals (session_seq, start_ms, end_ms, mode) VALUES (?, ?, ?, ?)"
+)
+_ADD_PLACE: Final = (
+    "INSERT INTO place_rollup (kind, span, slot, project, name, ms) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (kind, span, slot, project, name) "
+    "DO UPDATE SET ms = place_rollup.ms + excluded.ms"
+)
+
+TimeKey = tuple[int, int, str, str]  # span, slot, project, mode
+PlaceKey = tuple[str, int, int, str, str]  # kind, span, slot, project, name
+
+
+def create(conn: db.Connection, temp: bool = False) -> None:
+    """The two tables (plain SQL types and keys, so any SQL database takes them);
+    ``temp``: as temporary tables (a store read as it is, without migrating)."""
+    table = "CREATE TEMP TABLE" if temp else "CREATE TABLE"
+    conn.execute(
+        f"{table} time_rollup (span BIGINT NOT NULL, slot BIGINT NOT NULL, "
+        "project TEXT NOT NULL, mode TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (span, slot, project, mode))"
+    )
+    conn.execute(
+        f"{table} place_rollup (kind TEXT NOT NULL, span BIGINT NOT NULL, "
+        "slot BIGINT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (kind, span, slot, project, name))"
+    )
+    parent = "" if temp else " REFERENCES sessions(seq) ON DELETE CASCADE"
+    conn.execute(
+        f"{table} session_intervals (session_seq BIGINT NOT NULL{parent}, "
+        "start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, mode TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX session_intervals_end ON session_intervals (end_ms)")
+    conn.execute("CREATE INDEX session_intervals_session ON session_intervals (session_seq)")
+    # covering: a report's sums read these and never the tables' rows
+    conn.execute("CREATE INDEX time_rollup_sums ON time_rollup (span, slot, project, mode, ms)")
+    conn.execute(
+        "CREATE INDEX place_rollup_sums ON place_rollup (kind, span, slot, project, name, ms)"
+    )
+    if not temp:  # the sessions a report counts whole, from the index alone
+        conn.execute(
+            "CREATE INDEX sessions_finished "
+            "ON sessions (ended_at, created_at, active_ms, status, project) "
+            "WHERE ended_at IS NOT NULL"
+        )
+
+
+def _slots(start: int, end: int, span: int) -> Iterable[tuple[int, int]]:
+    while start < end:
+        slot = start - start % span
+        stop = min(end, slot + span)
+        yield slot, stop - start
+        start = stop
+
+
+def add_interval(
+    sums: dict[TimeKey, int], project: str, mode: str, end: int, ms: int, sign: int = 1
+) -> None:
+    """Add a closed interval (``ms`` long, ending at ``end``) to ``sums`` at every span."""
+    if ms <= 0:
+        return
+    for span in SPANS:
+        for slot, part in _slots(end - ms, end, span):
+            key = (span, slot, project, mode)
+            sums[key] = sums.get(key, 0) + sign * part
+
+
+def add_history(
+    sums: dict[TimeKey, int], project: str, history: Sequence[events.Event], sign: int = 1
+) -> None:
+    """Add the closed intervals of a history (as ``events.intervals`` places them)."""
+    for interval in events.intervals(history, 0):
+        if interval.end is not None:
+            add_interval(sums, project, interval.mode, interval.end, interval.ms, sign)
+
+
+def add_places(
+    sums: dict[PlaceKey, int],
+    project: str,
+    rows: Iterable[tuple[str, str, int, int]],
+    sign: int = 1,
+) -> None:
+    """Add time buckets ``(file, branch, slot, ms)`` per file and per branch."""
+    for file, branch, slot, ms in rows:
+        for kind, name in (("file", file), ("branch", branch)):
+            if name and ms:
+                for key in (
+                    (kind, DAY, slot - slot % DAY, project, name),
+                    (kind, ALL_TIME, 0, project, name),
+                ):
+                    sums[key] = sums.get(key, 0) + sign * ms
+
+
+def write_time(conn: db.Connection, sums: dict[TimeKey, int]) -> None:
+    conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sums.items() if ms])
+
+
+def write_places(conn: db.Connection, sums: dict[PlaceKey, int]) -> None:
+    conn.executemany(_ADD_PLACE, [(*key, ms) for key, ms in sums.items() if ms])
+
+
+def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[int, int, int, str]]:
+    """``(seq, start, end, mode)`` of the closed intervals of a history, each placed
+    as ending where it closed (``session_intervals`` rows)."""
+    return [
+        (seq, i.end - i.ms, i.end, i.mode)
+        for i in events.intervals(history, 0)
+        if i.end is not None and i.ms > 0
+    ]
+
+
+def interval_closed(
+    conn: db.Connection, seq: int, project: str, mode: str, end: int, ms: int | None
+) -> None:
+    """An interval of session ``seq`` of ``project`` in ``mode`` closed at ``end``
+    after counting ``ms``."""
+    if ms and ms > 0:
+        sums: dict[TimeKey, int] = {}
+        add_interval(sums, project, mode, end, ms)
+        write_time(conn, sums)
+        conn.execute(_ADD_INTERVAL, [seq, end - ms, end, mode])
+
+
+def buckets_added(
+    conn: db.Connection, project: str, rows: Iterable[tuple[str, str, int, int]]
+) -> None:
+    """Time buckets ``(file, branch, slot, ms)`` of a session of ``project`` were added."""
+    sums: dict[PlaceKey, int] = {}
+    add_places(sums, project, rows)
+    write_places(conn, sums)
+
+
+def session_added(
+    conn: db.Connection,
+    seq: int,
+    project: str,
+    history: Sequence[events.Event],
+    rows: Iterable[tuple[str, str, int, int]],
+) -> None:
+    """A whole session was written (imported): its closed intervals and buckets."""
+    times: dict[TimeKey, int] = {}
+    add_history(times, project, history)
+    write_time(conn, times)
+    conn.executemany(_ADD_INTERVAL, closed_intervals(seq, history))
+    places: dict[PlaceKey, int] = {}
+    add_places(places, project, rows)
+    write_places(conn, places)
+
+
+def forget(conn: db.Connection, where: str, params: Sequence[object]) -> None:
+    """Take the time of the sessions matching ``where`` (on ``sessions``) back out;
+    called just before they are deleted, in the same transaction (their
+    ``session_intervals`` rows go with them)."""
+    found = conn.execute(f"SELECT seq, project FROM sessions WHERE {where}", params).fetchall()
+    times: dict[TimeKey, int] = {}
+    places: dict[PlaceKey, int] = {}
+    for seq, project in found:
+        rows = conn.execute(
+            "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ?", [seq]
+        ).fetchall()
+        add_history(times, project, events.read(conn, seq), -1)
+        add_places(places, project, rows, -1)
+    write_time(conn, times)
+    write_places(conn, places)
+    # rows left at zero go (only the ones this touched: no scan of the tables)
+    conn.executemany(
+        "DELETE FROM time_rollup WHERE span = ? AND slot = ? AND project = ? AND mode = ? "
+        "AND ms = 0",
+        list(times),
+    )
+    conn.executemany(
+        "DELETE FROM place_rollup WHERE kind = ? AND span = ? AND slot = ? AND project = ? "
+        "AND name = ? AND ms = 0",
+        list(places),
+    )
+
+
+def _histories(conn: db.Connection) -> Iterator[tuple[int, str, list[events.Event]]]:
+    """Each stored session's seq, project and history, read in one pass."""
+    history: list[events.Event] = []
+    current: tuple[int, str] | None = None
+    found = conn.execute(
+        "SELECT e.session_seq, s.project, e.at, e.kind, e.by, e.mode, e.data "
+        "FROM session_events e JOIN sessions s ON s.seq = e.session_seq "
+        "ORDER BY e.session_seq, e.seq"
+    )
+    for seq, project, at, kind, by, mode, data in found:
+        if current is not None and current[0] != seq:
+            yield current[0], current[1], history
+            history = []
+        current = (seq, project)
+        try:
+            detail = json.loads(data) if data else {}
+        except ValueError:
+            detail = {}  # as damaged as it is, the event still opens or closes
+        history.append(events.Event(at, kind, by, mode, detail if isinstance(detail, dict) else {}))
+    if current is not None:
+        yield current[0], current[1], history
+
+
+_PLACES_BY_DAY: Final = (
+    f"SELECT 'file', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.file, CAST(SUM(t.ms) AS BIGINT) "
+    "FROM session_time t JOIN sessions s ON s.seq = t.session_seq WHERE t.file <> '' "
+    f"GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.file "
+    "UNION ALL "
+    f"SELECT 'branch', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.branch, CAST(SUM(t.ms) AS BIGINT) "
+    "FROM session_time t JOIN sessions s ON s.seq = t.session_seq WHERE t.branch <> '' "
+    f"GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.branch"
+)
+
+
+def backfill(conn: db.Connection) -> None:
+    """Fill both tables from the stored histories and time buckets (a migration step)."""
+    conn.execute(f"INSERT INTO place_rollup (kind, span, slot, project, name, ms) {_PLACES_BY_DAY}")
+    conn.execute(
+        "INSERT INTO place_rollup (kind, span, slot, project, name, ms) "
+        f"SELECT kind, {ALL_TIME}, 0, project, name, CAST(SUM(ms) AS BIGINT) FROM place_rollup "
+        f"WHERE span = {DAY} GROUP BY kind, project, name"
+    )
+    conn.execute("DELETE FROM place_rollup WHERE ms = 0")
+    sums: dict[TimeKey, int] = {}
+    spans: list[tuple[int, int, int, str]] = []
+    for seq, project, history in _histories(conn):
+        add_history(sums, project, history)
+        spans += closed_intervals(seq, history)
+        if len(sums) > 100_000:  # additive: written in parts, memory stays bounded
+            write_time(conn, sums)
+            conn.executemany(_ADD_INTERVAL, spans)
+            sums, spans = {}, []
+    write_time(conn, sums)
+    conn.executemany(_ADD_INTERVAL, spans)
+
+
+Summary = tuple[dict[TimeKey, int], dict[PlaceKey, int], list[tuple[int, int, int, str]]]
+
+
+def summarised(conn: db.Connection) -> Summary:
+    """What the tables should hold, worked out again from the histories and buckets."""
+    times: dict[TimeKey, int] = {}
+    spans: list[tuple[int, int, int, str]] = []
+    for seq, project, history in _histories(conn):
+        add_history(times, project, history)
+        spans += closed_intervals(seq, history)
+    places: dict[PlaceKey, int] = {}
+    for kind, span, slot, project, name, ms in conn.execute(_PLACES_BY_DAY):
+        for key in ((kind, span, slot, project, name), (kind, ALL_TIME, 0, project, name)):
+            places[key] = places.get(key, 0) + ms
+    return (
+        {k: v for k, v in times.items() if v},
+        {k: v for k, v in places.items() if v},
+        sorted(spans),
+    )
+
+
+def stored(conn: db.Connection) -> Summary:
+    """What the tables hold (rows of 0 ms left out)."""
+    times = {
+        (span, slot, project, mode): ms
+        for span, slot, project, mode, ms in conn.execute(
+            "SELECT span, slot, project, mode, ms FROM time_rollup WHERE ms <> 0"
+        )
+    }
+    places = {
+        (kind, span, slot, project, name): ms
+        for kind, span, slot, project, name, ms in conn.execute(
+            "SELECT kind, span, slot, project, name, ms FROM place_rollup WHERE ms <> 0"
+        )
+    }
+    spans = conn.execute(
+        "SELECT session_seq, start_ms, end_ms, mode FROM session_intervals "
+        "ORDER BY session_seq, start_ms, end_ms, mode"
+    ).fetchall()
+    return times, places, sorted(tuple(s) for s in spans)
+
+
+__all__ = [
+    "ALL_TIME",
+    "DAY",
+    "HOUR",
+    "QUARTER",
+    "SPANS",
+    "backfill",
+    "buckets_added",
+    "closed_intervals",
+    "create",
+    "forget",
+    "interval_closed",
+    "session_added",
+    "stored",
+    "summarised",
+]
