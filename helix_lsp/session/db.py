@@ -44,6 +44,16 @@ class IntegrityError(Exception):
     """A constraint refused a write (PostgreSQL's; SQLite raises ``sqlite3.IntegrityError``)."""
 
 
+#: The partial unique index that keeps one active session per (owner, project).
+ONE_ACTIVE_INDEX: Final = "sessions_one_active"
+
+
+def one_active_refused(detail: str) -> bool:
+    """Whether a constraint's refusal (its text) is ``ONE_ACTIVE_INDEX``'s, as either
+    engine words it: PostgreSQL names the index, SQLite its columns."""
+    return ONE_ACTIVE_INDEX in detail or "sessions.owner, sessions.project" in detail
+
+
 @dataclass(frozen=True)
 class Dialect:
     """The SQL that differs between the engines, as small text builders."""
@@ -166,6 +176,7 @@ class SessionStore(Protocol):
 
 
 __all__ = [
+    "ONE_ACTIVE_INDEX",
     "POSTGRES",
     "SQLITE",
     "Connection",
@@ -175,5 +186,6 @@ __all__ = [
     "SessionStore",
     "batched",
     "dialect",
+    "one_active_refused",
     "stream",
 ]

@@ -45,6 +45,15 @@ class ConflictError(SessionError):
     kind = "conflict"
 
 
+def one_active_conflict() -> ConflictError:
+    """The refusal of a write that would leave one owner two active sessions in a
+    project (another writer started one at the same time), on every store."""
+    return ConflictError(
+        "another session of the same owner became active in that project at the same "
+        "time; nothing was changed, try again."
+    )
+
+
 class ForbiddenError(SessionError):
     """The session belongs to another owner: it may be read, not changed."""
 

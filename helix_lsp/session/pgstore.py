@@ -36,7 +36,12 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from helix_lsp.session import db, pgschema, pgurl
-from helix_lsp.session.errors import ConflictError, SessionError, StorageError
+from helix_lsp.session.errors import (
+    ConflictError,
+    SessionError,
+    StorageError,
+    one_active_conflict,
+)
 from helix_lsp.session.owner import migrating_as
 from helix_lsp.session.pgconn import PgConnection
 from helix_lsp.session.schema import SCHEMA_VERSION
@@ -179,6 +184,8 @@ class PostgresStore:
         detail = detail.removeprefix("FATAL:").strip()
         detail = self._scrub(detail[:1].lower() + detail[1:] if detail[1:2].islower() else detail)
         if isinstance(err, db.IntegrityError | pg_errors.IntegrityError):
+            if db.one_active_refused(str(err)):
+                return one_active_conflict()
             return ConflictError(
                 f"another writer changed the session store at {self.place} at the same time "
                 f"({detail}); nothing was changed, try again."

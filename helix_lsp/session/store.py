@@ -19,8 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from helix_lsp.session import rows, storefile
-from helix_lsp.session.errors import ConflictError, StorageError, damaged_store_message
+from helix_lsp.session import db, rows, storefile
+from helix_lsp.session.errors import (
+    ConflictError,
+    StorageError,
+    damaged_store_message,
+    one_active_conflict,
+)
 from helix_lsp.session.owner import migrating_as
 from helix_lsp.session.rows import COLUMNS, FIELDS
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, read_older
@@ -43,6 +48,8 @@ def default_db_path() -> Path:
 
 def describe_sqlite_error(err: sqlite3.Error, path: str) -> StorageError | ConflictError:
     """Turn a SQLite failure into the core's error family, with a usable sentence."""
+    if isinstance(err, sqlite3.IntegrityError) and db.one_active_refused(str(err)):
+        return one_active_conflict()
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return ConflictError(

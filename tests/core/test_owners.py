@@ -3,7 +3,9 @@
 Two managers on one store stand for two people sharing it: each keeps an
 active session in the same project, neither can change the other's (refused
 as ``forbidden``, nothing written), both can read everything, and listings
-default to one's own sessions.
+default to one's own sessions. What does not depend on the store runs on every
+store (``store_target``: SQLite and PostgreSQL); the migration of an older store
+is checked on each engine's own way of holding one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from helix_lsp.session import (
+    ConflictError,
     ForbiddenError,
     InvalidArgumentError,
     SessionManager,
@@ -26,28 +29,31 @@ from helix_lsp.session import (
 )
 from helix_lsp.session.owner import resolve
 from helix_lsp.session.schema import SCHEMA_VERSION
+from tests.stores import NewStore, query
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"
 
 
 @pytest.fixture
-def pair(db_path: Path) -> Iterator[tuple[SessionManager, SessionManager]]:
-    with SessionManager(db_path, owner=ALICE) as alice, SessionManager(
-        db_path, owner=BOB
+def pair(store_target: str) -> Iterator[tuple[SessionManager, SessionManager]]:
+    with SessionManager(store_target, owner=ALICE) as alice, SessionManager(
+        store_target, owner=BOB
     ) as bob:
         yield alice, bob
 
 
-def _row(path: str, sid: str) -> tuple[object, ...]:
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        row = conn.execute("SELECT * FROM sessions WHERE id = ?", [sid]).fetchone()
-        events = conn.execute(
-            "SELECT count(*) FROM session_events e JOIN sessions s ON s.seq = e.session_seq "
-            "WHERE s.id = ?",
-            [sid],
-        ).fetchone()
-    return (*row, *events)
+def _row(target: str, sid: str) -> tuple[object, ...]:
+    """The stored row of session ``sid`` and how many events it has, read behind
+    the managers' backs."""
+    (row,) = query(target, "SELECT * FROM sessions WHERE id = ?", [sid])
+    (events,) = query(
+        target,
+        "SELECT count(*) AS n FROM session_events e JOIN sessions s ON s.seq = e.session_seq "
+        "WHERE s.id = ?",
+        [sid],
+    )
+    return (*row.items(), events["n"])
 
 
 def test_two_owners_each_keep_an_active_session_in_one_project(
@@ -82,30 +88,30 @@ def test_two_owners_each_keep_an_active_session_in_one_project(
     ],
 )
 def test_changing_another_owners_session_is_forbidden_and_writes_nothing(
-    pair: tuple[SessionManager, SessionManager], change: object
+    pair: tuple[SessionManager, SessionManager], store_target: str, change: object
 ) -> None:
     alice, bob = pair
     theirs = bob.create("api-cache", project="shop", start=True)
-    before = _row(bob.path, theirs.id)
+    before = _row(store_target, theirs.id)
     with pytest.raises(ForbiddenError) as refused:
         change(alice, theirs.id)  # type: ignore[operator]
     assert refused.value.kind == "forbidden"
     assert BOB in str(refused.value) and "api-cache" in str(refused.value)
-    assert _row(bob.path, theirs.id) == before
+    assert _row(store_target, theirs.id) == before
     bob.pause(theirs.id)  # its owner still may
 
 
 def test_resume_and_delete_of_another_owners_session_are_forbidden(
-    pair: tuple[SessionManager, SessionManager],
+    pair: tuple[SessionManager, SessionManager], store_target: str
 ) -> None:
     alice, bob = pair
     theirs = bob.create("api-cache", project="shop", start=True)
     bob.pause(theirs.id)
-    before = _row(bob.path, theirs.id)
+    before = _row(store_target, theirs.id)
     for change in (lambda: alice.resume(theirs.id), lambda: alice.delete(theirs.id)):
         with pytest.raises(ForbiddenError, match=BOB):
             change()
-    assert _row(bob.path, theirs.id) == before
+    assert _row(store_target, theirs.id) == before
     bob.delete(theirs.id)
 
 
@@ -172,12 +178,12 @@ def test_the_idle_rule_pauses_only_your_own(
     assert bob.get(theirs.id).status is Status.ACTIVE
 
 
-def test_export_and_import_carry_the_owner(db_path: Path, tmp_path: Path) -> None:
-    with SessionManager(db_path, owner=BOB) as bob:
+def test_export_and_import_carry_the_owner(store_target: str, new_store: NewStore) -> None:
+    with SessionManager(store_target, owner=BOB) as bob:
         bob.create("api-cache", project="shop", start=True)
         snapshot = bob.export()
     assert snapshot["sessions"][0]["owner"] == BOB
-    with SessionManager(tmp_path / "other.db", owner=ALICE) as alice:
+    with new_store() as other, SessionManager(other, owner=ALICE) as alice:
         alice.create("api-auth", project="shop", start=True)
         (imported,) = alice.import_(snapshot)  # bob's active session beside hers
         assert alice.get(imported).owner == BOB
@@ -265,3 +271,80 @@ def test_a_store_of_version_3_migrates_with_the_local_owner(tmp_path: Path) -> N
                 "updated_at, owner) VALUES ('x2', 'dan-2', 'building', 'active', 'shop', 1, 1, "
                 "'dan')"
             )
+
+
+def test_a_postgres_store_of_version_3_migrates_with_the_opening_owner(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL stores begin at version 3: owners and running totals are migrations
+    there too, run with the opening manager's owner and filled from the history."""
+    import psycopg
+
+    from helix_lsp.report import build_report
+    from helix_lsp.session import pgschema, rollup
+    from helix_lsp.session.pgconn import PgConnection
+
+    t0, half_hour = 1_790_000_000_000, 1_800_000
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        with monkeypatch.context() as patch:
+            patch.setattr(pgschema, "SCHEMA_VERSION", pgschema.BASE)  # as helix-lsp 3 left it
+            assert pgschema.prepare(PgConnection(raw), os.urandom(32)) == pgschema.BASE
+        for name, project, status, since, ended in (
+            ("one", "shop", "active", t0, None),
+            ("two", "web", "completed", None, t0 + half_hour),
+            ("three", "shop", "idle", None, None),
+        ):
+            raw.execute(
+                "INSERT INTO sessions (id, name, mode, status, project, created_at, updated_at, "
+                "started_at, active_since, ended_at, active_ms, active_by_mode) "
+                "VALUES (%s, %s, 'building', %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [name * 2, name, status, project, t0, t0, t0 if status != "idle" else None,
+                 since, ended, half_hour if ended else 0,
+                 '{"building": 1800000}' if ended else "{}"],
+            )
+        raw.execute(
+            "INSERT INTO session_events (session_seq, at, kind, \"by\", mode) "
+            "SELECT seq, %s, 'created', 'user', 'building' FROM sessions UNION ALL "
+            "SELECT seq, %s, 'started', 'user', 'building' FROM sessions WHERE name <> 'three' "
+            "UNION ALL SELECT seq, %s, 'completed', 'user', 'building' FROM sessions "
+            "WHERE name = 'two'",
+            [t0, t0, t0 + half_hour],
+        )
+        raw.execute(
+            "INSERT INTO session_time (session_seq, file, branch, bucket, ms) "
+            "SELECT seq, 'app.py', 'main', %s, %s FROM sessions WHERE name = 'two'",
+            [t0 - t0 % 900_000, half_hour],
+        )
+    with SessionManager(pg_url, owner="carol") as mgr:
+        assert {s.name: s.owner for s in mgr.list()} == {
+            "one": "carol",
+            "two": "carol",
+            "three": "carol",
+        }
+        with mgr.read_snapshot() as conn:
+            assert rollup.stored(conn) == rollup.summarised(conn)  # backfilled
+            assert rollup.stored(conn)[2] == [(2, t0, t0 + half_hour, "building")]
+        report = build_report(mgr, from_="2026-09-20", to="2026-09-23", tz="UTC", now=t0 + 60_000)
+        assert {s.name: s.seconds for s in report.sessions} == {"one": 60.0, "two": 1800.0}
+        assert [(f.name, f.seconds) for f in report.files] == [("app.py", 1800.0)]
+        mgr.start("three")  # the unique index is per owner: hers paused "one"
+        assert mgr.get("one").status is Status.PAUSED
+    (version,) = query(pg_url, "SELECT value FROM store_state WHERE key = 'schema_version'")
+    assert version["value"] == SCHEMA_VERSION
+
+
+def test_a_write_leaving_an_owner_two_active_sessions_is_a_conflict(
+    pair: tuple[SessionManager, SessionManager], store_target: str
+) -> None:
+    """The per-(owner, project) unique index refuses it the same way on every store."""
+    alice, bob = pair
+    mine = alice.create("api-auth", project="shop", start=True)
+    bob.create("api-cache", project="shop", start=True)  # another owner's: allowed
+    other = alice.create("api-docs", project="shop")
+    # (inside the manager's own transaction, as another program's write would be)
+    with pytest.raises(ConflictError) as refused, alice._store.transaction() as conn:
+        conn.execute("UPDATE sessions SET status = 'active' WHERE id = ?", [other.id])
+    assert refused.value.kind == "conflict"
+    assert "became active in that project at the same time" in str(refused.value)
+    assert alice.get(other.id).status is Status.IDLE
+    assert alice.get(mine.id).status is Status.ACTIVE
