@@ -4,7 +4,8 @@ A store is driven through the core API at odd moments (seconds past the
 quarter hour, across midnights, mode changes, a session left active), then
 its report for zones whose midnight is not on a whole UTC hour (India,
 Nepal, Newfoundland, the Chatham Islands) and for ranges given to the second
-is compared with the report worked out from every session's history alone.
+is compared with the report worked out from every session's history alone,
+on every store (the running totals are kept by the same SQL on both engines).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from helix_lsp.report.aggregate import SessionInfo, aggregate
 from helix_lsp.report.period import resolve
 from helix_lsp.session import Activity, SessionManager
 from helix_lsp.session.events import intervals
+from tests.stores import manager_on_each_store
 
 T0 = 1_790_000_000_000  # 2026-09-21, a Monday morning in UTC
 MIN = 60_000
+
+mgr = pytest.fixture(name="mgr")(manager_on_each_store)
 
 
 @pytest.fixture
