@@ -8,7 +8,10 @@ of sessions with time in several modes, and a trigger that notifies the
 project of every changed session. The version is the ``schema_version``
 row of ``store_state``, which also holds ``changes``, the counter every write
 transaction bumps (``data_version``). Steps after ``BASE`` are the shared
-``schema.MIGRATIONS``, written against ``db.Connection`` for both engines.
+``schema.MIGRATIONS``, written against ``db.Connection`` for both engines:
+owners (version 4, the one-active index then per owner and project; the
+store's sessions become the opening owner's, see ``owner.migrating_as``)
+and the running totals reports read (version 5, filled from the history).
 Everything here runs under ``pg_advisory_xact_lock``, so two servers that
 start at once on an empty database do not both create it.
 """
