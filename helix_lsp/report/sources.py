@@ -52,6 +52,8 @@ class Scope:
     timeline_from: int
     project: str | None
     owner: str | None = None  # None: every owner's sessions
+    #: the running totals hold rows of several owners (summed when ``owner`` is None)
+    owners: bool = False
 
     @property
     def scan(self) -> bool:
@@ -76,10 +78,18 @@ class Scope:
             "AND active_ms > 0"
         )
 
+    def filters(self, alias: str = "") -> tuple[str, list[object]]:
+        """SQL `` AND …`` of the project and owner (on columns of ``alias``), and parameters."""
+        extra, params = "", list[object]()
+        if self.project is not None:
+            extra, params = f" AND {alias}project = ?", [self.project]
+        if self.owner is not None:
+            extra, params = f"{extra} AND {alias}owner = ?", [*params, self.owner]
+        return extra, params
+
     def plain_seqs(self) -> tuple[str, list[object]]:
         """A query of ``(seq, ms)`` of the plain sessions, read from indexes."""
-        extra = "" if self.project is None else " AND project = ?"
-        params: list[object] = [] if self.project is None else [self.project]
+        extra, params = self.filters()
         return (  # one list for each half of the union
             f"SELECT seq, active_ms AS ms FROM sessions WHERE {self._finished()}{extra} "
             f"UNION ALL SELECT seq, active_ms FROM sessions WHERE {self._paused()}{extra}",
@@ -137,6 +147,14 @@ class Scope:
         return f"{table}{join} WHERE {' AND '.join(conditions)}", params
 
 
+def several_owners(conn: sqlite3.Connection) -> bool:
+    """Whether the store holds sessions of more than one owner (two index probes)."""
+    found = conn.execute(
+        "SELECT (SELECT min(owner) FROM sessions) < (SELECT max(owner) FROM sessions)"
+    ).fetchone()[0]
+    return bool(found)
+
+
 def day_totals(
     conn: sqlite3.Connection, scope: Scope
 ) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
@@ -148,7 +166,7 @@ def day_totals(
     values = ", ".join(
         f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
     )
-    extra, params = ("", []) if scope.project is None else (" AND r.project = ?", [scope.project])
+    extra, params = scope.filters("r.")
     sql = (
         f"WITH segs(d, sign, span, low, high) AS (VALUES {values}), "
         "x AS MATERIALIZED (SELECT segs.d AS d, r.project AS project, r.mode AS mode, "
@@ -274,23 +292,22 @@ def _place_parts(
 
 
 def _part(
-    kind: str, sign: int, source: str, low: int, high: int, project: str | None
+    kind: str, sign: int, source: str, low: int, high: int, scope: Scope
 ) -> tuple[str, list[object]]:
-    """SQL of ``(project, name, ms)`` rows of one part (see ``_place_parts``), ``ms``
-    times ``sign``."""
-    params: list[object] = [low, high] + ([] if project is None else [project])
+    """SQL of ``(owner, project, name, ms)`` rows of one part (see ``_place_parts``),
+    ``ms`` times ``sign``."""
     if source == "fine":
-        extra = "" if project is None else " AND s.project = ?"
+        extra, more = scope.filters("s.")
         return (
-            f"SELECT s.project AS project, t.{kind} AS name, {sign} * t.ms AS ms "
-            "FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
+            f"SELECT s.owner AS owner, s.project AS project, t.{kind} AS name, "
+            f"{sign} * t.ms AS ms FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
             f"WHERE t.bucket >= ? AND t.bucket < ? AND t.{kind} <> ''{extra}"
-        ), params
-    extra = "" if project is None else " AND project = ?"
+        ), [low, high, *more]
+    extra, more = scope.filters()
     return (
-        f"SELECT project, name, {sign} * ms AS ms FROM place_rollup "
+        f"SELECT owner, project, name, {sign} * ms AS ms FROM place_rollup "
         f"WHERE kind = '{kind}' AND span = {DAY} AND slot >= ? AND slot < ?{extra}"
-    ), params
+    ), [low, high, *more]
 
 
 def top_places(
@@ -312,21 +329,32 @@ def top_places(
         selects, params = [], []
         for sign, source, low, high in parts:
             if source != "all":
-                sql, more = _part(kind, -sign if whole else sign, source, low, high, scope.project)
+                sql, more = _part(kind, -sign if whole else sign, source, low, high, scope)
                 selects.append(sql)
                 params += more
         union = " UNION ALL ".join(selects)
         if whole:
-            extra = "" if scope.project is None else " AND a.project = ?"
-            sql = (
-                f"WITH o(project, name, ms) AS (SELECT project, name, SUM(ms) FROM ({union}) "
-                "GROUP BY project, name) "
-                "SELECT a.project, a.name, a.ms - coalesce(o.ms, 0) AS total "
-                "FROM place_rollup a LEFT JOIN o ON o.project = a.project AND o.name = a.name "
-                f"WHERE a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra} "
-                "AND a.ms - coalesce(o.ms, 0) > 0 ORDER BY total DESC, a.project, a.name LIMIT ?"
+            extra, more = scope.filters("a.")
+            totals = (
+                f"WITH o(owner, project, name, ms) AS (SELECT owner, project, name, SUM(ms) "
+                f"FROM ({union}) GROUP BY owner, project, name) "
+                "SELECT a.project AS project, a.name AS name, a.ms - coalesce(o.ms, 0) AS total "
+                "FROM place_rollup a LEFT JOIN o "
+                "ON o.owner = a.owner AND o.project = a.project AND o.name = a.name "
+                f"WHERE a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra}"
             )
-            params += [] if scope.project is None else [scope.project]
+            params += more
+            if scope.owner is None and scope.owners:  # one row per owner: added up
+                sql = (
+                    f"SELECT project, name, SUM(total) AS total FROM ({totals}) AS per_owner "
+                    "GROUP BY project, name HAVING SUM(total) > 0 "
+                    "ORDER BY total DESC, project, name LIMIT ?"
+                )
+            else:
+                sql = (
+                    f"{totals} AND a.ms - coalesce(o.ms, 0) > 0 "
+                    "ORDER BY total DESC, a.project, a.name LIMIT ?"
+                )
         else:
             sql = (
                 f"SELECT project, name, SUM(ms) AS total FROM ({union}) GROUP BY project, name "
@@ -343,9 +371,7 @@ def closed_intervals(
 ) -> list[tuple[str, int, int, str]]:
     """``(session id, start, end, mode)`` of the closed intervals ending after
     ``start`` and beginning before the range's end (``session_intervals``)."""
-    extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
-    if scope.owner is not None:
-        extra, params = extra + " AND s.owner = ?", [*params, scope.owner]
+    extra, params = scope.filters("s.")
     return conn.execute(
         "SELECT s.id, i.start_ms, i.end_ms, i.mode FROM session_intervals i "
         f"JOIN sessions s ON s.seq = i.session_seq WHERE i.end_ms > ? AND i.start_ms < ?{extra}",
@@ -360,6 +386,7 @@ __all__ = [
     "closed_intervals",
     "day_totals",
     "plain_sessions",
+    "several_owners",
     "top_places",
     "walked",
 ]

@@ -91,7 +91,9 @@ def attribute(
             file = point.file
             branch = point.branch or ""
     conn.executemany(_UPSERT, [(rec.seq, f, b, slot, ms) for (f, b, slot), ms in sums.items()])
-    rollup.buckets_added(conn, rec.project, [(f, b, slot, ms) for (f, b, slot), ms in sums.items()])
+    rollup.buckets_added(
+        conn, rec.project, rec.owner, [(f, b, slot, ms) for (f, b, slot), ms in sums.items()]
+    )
     rec.last_activity_at = latest
     if place is not None:
         assert place.file is not None
