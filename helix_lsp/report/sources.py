@@ -63,12 +63,16 @@ class Scope:
         """SQL: a session (no alias) whose whole active time lies in the range."""
         return f"(({self._finished()}) OR ({self._paused()}))"
 
-    def _finished(self) -> str:
+    def _finished(self, ranked: bool = False, least: str = "1") -> str:
+        """``least``: the smallest ``active_ms`` counted (SQL)."""
         start, end = self.period.start_ms, self.period.end_ms
-        # (``+x``, ``x || ''``: only ``ended_at`` picks the index, whose columns answer the rest)
+        # (``+x``, ``CASE``: only ``ended_at`` picks the index, whose columns answer the
+        # rest; ``ranked``: only ``active_ms`` does, read from the most active down)
+        at, active = ("+ended_at", "active_ms") if ranked else ("ended_at", "+active_ms")
         return (
-            f"ended_at >= {start} AND ended_at <= {end} AND +created_at >= {start} "
-            "AND +active_ms > 0 AND status || '' IN ('completed', 'failed')"
+            f"{at} >= {start} AND {at} <= {end} AND +created_at >= {start} "
+            f"AND {active} >= {least} "
+            "AND CASE status WHEN 'completed' THEN 1 WHEN 'failed' THEN 1 ELSE 0 END = 1"
         )
 
     def _paused(self) -> str:
@@ -87,14 +91,16 @@ class Scope:
             extra, params = f"{extra} AND {alias}owner = ?", [*params, self.owner]
         return extra, params
 
-    def plain_seqs(self) -> tuple[str, list[object]]:
-        """A query of ``(seq, ms)`` of the plain sessions, read from indexes."""
+    def plain_parts(self, least: str) -> tuple[str, str, str, str, list[object]]:
+        """SQL conditions (on ``sessions``) of the plain sessions that ended, of the
+        same read from the most active down (a long range: most sessions are in it),
+        of those at least ``least`` (SQL) active read so, and of the paused ones;
+        and the parameters each takes."""
         extra, params = self.filters()
-        return (  # one list for each half of the union
-            f"SELECT seq, active_ms AS ms FROM sessions WHERE {self._finished()}{extra} "
-            f"UNION ALL SELECT seq, active_ms FROM sessions WHERE {self._paused()}{extra}",
-            [*params, *params],
-        )
+        finished = f"{self._finished()}{extra}"
+        ranked = f"{self._finished(ranked=self.scan)}{extra}"
+        most = f"{self._finished(ranked=self.scan, least=least)}{extra}"
+        return finished, ranked, most, f"{self._paused()}{extra}", params
 
     def walked(self, windows: list[tuple[int, int]]) -> tuple[str, str]:
         """SQL: the sessions whose history is read (see the module's rules), and a
@@ -205,15 +211,22 @@ def plain_sessions(
     Counted and ranked on an index; only the rows that can make the list
     (as active as the ``limit``-th or more) are read whole.
     """
-    plain, params = scope.plain_seqs()
-    sql = (  # one read of the index: counted, cut and listed from what it gave
-        f"WITH plain(seq, ms) AS MATERIALIZED ({plain}) "
-        "SELECT (SELECT count(*) FROM plain), id, name, project, mode, status, active_ms "
-        "FROM sessions WHERE seq IN (SELECT seq FROM plain WHERE ms >= coalesce("
-        "(SELECT ms FROM plain ORDER BY ms DESC LIMIT 1 OFFSET ?), 0)) "
+    least = "coalesce((SELECT ms FROM cut), 1)"  # (a plain session has time)
+    finished, ranked, most, paused, params = scope.plain_parts(least)
+    sql = (  # the ``limit``-th most active, then all as active as it (ties included)
+        f"WITH paused(seq, ms) AS MATERIALIZED (SELECT seq, active_ms FROM sessions "
+        f"WHERE {paused}), "
+        "cut(ms) AS (SELECT ms FROM (SELECT active_ms AS ms FROM sessions "
+        f"WHERE {ranked} ORDER BY active_ms DESC LIMIT ?) AS most "
+        "UNION ALL SELECT ms FROM paused ORDER BY ms DESC LIMIT 1 OFFSET ?) "
+        f"SELECT (SELECT count(*) FROM sessions WHERE {finished}) "
+        "+ (SELECT count(*) FROM paused), id, name, project, mode, status, active_ms "
+        f"FROM sessions WHERE seq IN (SELECT seq FROM sessions WHERE {most} "
+        f"UNION ALL SELECT seq FROM paused WHERE ms >= {least}) "
         "ORDER BY active_ms DESC, name, id LIMIT ?"
     )
-    found = conn.execute(sql, [*params, limit - 1, limit]).fetchall()
+    args = [*params, *params, limit, limit - 1, *params, *params, limit]
+    found = conn.execute(sql, args).fetchall()
     count = found[0][0] if found else 0  # no row: no plain session at all
     return int(count), [PlainRow(*row[1:]) for row in found]
 

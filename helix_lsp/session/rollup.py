@@ -92,11 +92,15 @@ def create(conn: sqlite3.Connection, temp: bool = False) -> None:
         "CREATE INDEX place_rollup_sums "
         "ON place_rollup (kind, span, slot, project, name, owner, ms)"
     )
-    if not temp:  # the sessions a report counts whole, from the index alone
+    if not temp:  # the sessions a report counts whole, and ranks, from indexes alone
         conn.execute(
             "CREATE INDEX sessions_finished "
             "ON sessions (ended_at, created_at, active_ms, status, project, owner) "
             "WHERE ended_at IS NOT NULL"
+        )
+        conn.execute(
+            "CREATE INDEX sessions_most_active "
+            "ON sessions (active_ms, ended_at, created_at, status, project, owner)"
         )
 
 
