@@ -161,36 +161,50 @@ def several_owners(conn: sqlite3.Connection) -> bool:
     return bool(found)
 
 
+def _segments(segments: list[tuple[int, slots.Segment]]) -> str:
+    """SQL ``VALUES`` of ``(d, sign, span, low, high)`` rows."""
+    return ", ".join(
+        f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
+    )
+
+
+def _summed(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[tuple[int, str, int]]:
+    """The non-zero ``(d, name, ms)`` rows of ``sql``."""
+    return [(int(d), str(name), int(ms)) for d, name, ms in conn.execute(sql, params) if ms]
+
+
 def day_totals(
     conn: sqlite3.Connection, scope: Scope
 ) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
     """``(day index, mode, ms)`` and ``(project, ms)`` of the closed intervals in
-    the range's days, cut to their inner 15-minute edges, from ``time_rollup``."""
+    the range's days, cut to their inner 15-minute edges: the days from
+    ``mode_rollup`` (a few rows a slot; ``time_rollup`` for one project), the
+    projects from ``time_rollup`` over the whole stretch the days cover."""
     segments = slots.day_segments(scope.period)
     if not segments:
         return [], []
-    values = ", ".join(
-        f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
-    )
+    owner = "" if scope.owner is None else " AND r.owner = ?"
+    whose: list[object] = [] if scope.owner is None else [scope.owner]
     extra, params = scope.filters("r.")
-    sql = (
-        f"WITH segs(d, sign, span, low, high) AS (VALUES {values}), "
-        "x AS MATERIALIZED (SELECT segs.d AS d, r.project AS project, r.mode AS mode, "
-        "segs.sign * r.ms AS ms FROM segs JOIN time_rollup r ON r.span = segs.span "
-        f"AND r.slot >= segs.low AND r.slot < segs.high{extra}) "
-        "SELECT d, mode, SUM(ms) FROM x GROUP BY d, mode "
-        "UNION ALL SELECT NULL, project, SUM(ms) FROM x GROUP BY project"
+    table, args = ("mode_rollup", whose) if scope.project is None else ("time_rollup", params)
+    days = _summed(
+        conn,
+        f"WITH segs(d, sign, span, low, high) AS (VALUES {_segments(segments)}) "
+        f"SELECT segs.d, r.mode, SUM(segs.sign * r.ms) FROM segs JOIN {table} r "
+        "ON r.span = segs.span AND r.slot >= segs.low AND r.slot < segs.high"
+        f"{owner if scope.project is None else extra} GROUP BY segs.d, r.mode",
+        args,
     )
-    days: list[tuple[int, str, int]] = []
-    projects: list[tuple[str, int]] = []
-    for day, name, ms in conn.execute(sql, params):
-        if not ms:
-            continue
-        if day is None:
-            projects.append((str(name), int(ms)))
-        else:
-            days.append((int(day), str(name), int(ms)))
-    return days, projects
+    stretch = [(0, part) for part in slots.range_segments(scope.period)]
+    projects = _summed(
+        conn,
+        f"WITH segs(d, sign, span, low, high) AS (VALUES {_segments(stretch)}) "
+        "SELECT 0, r.project, SUM(segs.sign * r.ms) FROM segs JOIN time_rollup r "
+        f"ON r.span = segs.span AND r.slot >= segs.low AND r.slot < segs.high{extra} "
+        "GROUP BY r.project",
+        params,
+    )
+    return days, [(name, ms) for _, name, ms in projects]
 
 
 @dataclass(frozen=True)

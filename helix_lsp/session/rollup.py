@@ -1,22 +1,24 @@
 """Running totals of active time, kept as the history and time buckets are written.
 
 A report over a year would otherwise read every session's history and every
-15-minute time bucket. Three tables hold the same time already added up, and
+15-minute time bucket. Four tables hold the same time already added up, and
 every write of the core adds to them in the same transaction as the change:
 
 * ``time_rollup`` — the closed active intervals of the history (each placed
   as ending where it closed, as ``events.intervals`` gives them) per
-  project, mode, owner and slot, at three spans: 15 minutes, one hour and one UTC
-  day. A report cuts a local day out of whole UTC days and hours, adding or
-  taking away the few hours and quarters between UTC and local midnight
-  (15 minutes divides every zone's offset), so a year is a few tens of
-  thousands of rows. It is written when an interval closes (a pause,
+  project, mode, owner and slot, at four spans: 15 minutes, one hour, one UTC
+  day and seven UTC days. A report cuts a local day out of whole UTC days
+  and hours, adding or taking away the few hours and quarters between UTC
+  and local midnight (15 minutes divides every zone's offset), and a long
+  stretch out of whole weeks, so a year is a few thousand rows. It is written when an interval closes (a pause,
   completion, failure or mode change): a few rows per transition, none per
   cursor move. The open interval of an active session is not in it.
 * ``place_rollup`` — the time buckets (``session_time``) per project and
   file, and per project and branch, of each owner, per UTC day (span one day) and over all
   time (span 0, slot 0). Written with each bucket write: a few rows per
   coalesced activity write.
+* ``mode_rollup`` — ``time_rollup`` added up over the projects (per mode,
+  owner and slot), so the days of a long report read a few rows a slot.
 * ``session_intervals`` — each closed interval of a session as the history
   places it (one row per pause, completion, failure or mode change), for
   the report's timeline; it goes with its session (``ON DELETE CASCADE``).
@@ -39,7 +41,8 @@ QUARTER: Final = 15 * 60 * 1000
 HOUR: Final = 3_600_000
 DAY: Final = 86_400_000
 #: The spans of ``time_rollup``, longest first.
-SPANS: Final = (DAY, HOUR, QUARTER)
+WEEK: Final = 7 * DAY
+SPANS: Final = (WEEK, DAY, HOUR, QUARTER)
 #: The span (and slot) of ``place_rollup``'s totals over all time.
 ALL_TIME: Final = 0
 
@@ -47,6 +50,10 @@ _ADD_TIME: Final = (
     "INSERT INTO time_rollup (span, slot, project, mode, owner, ms) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (span, slot, project, mode, owner) "
     "DO UPDATE SET ms = time_rollup.ms + excluded.ms"
+)
+_ADD_MODE: Final = (
+    "INSERT INTO mode_rollup (span, slot, mode, owner, ms) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (span, slot, mode, owner) DO UPDATE SET ms = mode_rollup.ms + excluded.ms"
 )
 _ADD_INTERVAL: Final = (
     "INSERT INTO session_intervals (session_seq, start_ms, end_ms, mode) VALUES (?, ?, ?, ?)"
@@ -60,10 +67,11 @@ _ADD_PLACE: Final = (
 
 TimeKey = tuple[int, int, str, str, str]  # span, slot, project, mode, owner
 PlaceKey = tuple[str, int, int, str, str, str]  # kind, span, slot, project, name, owner
+ModeKey = tuple[int, int, str, str]  # span, slot, mode, owner
 
 
 def create(conn: sqlite3.Connection, temp: bool = False) -> None:
-    """The two tables (plain SQL types and keys, so any SQL database takes them);
+    """The tables (plain SQL types and keys, so any SQL database takes them);
     ``temp``: as temporary tables (a store read as it is, without migrating)."""
     table = "CREATE TEMP TABLE" if temp else "CREATE TABLE"
     conn.execute(
@@ -77,6 +85,11 @@ def create(conn: sqlite3.Connection, temp: bool = False) -> None:
         "owner TEXT NOT NULL, ms BIGINT NOT NULL, "
         "PRIMARY KEY (kind, span, slot, project, name, owner))"
     )
+    conn.execute(
+        f"{table} mode_rollup (span BIGINT NOT NULL, slot BIGINT NOT NULL, "
+        "mode TEXT NOT NULL, owner TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (span, slot, mode, owner))"
+    )
     parent = "" if temp else " REFERENCES sessions(seq) ON DELETE CASCADE"
     conn.execute(
         f"{table} session_intervals (session_seq BIGINT NOT NULL{parent}, "
@@ -88,6 +101,7 @@ def create(conn: sqlite3.Connection, temp: bool = False) -> None:
     conn.execute(
         "CREATE INDEX time_rollup_sums ON time_rollup (span, slot, project, mode, owner, ms)"
     )
+    conn.execute("CREATE INDEX mode_rollup_sums ON mode_rollup (span, slot, mode, owner, ms)")
     conn.execute(
         "CREATE INDEX place_rollup_sums "
         "ON place_rollup (kind, span, slot, project, name, owner, ms)"
@@ -162,8 +176,19 @@ def add_places(
                     sums[key] = sums.get(key, 0) + sign * ms
 
 
+def by_mode(sums: dict[TimeKey, int]) -> dict[ModeKey, int]:
+    """``sums`` added up over the projects (``mode_rollup``'s rows)."""
+    modes: dict[ModeKey, int] = {}
+    for (span, slot, _project, mode, owner), ms in sums.items():
+        key = (span, slot, mode, owner)
+        modes[key] = modes.get(key, 0) + ms
+    return modes
+
+
 def write_time(conn: sqlite3.Connection, sums: dict[TimeKey, int]) -> None:
+    """Add ``sums`` to ``time_rollup``, and over the projects to ``mode_rollup``."""
     conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sums.items() if ms])
+    conn.executemany(_ADD_MODE, [(*key, ms) for key, ms in by_mode(sums).items() if ms])
 
 
 def write_places(conn: sqlite3.Connection, sums: dict[PlaceKey, int]) -> None:
@@ -250,6 +275,10 @@ def forget(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> No
         list(times),
     )
     conn.executemany(
+        "DELETE FROM mode_rollup WHERE span = ? AND slot = ? AND mode = ? AND owner = ? AND ms = 0",
+        list(by_mode(times)),
+    )
+    conn.executemany(
         "DELETE FROM place_rollup WHERE kind = ? AND span = ? AND slot = ? AND project = ? "
         "AND name = ? AND owner = ? AND ms = 0",
         list(places),
@@ -292,7 +321,7 @@ _PLACE_COLUMNS: Final = "kind, span, slot, project, name, owner, ms"
 
 
 def backfill(conn: sqlite3.Connection) -> None:
-    """Fill both tables from the stored histories and time buckets (a migration step)."""
+    """Fill the tables from the stored histories and time buckets (a migration step)."""
     conn.execute(f"INSERT INTO place_rollup ({_PLACE_COLUMNS}) {_PLACES_BY_DAY}")
     conn.execute(
         f"INSERT INTO place_rollup ({_PLACE_COLUMNS}) "
@@ -313,7 +342,12 @@ def backfill(conn: sqlite3.Connection) -> None:
     conn.executemany(_ADD_INTERVAL, spans)
 
 
-Summary = tuple[dict[TimeKey, int], dict[PlaceKey, int], list[tuple[int, int, int, str]]]
+Summary = tuple[
+    dict[TimeKey, int],
+    dict[PlaceKey, int],
+    list[tuple[int, int, int, str]],
+    dict[ModeKey, int],
+]
 
 
 def summarised(conn: sqlite3.Connection) -> Summary:
@@ -334,6 +368,7 @@ def summarised(conn: sqlite3.Connection) -> Summary:
         {k: v for k, v in times.items() if v},
         {k: v for k, v in places.items() if v},
         sorted(spans),
+        {k: v for k, v in by_mode(times).items() if v},
     )
 
 
@@ -355,7 +390,13 @@ def stored(conn: sqlite3.Connection) -> Summary:
         "SELECT session_seq, start_ms, end_ms, mode FROM session_intervals "
         "ORDER BY session_seq, start_ms, end_ms, mode"
     ).fetchall()
-    return times, places, sorted(tuple(s) for s in spans)
+    modes: dict[ModeKey, int] = {
+        (span, slot, mode, owner): ms
+        for span, slot, mode, owner, ms in conn.execute(
+            "SELECT span, slot, mode, owner, ms FROM mode_rollup WHERE ms <> 0"
+        )
+    }
+    return times, places, sorted(tuple(s) for s in spans), modes
 
 
 __all__ = [
@@ -364,8 +405,10 @@ __all__ = [
     "HOUR",
     "QUARTER",
     "SPANS",
+    "WEEK",
     "backfill",
     "buckets_added",
+    "by_mode",
     "closed_intervals",
     "create",
     "forget",
