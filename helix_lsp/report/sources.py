@@ -337,6 +337,43 @@ def _part(
     ), [low, high, *more]
 
 
+def _whole(kind: str, union: str, scope: Scope, limit: int) -> tuple[str, list[object]]:
+    """SQL of the ``limit`` most active ``(project, name, total)`` over all time less
+    ``union`` (the rows outside the range, ``ms`` negated), and its parameters
+    after ``union``'s and before the ``limit``.
+
+    Taking away only lowers a total, so the ``limit`` rows of most time over
+    all time, less what they lose, give a total the list's last entry has at
+    least: only the rows with that much over all time are read (down the
+    index on ``ms``) and sorted.
+    """
+    alone, params = scope.filters()
+    extra, more = scope.filters("a.")
+    outside = (
+        f"WITH o(owner, project, name, ms) AS MATERIALIZED (SELECT owner, project, name, "
+        f"SUM(ms) FROM ({union}) AS outside GROUP BY owner, project, name)"
+    )
+    joined = "LEFT JOIN o ON o.owner = a.owner AND o.project = a.project AND o.name = a.name"
+    rows = f"a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra}"
+    if scope.owner is None and scope.owners:  # one row per owner: added up
+        return (
+            f"{outside} SELECT a.project, a.name, SUM(a.ms - coalesce(o.ms, 0)) AS total "
+            f"FROM place_rollup a {joined} WHERE {rows} GROUP BY a.project, a.name "
+            "HAVING SUM(a.ms - coalesce(o.ms, 0)) > 0 ORDER BY total DESC, a.project, a.name "
+            "LIMIT ?"
+        ), more
+    return (
+        f"{outside}, most(owner, project, name, ms) AS (SELECT owner, project, name, ms "
+        f"FROM place_rollup WHERE kind = '{kind}' AND span = {ALL_TIME} AND slot = 0{alone} "
+        "ORDER BY ms DESC LIMIT ?), "
+        "cut(total) AS (SELECT a.ms - coalesce(o.ms, 0) AS total FROM most a "
+        f"{joined} ORDER BY total DESC LIMIT 1 OFFSET ?) "
+        f"SELECT a.project, a.name, a.ms - coalesce(o.ms, 0) AS total FROM place_rollup a "
+        f"{joined} WHERE {rows} AND a.ms >= coalesce((SELECT total FROM cut), 1) "
+        "AND a.ms - coalesce(o.ms, 0) > 0 ORDER BY total DESC, a.project, a.name LIMIT ?"
+    ), [*params, limit, limit - 1, *more]
+
+
 def top_places(
     conn: sqlite3.Connection, scope: Scope, limit: int
 ) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
@@ -361,27 +398,8 @@ def top_places(
                 params += more
         union = " UNION ALL ".join(selects)
         if whole:
-            extra, more = scope.filters("a.")
-            totals = (
-                f"WITH o(owner, project, name, ms) AS (SELECT owner, project, name, SUM(ms) "
-                f"FROM ({union}) GROUP BY owner, project, name) "
-                "SELECT a.project AS project, a.name AS name, a.ms - coalesce(o.ms, 0) AS total "
-                "FROM place_rollup a LEFT JOIN o "
-                "ON o.owner = a.owner AND o.project = a.project AND o.name = a.name "
-                f"WHERE a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra}"
-            )
+            sql, more = _whole(kind, union, scope, limit)
             params += more
-            if scope.owner is None and scope.owners:  # one row per owner: added up
-                sql = (
-                    f"SELECT project, name, SUM(total) AS total FROM ({totals}) AS per_owner "
-                    "GROUP BY project, name HAVING SUM(total) > 0 "
-                    "ORDER BY total DESC, project, name LIMIT ?"
-                )
-            else:
-                sql = (
-                    f"{totals} AND a.ms - coalesce(o.ms, 0) > 0 "
-                    "ORDER BY total DESC, a.project, a.name LIMIT ?"
-                )
         else:
             sql = (
                 f"SELECT project, name, SUM(ms) AS total FROM ({union}) GROUP BY project, name "

@@ -106,6 +106,10 @@ def create(conn: sqlite3.Connection, temp: bool = False) -> None:
         "CREATE INDEX place_rollup_sums "
         "ON place_rollup (kind, span, slot, project, name, owner, ms)"
     )
+    conn.execute(  # the most active files and branches, from the most down
+        "CREATE INDEX place_rollup_most "
+        "ON place_rollup (kind, span, slot, ms, project, name, owner)"
+    )
     if not temp:  # the sessions a report counts whole, and ranks, from indexes alone
         conn.execute(
             "CREATE INDEX sessions_finished "

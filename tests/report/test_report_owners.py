@@ -149,3 +149,18 @@ def test_everyone_s_report_is_the_sum_of_both(
     assert sorted(s["name"] for s in every["sessions"]) == sorted(
         s["name"] for s in ann["sessions"] + bob["sessions"]
     )
+
+
+@pytest.mark.parametrize("owner", [None, "*"])
+def test_the_top_files_cut_short_are_the_first_of_the_full_list(
+    stores: tuple[dict[str, SessionManager], dict[str, SessionManager], int],
+    monkeypatch: pytest.MonkeyPatch,
+    owner: str | None,
+) -> None:
+    shared, _, now = stores
+    span = SPANS[0]  # the whole store: totals over all time less what lies outside
+    full = build_report(shared["bob"], tz=ZONE, now=now, owner=owner, **span)
+    monkeypatch.setattr("helix_lsp.report.compute.TOP_PLACES", 1)
+    short = build_report(shared["bob"], tz=ZONE, now=now, owner=owner, **span)
+    assert len(full.files) > 1 and len(full.branches) > 1
+    assert (short.files, short.branches) == (full.files[:1], full.branches[:1])
