@@ -402,7 +402,8 @@ def top_places(
             params += more
         else:
             sql = (
-                f"SELECT project, name, SUM(ms) AS total FROM ({union}) GROUP BY project, name "
+                f"SELECT project, name, SUM(ms) AS total FROM ({union}) AS parts "
+                "GROUP BY project, name "
                 "HAVING SUM(ms) > 0 ORDER BY total DESC, project, name LIMIT ?"
             )
         result[kind] = [
