@@ -5,9 +5,11 @@ A year of a busy store holds ~100,000 sessions, ~400,000 history events and
 core keeps running totals as it writes (``session.rollup``), and a report
 reads those:
 
-* **Time per day, mode and project** — ``time_rollup`` rows, a local day
-  being a signed sum of UTC days, hours and quarters (``slots.cover``): a
-  year is a few tens of thousands of rows, whatever the zone.
+* **Time per day and mode** — ``mode_rollup`` rows (``time_rollup``'s for
+  one project), a local day being a signed sum of UTC days, hours and
+  quarters (``slots.cover``); **per project** — ``time_rollup`` over the
+  whole stretch, in UTC weeks where they fit. A year is a few thousand rows,
+  whatever the zone. Each owner's time is kept apart (``Scope.owner``).
 * **Time per file and branch** — ``place_rollup`` per UTC day, with the
   15-minute buckets (``session_time``) for the part of a day at each end; or,
   when the range holds most of the store, the totals over all time minus
@@ -16,7 +18,8 @@ reads those:
   bucket edges).
 * **Time per session** — a session whose whole life lies in the range
   (``Scope.plain``) counts its ``active_ms``, the figure ``stats`` adds up;
-  they are counted and the most active read in SQL.
+  they are counted on an index, and the most active read down an index on
+  ``active_ms`` (a long range) only as far as the list reaches.
 * **Walked sessions** — the active ones (their open interval is in no
   total) and those crossing an end of the range: their history is read and
   walked by the core's own rules (``events.intervals``), for their time in
