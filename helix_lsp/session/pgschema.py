@@ -4,16 +4,19 @@ A new database gets schema version ``BASE`` (SQLite's version 3) in one
 statement list with PostgreSQL's types: ``BIGINT`` for every millisecond time
 and count, an identity ``seq``, ``bytea`` for the store's secret, the partial
 unique index that keeps one active session per project, the partial index
-of sessions with time in several modes, and a trigger that notifies the
-project of every changed session. The version is the ``schema_version``
-row of ``store_state``, which also holds ``changes``, the counter every write
-transaction bumps (``data_version``). Steps after ``BASE`` are the shared
+of sessions with time in several modes, and triggers that notify the
+project of every session inserted, deleted, or changed in what a status
+shows (not for a change of only its place, last activity or bookkeeping:
+the coalesced cursor writes). The version is the ``schema_version`` row of
+``store_state``; ``store_changes`` counts the committed writes per writer's
+owner (``data_version``: one row per owner, so that no row is written by
+every writer of the team). Steps after ``BASE`` are the shared
 ``schema.MIGRATIONS``, written against ``db.Connection`` for both engines:
 owners (version 4, the one-active index then per owner and project; the
 store's sessions become the opening owner's, see ``owner.migrating_as``)
 and the running totals reports read (version 5, filled from the history).
-Everything here runs under ``pg_advisory_xact_lock``, so two servers that
-start at once on an empty database do not both create it.
+Everything here runs under the exclusive ``pg_advisory_xact_lock(STORE_LOCK)``,
+so two servers that start at once on an empty database do not both create it.
 """
 
 from __future__ import annotations
@@ -26,8 +29,16 @@ from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
 
 #: The schema version a new PostgreSQL store is created at.
 BASE: Final = 3
-#: The advisory lock every write transaction (and the schema set-up) holds.
-WRITE_LOCK: Final = 0x48584C53
+#: The store-wide advisory lock: exclusive for the schema set-up and imports,
+#: shared by every other write transaction (see ``pgstore``).
+STORE_LOCK: Final = 0x48584C53
+#: The first key of the per-owner advisory locks (the second is the owner's hash).
+OWNER_LOCKS: Final = 0x484C4F57
+#: What a coalesced cursor write changes and no other server's status needs at
+#: once: an update changing only these columns, and in ``context`` only the
+#: place keys (``activity.attribute``), notifies nobody.
+QUIET_COLUMNS: Final = ("context", "last_activity_at", "updated_at", "version")
+PLACE_KEYS: Final = ("current_file", "current_line", "current_column", "branch")
 
 _TABLES: Final = f"""
 CREATE TABLE sessions (
@@ -93,13 +104,20 @@ CREATE TABLE session_time (
     PRIMARY KEY (session_seq, file, branch, bucket)
 );
 CREATE INDEX session_time_bucket ON session_time(bucket);
-CREATE TABLE store_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL)
+CREATE TABLE store_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+CREATE TABLE store_changes (owner_key BIGINT PRIMARY KEY, changes BIGINT NOT NULL)
 """
 
-#: Every changed session notifies ``project:<its project>`` at commit (a session
-#: moved to another project notifies both), so that a server reads its status
-#: again only for changes in its own projects. PostgreSQL sends a payload once
-#: per transaction however many rows repeat it.
+#: Every inserted or deleted session, and every update that changes more than
+#: ``QUIET_COLUMNS`` and ``PLACE_KEYS`` (the whole row is compared, so columns
+#: that migrations add, such as ``owner``, count too; so does a context key set
+#: by a command), notifies ``project:<its project>`` at commit (a
+#: session moved to another project notifies both), so that a server reads its
+#: status again only for changes in its own projects. PostgreSQL sends a payload
+#: once per transaction however many rows repeat it, and serialises the commits
+#: that notify: cursor writes stay out of that queue.
+_QUIET: Final = "ARRAY[" + ", ".join(f"'{c}'" for c in QUIET_COLUMNS) + "]"
+_PLACE: Final = "ARRAY[" + ", ".join(f"'{k}'" for k in PLACE_KEYS) + "]"
 _NOTIFY_PROJECT: Final = (
     """
 CREATE FUNCTION helix_lsp_notify_project() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -114,8 +132,13 @@ BEGIN
 END
 $$
 """,
-    "CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions "
+    "CREATE TRIGGER sessions_notify AFTER INSERT OR DELETE ON sessions "
     "FOR EACH ROW EXECUTE FUNCTION helix_lsp_notify_project()",
+    "CREATE TRIGGER sessions_notify_change AFTER UPDATE ON sessions FOR EACH ROW "
+    f"WHEN ((to_jsonb(OLD) - {_QUIET}) IS DISTINCT FROM (to_jsonb(NEW) - {_QUIET}) "
+    f"OR (CAST(OLD.context AS jsonb) - {_PLACE}) IS DISTINCT FROM "
+    f"(CAST(NEW.context AS jsonb) - {_PLACE})) "
+    "EXECUTE FUNCTION helix_lsp_notify_project()",
 )
 
 
@@ -154,7 +177,7 @@ def prepare(conn: db.Connection, secret: bytes) -> int:
             conn.execute(statement)
         conn.execute("INSERT INTO store_meta (key, value) VALUES ('secret', ?)", [secret])
         conn.execute(
-            "INSERT INTO store_state (key, value) VALUES ('schema_version', ?), ('changes', 0)",
+            "INSERT INTO store_state (key, value) VALUES ('schema_version', ?)",
             [BASE],
         )
         current = BASE
