@@ -46,7 +46,9 @@ import psycopg, and only the store factory imports them.
   writer's acknowledged commit sees it (notifications arrive later, and not
   for cursor writes).
 * A trigger notifies ``project:<name>`` at commit for each session changed in
-  what a status shows (not for cursor writes; see ``pgschema``). A
+  what a status shows; a cursor write's new place is told right after its
+  commit, by ``helix_lsp_send_moves()`` in the same round trip (see
+  ``pgschema``). A
   server watches the one connection (``watch``, ``listen``, ``socket_fd``,
   ``received``): notifications of other connections are collected while
   statements run and taken without waiting when its socket turns readable;
@@ -298,7 +300,8 @@ class PostgresStore:
                 conn.raw.execute(
                     "INSERT INTO store_changes (owner_key, changes) "
                     f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
-                    "DO UPDATE SET changes = store_changes.changes + 1; COMMIT"
+                    "DO UPDATE SET changes = store_changes.changes + 1; "
+                    "COMMIT; SELECT helix_lsp_send_moves()"
                 )
             else:
                 conn.raw.execute("COMMIT")
