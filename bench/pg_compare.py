@@ -324,7 +324,15 @@ async def run(
     if reason:
         log(f"PostgreSQL: skipped, {reason}")
         return {"skipped": reason}
-    with pgcluster.Cluster() as cluster:
+    cluster = pgcluster.Cluster()
+    try:
+        cluster.create()
+    except pgcluster.ClusterError as err:
+        cluster.destroy()
+        reason = f"the PostgreSQL cluster did not start ({str(err).splitlines()[0]})."
+        log(f"PostgreSQL: skipped, {reason}")
+        return {"skipped": reason}
+    with cluster:
         scratch = tmp / "pg-probe"
         scratch.mkdir()
         reason = store_takes_urls(cluster, "helix_probe", scratch)

@@ -10,10 +10,14 @@ Per simulated server: every second one coalesced cursor write
 (``record_activity`` with a second's worth of moves); every ten seconds a
 command, in turn ``pause``, ``resume``, ``list`` and ``stats``; and the
 status reads a server makes (the project's active or current session, the
-workspace's active sessions): 20 ms after a notification that names its
-project (the server's own test, ``helix_lsp.server.live.touches``) or after
-its own pause/resume, and at most every 2 s while its own cursor writes go
-on. Every notification is taken as the server takes it: without waiting,
+workspace's active sessions): 20 ms after its own pause/resume, at most
+every 2 s while its own cursor writes go on, and at most four times a
+second for notifications naming its project (the server's own test,
+``helix_lsp.server.live.touches``). Each server has a project of its own
+(the core has no owners yet, and one owner can have one active session per
+project), so other servers' changes never name it: in a team sharing
+projects, each change also makes the servers showing that project read
+their status. Every notification is taken as the server takes it: without waiting,
 when the socket turns readable or after a statement that collected some.
 
 How it runs on a small machine: each server is a thread that sleeps in
@@ -60,6 +64,8 @@ WRITE_EVERY = 1.0
 COMMAND_EVERY = 10.0
 #: the server pushes a status for cursor moves alone at most this often
 CURSOR_STATUS_EVERY = 2.0
+#: ... and for other writers' changes in its projects at most this often
+ELSEWHERE_EVERY = 0.25
 #: the server's ``CHANGE_DELAY``: a status goes out 20 ms after a change
 STATUS_DELAY = 0.02
 FILES = ("src/app.py", "src/models.py", "src/views.py", "tests/test_app.py")
@@ -137,7 +143,7 @@ class SimServer:
             payloads = []
         payloads += [payload for pid, payload, _ in notes if pid != self.pid]
         if payloads and self.status_due is None and _touches(payloads, [self.project]):
-            self.status_due = arrived + STATUS_DELAY
+            self.status_due = max(arrived + STATUS_DELAY, self.last_status + ELSEWHERE_EVERY)
         for pid, _payload, at in notes:
             if pid == self.pid:
                 self.own_k += 1

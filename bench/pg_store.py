@@ -62,7 +62,7 @@ def cached_database(
     """A database ``dbname`` holding ``count`` generated sessions; its URL, and the
     seconds the core's import took when it had to be built (None: restored)."""
     key = hashlib.sha256(schema_fingerprint(cluster).encode()).hexdigest()[:12]
-    folder = gen.cache_dir(root)
+    folder = gen.cache_dir(root).resolve()  # the programs run from /
     archive = folder / f"pg-sessions-{count}-{key}.dump"
     url = cluster.create_database(dbname)
     if archive.exists():

@@ -101,7 +101,10 @@ def compute(
 ) -> Report:
     """The report of ``period`` from an open store connection (inside one read snapshot),
     of ``owner``'s sessions (None: everyone's)."""
-    scope = sources.Scope(period, timeline_start(period), project, owner, db.dialect(conn))
+    several = owner is None and sources.several_owners(conn)
+    scope = sources.Scope(
+        period, timeline_start(period), project, owner, several, db.dialect(conn)
+    )
     windows = slots.windows(period)
     counted = Tally.empty(period)
     days, projects = sources.day_totals(conn, scope)

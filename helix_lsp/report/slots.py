@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Final
 
 from helix_lsp.report.period import Period
-from helix_lsp.session.rollup import DAY, HOUR, QUARTER
+from helix_lsp.session.rollup import DAY, HOUR, QUARTER, WEEK
 
 #: (sign, span, first slot, end) — the rollup rows of ``span`` with ``first <= slot < end``.
 Segment = tuple[int, int, int, int]
-_LEVELS: Final = (DAY, HOUR, QUARTER)
+_LEVELS: Final = (WEEK, DAY, HOUR, QUARTER)
 
 
 def floor(ms: int, span: int = QUARTER) -> int:
@@ -78,6 +78,22 @@ def day_segments(period: Period) -> list[tuple[int, Segment]]:
     return out
 
 
+def range_segments(period: Period) -> list[Segment]:
+    """Segments covering what ``day_segments`` covers, as one stretch where the days
+    meet (their sum over the days, in far fewer rows for a long range)."""
+    edges = [period.start_ms, *period.boundaries(), period.end_ms]
+    stretches: list[tuple[int, int]] = []
+    for index in range(len(edges) - 1):
+        low, high = ceil(edges[index]), floor(edges[index + 1])
+        if low >= high:
+            continue
+        if stretches and stretches[-1][1] == low:
+            stretches[-1] = (stretches[-1][0], high)
+        else:
+            stretches.append((low, high))
+    return [segment for low, high in stretches for segment in cover(low, high)]
+
+
 def windows(period: Period) -> list[tuple[int, int]]:
     """The stretches the rollup cannot place: around each moment of the range
     (its ends, its local midnights) that is not on a 15-minute edge."""
@@ -94,4 +110,4 @@ def windows(period: Period) -> list[tuple[int, int]]:
     return found
 
 
-__all__ = ["cover", "day_segments", "windows"]
+__all__ = ["cover", "day_segments", "range_segments", "windows"]

@@ -5,9 +5,11 @@ A year of a busy store holds ~100,000 sessions, ~400,000 history events and
 core keeps running totals as it writes (``session.rollup``), and a report
 reads those:
 
-* **Time per day, mode and project** — ``time_rollup`` rows, a local day
-  being a signed sum of UTC days, hours and quarters (``slots.cover``): a
-  year is a few tens of thousands of rows, whatever the zone.
+* **Time per day and mode** — ``mode_rollup`` rows (``time_rollup``'s for
+  one project), a local day being a signed sum of UTC days, hours and
+  quarters (``slots.cover``); **per project** — ``time_rollup`` over the
+  whole stretch, in UTC weeks where they fit. A year is a few thousand rows,
+  whatever the zone. Each owner's time is kept apart (``Scope.owner``).
 * **Time per file and branch** — ``place_rollup`` per UTC day, with the
   15-minute buckets (``session_time``) for the part of a day at each end; or,
   when the range holds most of the store, the totals over all time minus
@@ -16,7 +18,8 @@ reads those:
   bucket edges).
 * **Time per session** — a session whose whole life lies in the range
   (``Scope.plain``) counts its ``active_ms``, the figure ``stats`` adds up;
-  they are counted and the most active read in SQL.
+  they are counted on an index, and the most active read down an index on
+  ``active_ms`` (a long range) only as far as the list reaches.
 * **Walked sessions** — the active ones (their open interval is in no
   total) and those crossing an end of the range: their history is read and
   walked by the core's own rules (``events.intervals``), for their time in
@@ -52,6 +55,8 @@ class Scope:
     timeline_from: int
     project: str | None
     owner: str | None = None  # None: every owner's sessions
+    #: the running totals hold rows of several owners (summed when ``owner`` is None)
+    owners: bool = False
     dialect: db.Dialect = db.SQLITE
 
     @property
@@ -62,12 +67,16 @@ class Scope:
         """SQL: a session (no alias) whose whole active time lies in the range."""
         return f"(({self._finished()}) OR ({self._paused()}))"
 
-    def _finished(self) -> str:
+    def _finished(self, ranked: bool = False, least: str = "1") -> str:
+        """``least``: the smallest ``active_ms`` counted (SQL)."""
         start, end = self.period.start_ms, self.period.end_ms
-        # (``+x``, ``x || ''``: only ``ended_at`` picks the index, whose columns answer the rest)
+        # (``+x``, ``CASE``: only ``ended_at`` picks the index, whose columns answer the
+        # rest; ``ranked``: only ``active_ms`` does, read from the most active down)
+        at, active = ("+ended_at", "active_ms") if ranked else ("ended_at", "+active_ms")
         return (
-            f"ended_at >= {start} AND ended_at <= {end} AND +created_at >= {start} "
-            "AND +active_ms > 0 AND status || '' IN ('completed', 'failed')"
+            f"{at} >= {start} AND {at} <= {end} AND +created_at >= {start} "
+            f"AND {active} >= {least} "
+            "AND CASE status WHEN 'completed' THEN 1 WHEN 'failed' THEN 1 ELSE 0 END = 1"
         )
 
     def _paused(self) -> str:
@@ -77,15 +86,25 @@ class Scope:
             "AND active_ms > 0"
         )
 
-    def plain_seqs(self) -> tuple[str, list[object]]:
-        """A query of ``(seq, ms)`` of the plain sessions, read from indexes."""
-        extra = "" if self.project is None else " AND project = ?"
-        params: list[object] = [] if self.project is None else [self.project]
-        return (  # one list for each half of the union
-            f"SELECT seq, active_ms AS ms FROM sessions WHERE {self._finished()}{extra} "
-            f"UNION ALL SELECT seq, active_ms FROM sessions WHERE {self._paused()}{extra}",
-            [*params, *params],
-        )
+    def filters(self, alias: str = "") -> tuple[str, list[object]]:
+        """SQL `` AND …`` of the project and owner (on columns of ``alias``), and parameters."""
+        extra, params = "", list[object]()
+        if self.project is not None:
+            extra, params = f" AND {alias}project = ?", [self.project]
+        if self.owner is not None:
+            extra, params = f"{extra} AND {alias}owner = ?", [*params, self.owner]
+        return extra, params
+
+    def plain_parts(self, least: str) -> tuple[str, str, str, str, list[object]]:
+        """SQL conditions (on ``sessions``) of the plain sessions that ended, of the
+        same read from the most active down (a long range: most sessions are in it),
+        of those at least ``least`` (SQL) active read so, and of the paused ones;
+        and the parameters each takes."""
+        extra, params = self.filters()
+        finished = f"{self._finished()}{extra}"
+        ranked = f"{self._finished(ranked=self.scan)}{extra}"
+        most = f"{self._finished(ranked=self.scan, least=least)}{extra}"
+        return finished, ranked, most, f"{self._paused()}{extra}", params
 
     def walked(self, windows: list[tuple[int, int]]) -> tuple[str, str]:
         """SQL: the sessions whose history is read (see the module's rules), and a
@@ -138,36 +157,58 @@ class Scope:
         return f"{table}{join} WHERE {' AND '.join(conditions)}", params
 
 
+def several_owners(conn: db.Connection) -> bool:
+    """Whether the store holds sessions of more than one owner (two index probes)."""
+    found = conn.execute(
+        "SELECT (SELECT min(owner) FROM sessions) < (SELECT max(owner) FROM sessions)"
+    ).fetchone()[0]
+    return bool(found)
+
+
+def _segments(segments: list[tuple[int, slots.Segment]]) -> str:
+    """SQL ``VALUES`` of ``(d, sign, span, low, high)`` rows."""
+    return ", ".join(
+        f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
+    )
+
+
+def _summed(conn: db.Connection, sql: str, params: list[object]) -> list[tuple[int, str, int]]:
+    """The non-zero ``(d, name, ms)`` rows of ``sql``."""
+    return [(int(d), str(name), int(ms)) for d, name, ms in conn.execute(sql, params) if ms]
+
+
 def day_totals(
     conn: db.Connection, scope: Scope
 ) -> tuple[list[tuple[int, str, int]], list[tuple[str, int]]]:
     """``(day index, mode, ms)`` and ``(project, ms)`` of the closed intervals in
-    the range's days, cut to their inner 15-minute edges, from ``time_rollup``."""
+    the range's days, cut to their inner 15-minute edges: the days from
+    ``mode_rollup`` (a few rows a slot; ``time_rollup`` for one project), the
+    projects from ``time_rollup`` over the whole stretch the days cover."""
     segments = slots.day_segments(scope.period)
     if not segments:
         return [], []
-    values = ", ".join(
-        f"({day}, {sign}, {span}, {low}, {high})" for day, (sign, span, low, high) in segments
+    owner = "" if scope.owner is None else " AND r.owner = ?"
+    whose: list[object] = [] if scope.owner is None else [scope.owner]
+    extra, params = scope.filters("r.")
+    table, args = ("mode_rollup", whose) if scope.project is None else ("time_rollup", params)
+    days = _summed(
+        conn,
+        f"WITH segs(d, sign, span, low, high) AS (VALUES {_segments(segments)}) "
+        f"SELECT segs.d, r.mode, SUM(segs.sign * r.ms) FROM segs JOIN {table} r "
+        "ON r.span = segs.span AND r.slot >= segs.low AND r.slot < segs.high"
+        f"{owner if scope.project is None else extra} GROUP BY segs.d, r.mode",
+        args,
     )
-    extra, params = ("", []) if scope.project is None else (" AND r.project = ?", [scope.project])
-    sql = (
-        f"WITH segs(d, sign, span, low, high) AS (VALUES {values}), "
-        "x AS MATERIALIZED (SELECT segs.d AS d, r.project AS project, r.mode AS mode, "
-        "segs.sign * r.ms AS ms FROM segs JOIN time_rollup r ON r.span = segs.span "
-        f"AND r.slot >= segs.low AND r.slot < segs.high{extra}) "
-        "SELECT d, mode, SUM(ms) FROM x GROUP BY d, mode "
-        "UNION ALL SELECT NULL, project, SUM(ms) FROM x GROUP BY project"
+    stretch = [(0, part) for part in slots.range_segments(scope.period)]
+    projects = _summed(
+        conn,
+        f"WITH segs(d, sign, span, low, high) AS (VALUES {_segments(stretch)}) "
+        "SELECT 0, r.project, SUM(segs.sign * r.ms) FROM segs JOIN time_rollup r "
+        f"ON r.span = segs.span AND r.slot >= segs.low AND r.slot < segs.high{extra} "
+        "GROUP BY r.project",
+        params,
     )
-    days: list[tuple[int, str, int]] = []
-    projects: list[tuple[str, int]] = []
-    for day, name, ms in conn.execute(sql, params):
-        if not ms:
-            continue
-        if day is None:
-            projects.append((str(name), int(ms)))
-        else:
-            days.append((int(day), str(name), int(ms)))
-    return days, projects
+    return days, [(name, ms) for _, name, ms in projects]
 
 
 @dataclass(frozen=True)
@@ -188,15 +229,22 @@ def plain_sessions(
     Counted and ranked on an index; only the rows that can make the list
     (as active as the ``limit``-th or more) are read whole.
     """
-    plain, params = scope.plain_seqs()
-    sql = (  # one read of the index: counted, cut and listed from what it gave
-        f"WITH plain(seq, ms) AS MATERIALIZED ({plain}) "
-        "SELECT (SELECT count(*) FROM plain), id, name, project, mode, status, active_ms "
-        "FROM sessions WHERE seq IN (SELECT seq FROM plain WHERE ms >= coalesce("
-        "(SELECT ms FROM plain ORDER BY ms DESC LIMIT 1 OFFSET ?), 0)) "
+    least = "coalesce((SELECT ms FROM cut), 1)"  # (a plain session has time)
+    finished, ranked, most, paused, params = scope.plain_parts(least)
+    sql = (  # the ``limit``-th most active, then all as active as it (ties included)
+        f"WITH paused(seq, ms) AS MATERIALIZED (SELECT seq, active_ms FROM sessions "
+        f"WHERE {paused}), "
+        "cut(ms) AS (SELECT ms FROM (SELECT active_ms AS ms FROM sessions "
+        f"WHERE {ranked} ORDER BY active_ms DESC LIMIT ?) AS most "
+        "UNION ALL SELECT ms FROM paused ORDER BY ms DESC LIMIT 1 OFFSET ?) "
+        f"SELECT (SELECT count(*) FROM sessions WHERE {finished}) "
+        "+ (SELECT count(*) FROM paused), id, name, project, mode, status, active_ms "
+        f"FROM sessions WHERE seq IN (SELECT seq FROM sessions WHERE {most} "
+        f"UNION ALL SELECT seq FROM paused WHERE ms >= {least}) "
         "ORDER BY active_ms DESC, name, id LIMIT ?"
     )
-    found = conn.execute(sql, [*params, limit - 1, limit]).fetchall()
+    args = [*params, *params, limit, limit - 1, *params, *params, limit]
+    found = conn.execute(sql, args).fetchall()
     count = found[0][0] if found else 0  # no row: no plain session at all
     return int(count), [PlainRow(*row[1:]) for row in found]
 
@@ -275,23 +323,59 @@ def _place_parts(
 
 
 def _part(
-    kind: str, sign: int, source: str, low: int, high: int, project: str | None
+    kind: str, sign: int, source: str, low: int, high: int, scope: Scope
 ) -> tuple[str, list[object]]:
-    """SQL of ``(project, name, ms)`` rows of one part (see ``_place_parts``), ``ms``
-    times ``sign``."""
-    params: list[object] = [low, high] + ([] if project is None else [project])
+    """SQL of ``(owner, project, name, ms)`` rows of one part (see ``_place_parts``),
+    ``ms`` times ``sign``."""
     if source == "fine":
-        extra = "" if project is None else " AND s.project = ?"
+        extra, more = scope.filters("s.")
         return (
-            f"SELECT s.project AS project, t.{kind} AS name, {sign} * t.ms AS ms "
-            "FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
+            f"SELECT s.owner AS owner, s.project AS project, t.{kind} AS name, "
+            f"{sign} * t.ms AS ms FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
             f"WHERE t.bucket >= ? AND t.bucket < ? AND t.{kind} <> ''{extra}"
-        ), params
-    extra = "" if project is None else " AND project = ?"
+        ), [low, high, *more]
+    extra, more = scope.filters()
     return (
-        f"SELECT project, name, {sign} * ms AS ms FROM place_rollup "
+        f"SELECT owner, project, name, {sign} * ms AS ms FROM place_rollup "
         f"WHERE kind = '{kind}' AND span = {DAY} AND slot >= ? AND slot < ?{extra}"
-    ), params
+    ), [low, high, *more]
+
+
+def _whole(kind: str, union: str, scope: Scope, limit: int) -> tuple[str, list[object]]:
+    """SQL of the ``limit`` most active ``(project, name, total)`` over all time less
+    ``union`` (the rows outside the range, ``ms`` negated), and its parameters
+    after ``union``'s and before the ``limit``.
+
+    Taking away only lowers a total, so the ``limit`` rows of most time over
+    all time, less what they lose, give a total the list's last entry has at
+    least: only the rows with that much over all time are read (down the
+    index on ``ms``) and sorted.
+    """
+    alone, params = scope.filters()
+    extra, more = scope.filters("a.")
+    outside = (
+        f"WITH o(owner, project, name, ms) AS MATERIALIZED (SELECT owner, project, name, "
+        f"SUM(ms) FROM ({union}) AS outside GROUP BY owner, project, name)"
+    )
+    joined = "LEFT JOIN o ON o.owner = a.owner AND o.project = a.project AND o.name = a.name"
+    rows = f"a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra}"
+    if scope.owner is None and scope.owners:  # one row per owner: added up
+        return (
+            f"{outside} SELECT a.project, a.name, SUM(a.ms - coalesce(o.ms, 0)) AS total "
+            f"FROM place_rollup a {joined} WHERE {rows} GROUP BY a.project, a.name "
+            "HAVING SUM(a.ms - coalesce(o.ms, 0)) > 0 ORDER BY total DESC, a.project, a.name "
+            "LIMIT ?"
+        ), more
+    return (
+        f"{outside}, most(owner, project, name, ms) AS (SELECT owner, project, name, ms "
+        f"FROM place_rollup WHERE kind = '{kind}' AND span = {ALL_TIME} AND slot = 0{alone} "
+        "ORDER BY ms DESC LIMIT ?), "
+        "cut(total) AS (SELECT a.ms - coalesce(o.ms, 0) AS total FROM most a "
+        f"{joined} ORDER BY total DESC LIMIT 1 OFFSET ?) "
+        f"SELECT a.project, a.name, a.ms - coalesce(o.ms, 0) AS total FROM place_rollup a "
+        f"{joined} WHERE {rows} AND a.ms >= coalesce((SELECT total FROM cut), 1) "
+        "AND a.ms - coalesce(o.ms, 0) > 0 ORDER BY total DESC, a.project, a.name LIMIT ?"
+    ), [*params, limit, limit - 1, *more]
 
 
 def top_places(
@@ -313,24 +397,17 @@ def top_places(
         selects, params = [], []
         for sign, source, low, high in parts:
             if source != "all":
-                sql, more = _part(kind, -sign if whole else sign, source, low, high, scope.project)
+                sql, more = _part(kind, -sign if whole else sign, source, low, high, scope)
                 selects.append(sql)
                 params += more
         union = " UNION ALL ".join(selects)
         if whole:
-            extra = "" if scope.project is None else " AND a.project = ?"
-            sql = (
-                f"WITH o(project, name, ms) AS (SELECT project, name, SUM(ms) FROM ({union}) u "
-                "GROUP BY project, name) "
-                "SELECT a.project, a.name, a.ms - coalesce(o.ms, 0) AS total "
-                "FROM place_rollup a LEFT JOIN o ON o.project = a.project AND o.name = a.name "
-                f"WHERE a.kind = '{kind}' AND a.span = {ALL_TIME} AND a.slot = 0{extra} "
-                "AND a.ms - coalesce(o.ms, 0) > 0 ORDER BY total DESC, a.project, a.name LIMIT ?"
-            )
-            params += [] if scope.project is None else [scope.project]
+            sql, more = _whole(kind, union, scope, limit)
+            params += more
         else:
             sql = (
-                f"SELECT project, name, SUM(ms) AS total FROM ({union}) u GROUP BY project, name "
+                f"SELECT project, name, SUM(ms) AS total FROM ({union}) AS parts "
+                "GROUP BY project, name "
                 "HAVING SUM(ms) > 0 ORDER BY total DESC, project, name LIMIT ?"
             )
         result[kind] = [
@@ -344,9 +421,7 @@ def closed_intervals(
 ) -> list[tuple[str, int, int, str]]:
     """``(session id, start, end, mode)`` of the closed intervals ending after
     ``start`` and beginning before the range's end (``session_intervals``)."""
-    extra, params = ("", []) if scope.project is None else (" AND s.project = ?", [scope.project])
-    if scope.owner is not None:
-        extra, params = extra + " AND s.owner = ?", [*params, scope.owner]
+    extra, params = scope.filters("s.")
     return conn.execute(
         "SELECT s.id, i.start_ms, i.end_ms, i.mode FROM session_intervals i "
         f"JOIN sessions s ON s.seq = i.session_seq WHERE i.end_ms > ? AND i.start_ms < ?{extra}",
@@ -361,6 +436,7 @@ __all__ = [
     "closed_intervals",
     "day_totals",
     "plain_sessions",
+    "several_owners",
     "top_places",
     "walked",
 ]

@@ -26,7 +26,8 @@ from helix_lsp import __version__
 from helix_lsp.server import commands
 from helix_lsp.server.away import AwayOffer
 from helix_lsp.server.errors import error_payload, not_initialized, short
-from helix_lsp.server.options import parse_options
+from helix_lsp.server.opening import LateOpening, worth_retrying
+from helix_lsp.server.options import Options, parse_options
 from helix_lsp.server.protocol import CURSOR_MOVED, HelixProtocol
 from helix_lsp.server.state import ServerState
 from helix_lsp.server.status import STATUS, status_params
@@ -55,6 +56,8 @@ class HelixServer(LanguageServer):
         #: a client on a socket: its ``dbPath`` may only use the user's own folders
         self.remote = False
         self.away: AwayOffer | None = None
+        #: a PostgreSQL store not reachable yet: opened again until it is
+        self.opening: LateOpening | None = None
 
     def send(self, method: str, params: dict[str, Any]) -> None:
         """A server-to-client notification from plain JSON values."""
@@ -62,7 +65,11 @@ class HelixServer(LanguageServer):
 
     def need_state(self) -> ServerState:
         """The state, for commands; a store that cannot be opened refuses them all."""
+        if self.state is None and self.opening is not None:
+            self.opening.try_now()  # a command asks: one try on the spot
         if self.state is None:
+            if self.opening is not None:
+                raise type(self.opening.error)(str(self.opening.error))
             if self.broken is not None:
                 raise type(self.broken)(str(self.broken))
             raise not_initialized()
@@ -151,48 +158,101 @@ def create_server(db: str | None) -> HelixServer:
         options = parse_options(params.initialization_options)
         if not options.cursor_notifications:  # the cursor is learnt from these requests
             _register_fallbacks(ls)
+        target: str | None = None
         try:
-            mgr = SessionManager(
-                _store_path(ls, options.db_path), verify=False, owner=ls.owner or options.owner
-            )
+            target = _store_path(ls, options.db_path)
+            owner = ls.owner or options.owner
+            mgr = SessionManager(target, verify=False, owner=owner)
         except SessionError as err:  # serve anyway: every command says what is wrong
+            if target is not None and worth_retrying(target, err):
+                ls.opening = LateOpening(
+                    lambda: SessionManager(target, verify=False, owner=owner),
+                    lambda mgr: _opened_late(ls, mgr, options, params), err,
+                )
+                ls.show(2, f"helix-lsp cannot reach its session store yet: {err} "
+                        "It keeps trying.")
+                return
             ls.broken = err
             ls.show(1, f"helix-lsp cannot use its session store: {err}")
             return
-        if mgr.read_only_reason is not None:
-            ls.show(2, f"{mgr.read_only_reason}; sessions can be read but not changed.")
-        ls.state = ServerState(mgr, options, ls.send)
-        folders = [(f.uri, f.name) for f in params.workspace_folders or []]
-        ls.state.set_folders(folders, params.root_uri or params.root_path)
-        log.info("store %s, projects %s", mgr.path, ", ".join(ls.state.projects()))
+        _use_store(ls, mgr, options, params, late=False)
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: HelixServer, params: lsp.InitializedParams) -> None:
         if ls.state is None:
-            ls.send(STATUS, status_params())
+            opening = ls.opening
+            ls.send(STATUS, status_params(store=opening.store_field() if opening else None))
+            if opening is not None:
+                opening.start()
             return
-        window = ls.client_capabilities.window
-        show_document = window is not None and window.show_document is not None and bool(
-            window.show_document.support
-        )
-        ls.away = AwayOffer(ls.state, ls.window_show_message_request_async,
-                            ls.window_show_document if show_document else None, ls.show)
-        ls.away.start_up()
-        ls.state.status.changed()
-        ls.state.poller.start()
-        _check_store_in_background(ls, ls.state)
+        _serve(ls)
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: HelixServer, params: None) -> None:
         ls.shut_down = True
+        if ls.opening is not None:
+            ls.opening.stop()
         if ls.state is not None:
             ls.state.close()
 
     @server.feature(lsp.EXIT)
     def exit_(ls: HelixServer, params: None) -> None:
+        if ls.opening is not None:
+            ls.opening.stop()
         if ls.state is not None:
             ls.state.close()
             ls.state.mgr.close()
+
+    _register_handlers(server)
+    return server
+
+
+def _use_store(ls: HelixServer, mgr: SessionManager, options: Options,
+               params: lsp.InitializeParams, *, late: bool) -> None:
+    """The session state on an open store, for the workspace ``initialize`` named."""
+    if mgr.read_only_reason is not None:
+        ls.show(2, f"{mgr.read_only_reason}; sessions can be read but not changed.")
+    ls.state = ServerState(mgr, options, ls.send)
+    folders = [(f.uri, f.name) for f in params.workspace_folders or []]
+    if late:  # the folders may have changed since ``initialize``
+        folders = [(f.uri, f.name) for f in ls.workspace.folders.values()]
+    ls.state.set_folders(folders, params.root_uri or params.root_path)
+    log.info("store %s, projects %s", mgr.path, ", ".join(ls.state.projects()))
+
+
+def _opened_late(ls: HelixServer, mgr: SessionManager, options: Options,
+                 params: lsp.InitializeParams) -> None:
+    """The store could not be reached at start-up and now it can: serve as if it had."""
+    ls.opening = None
+    if ls.shut_down:
+        mgr.close()
+        return
+    _use_store(ls, mgr, options, params, late=True)
+    state = ls.state
+    assert state is not None
+    if state.link is not None:
+        state.link.came_back()
+    _serve(ls)
+
+
+def _serve(ls: HelixServer) -> None:
+    """What follows ``initialized`` once the store is open."""
+    state = ls.state
+    assert state is not None
+    window = ls.client_capabilities.window
+    show_document = window is not None and window.show_document is not None and bool(
+        window.show_document.support
+    )
+    ls.away = AwayOffer(state, ls.window_show_message_request_async,
+                        ls.window_show_document if show_document else None, ls.show)
+    ls.away.start_up()
+    state.status.changed()
+    state.poller.start()
+    _check_store_in_background(ls, state)
+
+
+def _register_handlers(server: HelixServer) -> None:
+    """Workspace folders, the cursor, documents and the commands."""
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: HelixServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
@@ -224,7 +284,6 @@ def create_server(db: str | None) -> HelixServer:
 
     for name in commands.COMMANDS:
         _register_command(server, name)
-    return server
 
 
 def _register_fallbacks(server: HelixServer) -> None:

@@ -16,23 +16,28 @@ sending backend's process id. Each change to a session notifies
 only for changes in its own projects: in a team, most commits are someone
 else's.
 
+A quiet server sends PostgreSQL nothing: no polling, and the ``idleMinutes``
+check runs at the moment the first active session of its projects would be
+away (every status read sets that moment again), not every second. Other
+writers' changes make at most four status reads a second.
+
 A server whose editor has sent nothing for :data:`IDLE_CLOSE` seconds
-(``HELIX_LSP_PG_IDLE_SECONDS``; 0 keeps it open) closes its connection (nothing is pending then: cursor positions are written within
-a second). It reconnects on demand, at the next cursor move, edit or
-command, and catches up by reading the status again, since notifications
-sent while it was away are not kept by PostgreSQL. While it is closed, its
-status bar shows what it showed before. So that ``idleMinutes`` still pauses
-a session left active, the server wakes once at the moment the first active
-session of its projects would be away, reconnects for that one check and
-closes again.
+(``HELIX_LSP_PG_IDLE_SECONDS``; 0 keeps it open) closes its connection
+(nothing is pending then: cursor positions are written within a second). It
+reconnects on demand, at the next cursor move, edit or command, and catches
+up by reading the status again, since notifications sent while it was away
+are not kept by PostgreSQL. While it is closed, its status bar shows what it
+showed before. So that ``idleMinutes`` still pauses a session left active,
+the server wakes at the moment that session would be away, reconnects for
+that one check and closes again.
 
 So a team needs about one connection per editor window *in use*, not per
 window open: 200 developers with three windows each hold some 200 to 300 at
-the busiest hour, not 600 (and none at night); ``max_connections`` must be
-raised above that, or windows left open for days time out sooner. ``LISTEN``
-does not work through a transaction-pooling proxy (PgBouncer's
-``pool_mode = transaction``), so helix-lsp connects to PostgreSQL directly
-or through a session-pooling one.
+the busiest hour, not 600 (and next to none at night); ``max_connections``
+must be above that (or ``HELIX_LSP_PG_IDLE_SECONDS`` lower). ``LISTEN`` does
+not work through a transaction-pooling proxy (PgBouncer's ``pool_mode =
+transaction``), so helix-lsp connects to PostgreSQL directly or through a
+session-pooling one.
 
 **Outages.** When the connection is lost (the server stops, the network
 drops) or cannot be opened, the link goes *offline*: commands are refused

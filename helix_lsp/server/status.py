@@ -17,7 +17,7 @@ is noticed by polling ``PRAGMA data_version`` (through the core) about once a
 second: cheap, and it changes only for other connections' commits. On
 PostgreSQL nothing is polled: the store's notifications arrive on the
 server's connection (:mod:`helix_lsp.server.live`), and the poller only
-ticks; there, other writers' changes make at most two pushes a second
+ticks; there, other writers' changes make at most four pushes a second
 (:meth:`StatusPusher.changed_elsewhere`), however many colleagues work in
 the same project.
 """
@@ -41,7 +41,7 @@ POLL_INTERVAL = 1.0
 #: how long after a change the status goes out; later changes ride along
 CHANGE_DELAY = 0.02
 #: least time between two pushes for other writers' changes (a live store)
-ELSEWHERE_INTERVAL = 0.5
+ELSEWHERE_INTERVAL = 0.25
 
 
 def status_params(
@@ -97,10 +97,10 @@ class StatusPusher:
         self._at_most_every(CURSOR_INTERVAL)
 
     def changed_elsewhere(self) -> None:
-        """Another process committed a change: push at most twice a second.
+        """Another process committed a change: push at most four times a second.
 
         Each push reads the store as it is then, so a change that arrives
-        within half a second of the last push goes out with the next one.
+        within a quarter of a second of the last push goes out with the next one.
         """
         self._at_most_every(ELSEWHERE_INTERVAL)
 

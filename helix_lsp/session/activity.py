@@ -26,6 +26,8 @@ BUCKET_MS: Final = 15 * 60 * 1000
 """A time slot: 15 minutes divides every zone's offset from UTC, so local
 midnights and hours fall on slot edges."""
 DEFAULT_IDLE_MINUTES: Final = 15.0
+_UNBOUNDED: Final = 1 << 62
+"""An interval end later than every recorded time."""
 
 _UPSERT: Final = (
     "INSERT INTO session_time (session_seq, file, branch, bucket, ms) VALUES (?, ?, ?, ?, ?) "
@@ -65,12 +67,16 @@ def attribute(
 ) -> None:
     """Apply ``points`` to an active ``rec``: time into buckets, its place and last activity.
 
-    Times after ``now`` are taken as ``now`` (a clock cannot report the future);
-    the open interval starts where the clock rules say (``preceding`` as in
-    ``clock``, rule 3). The caller writes ``rec`` back in the same transaction.
+    Times after ``now`` are taken as ``now`` (a clock cannot report the future).
+    Time is attributed from where the open interval will start however late
+    it ends: the clock rules (``clock``, rule 3; ``preceding`` as there) raise
+    its start to each earlier event its end reaches, so after a clock step
+    back the interval may yet count from an event still ahead of ``now``, and
+    time before that is not attributed. The caller writes ``rec`` back in the
+    same transaction.
     """
     assert rec.status is Status.ACTIVE and rec.active_since is not None
-    floor = rec.interval_start(now, preceding)
+    floor = rec.interval_start(_UNBOUNDED, preceding)
     mark = max(rec.last_activity_at or floor, floor)
     file = rec.context.get("current_file", "")
     branch = rec.context.get("branch", "")
@@ -90,7 +96,9 @@ def attribute(
             file = point.file
             branch = point.branch or ""
     conn.executemany(_UPSERT, [(rec.seq, f, b, slot, ms) for (f, b, slot), ms in sums.items()])
-    rollup.buckets_added(conn, rec.project, [(f, b, slot, ms) for (f, b, slot), ms in sums.items()])
+    rollup.buckets_added(
+        conn, rec.project, rec.owner, [(f, b, slot, ms) for (f, b, slot), ms in sums.items()]
+    )
     rec.last_activity_at = latest
     if place is not None:
         assert place.file is not None

@@ -84,6 +84,11 @@ from helix_lsp.session.schema import SCHEMA_VERSION
 
 CHANNEL: Final = "helix_lsp"
 CONNECT_TIMEOUT_S: Final = 5
+#: libpq settings that notice a dropped network within seconds (unless the URL sets them)
+NETWORK: Final = {
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
 
 
 class PostgresStore:
@@ -151,6 +156,9 @@ class PostgresStore:
         options: dict[str, Any] = {"autocommit": True}
         if "connect_timeout" not in self._url and not os.environ.get("PGCONNECT_TIMEOUT"):
             options["connect_timeout"] = CONNECT_TIMEOUT_S
+        # A dropped network sends nothing: without these a statement would wait
+        # for TCP to give up (many minutes) and a listening connection never learn.
+        options.update({k: v for k, v in NETWORK.items() if k not in self._url})
         try:
             return psycopg.connect(self._url, **options)
         except psycopg.Error as err:

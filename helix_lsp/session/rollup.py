@@ -1,22 +1,24 @@
 """Running totals of active time, kept as the history and time buckets are written.
 
 A report over a year would otherwise read every session's history and every
-15-minute time bucket. Three tables hold the same time already added up, and
+15-minute time bucket. Four tables hold the same time already added up, and
 every write of the core adds to them in the same transaction as the change:
 
 * ``time_rollup`` — the closed active intervals of the history (each placed
   as ending where it closed, as ``events.intervals`` gives them) per
-  project, mode and slot, at three spans: 15 minutes, one hour and one UTC
-  day. A report cuts a local day out of whole UTC days and hours, adding or
-  taking away the few hours and quarters between UTC and local midnight
-  (15 minutes divides every zone's offset), so a year is a few tens of
-  thousands of rows. It is written when an interval closes (a pause,
+  project, mode, owner and slot, at four spans: 15 minutes, one hour, one UTC
+  day and seven UTC days. A report cuts a local day out of whole UTC days
+  and hours, adding or taking away the few hours and quarters between UTC
+  and local midnight (15 minutes divides every zone's offset), and a long
+  stretch out of whole weeks, so a year is a few thousand rows. It is written when an interval closes (a pause,
   completion, failure or mode change): a few rows per transition, none per
   cursor move. The open interval of an active session is not in it.
 * ``place_rollup`` — the time buckets (``session_time``) per project and
-  file, and per project and branch, per UTC day (span one day) and over all
+  file, and per project and branch, of each owner, per UTC day (span one day) and over all
   time (span 0, slot 0). Written with each bucket write: a few rows per
   coalesced activity write.
+* ``mode_rollup`` — ``time_rollup`` added up over the projects (per mode,
+  owner and slot), so the days of a long report read a few rows a slot.
 * ``session_intervals`` — each closed interval of a session as the history
   places it (one row per pause, completion, failure or mode change), for
   the report's timeline; it goes with its session (``ON DELETE CASCADE``).
@@ -38,40 +40,54 @@ QUARTER: Final = 15 * 60 * 1000
 HOUR: Final = 3_600_000
 DAY: Final = 86_400_000
 #: The spans of ``time_rollup``, longest first.
-SPANS: Final = (DAY, HOUR, QUARTER)
+WEEK: Final = 7 * DAY
+SPANS: Final = (WEEK, DAY, HOUR, QUARTER)
 #: The span (and slot) of ``place_rollup``'s totals over all time.
 ALL_TIME: Final = 0
 
 _ADD_TIME: Final = (
-    "INSERT INTO time_rollup (span, slot, project, mode, ms) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (span, slot, project, mode) DO UPDATE SET ms = time_rollup.ms + excluded.ms"
+    "INSERT INTO time_rollup (span, slot, project, mode, owner, ms) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (span, slot, project, mode, owner) "
+    "DO UPDATE SET ms = time_rollup.ms + excluded.ms"
+)
+_ADD_MODE: Final = (
+    "INSERT INTO mode_rollup (span, slot, mode, owner, ms) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (span, slot, mode, owner) DO UPDATE SET ms = mode_rollup.ms + excluded.ms"
 )
 _ADD_INTERVAL: Final = (
     "INSERT INTO session_intervals (session_seq, start_ms, end_ms, mode) VALUES (?, ?, ?, ?)"
 )
 _ADD_PLACE: Final = (
-    "INSERT INTO place_rollup (kind, span, slot, project, name, ms) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (kind, span, slot, project, name) "
+    "INSERT INTO place_rollup (kind, span, slot, project, name, owner, ms) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (kind, span, slot, project, name, owner) "
     "DO UPDATE SET ms = place_rollup.ms + excluded.ms"
 )
 
-TimeKey = tuple[int, int, str, str]  # span, slot, project, mode
-PlaceKey = tuple[str, int, int, str, str]  # kind, span, slot, project, name
+TimeKey = tuple[int, int, str, str, str]  # span, slot, project, mode, owner
+PlaceKey = tuple[str, int, int, str, str, str]  # kind, span, slot, project, name, owner
+ModeKey = tuple[int, int, str, str]  # span, slot, mode, owner
 
 
 def create(conn: db.Connection, temp: bool = False) -> None:
-    """The two tables (plain SQL types and keys, so any SQL database takes them);
+    """The tables (plain SQL types and keys, so any SQL database takes them);
     ``temp``: as temporary tables (a store read as it is, without migrating)."""
     table = "CREATE TEMP TABLE" if temp else "CREATE TABLE"
     conn.execute(
         f"{table} time_rollup (span BIGINT NOT NULL, slot BIGINT NOT NULL, "
-        "project TEXT NOT NULL, mode TEXT NOT NULL, ms BIGINT NOT NULL, "
-        "PRIMARY KEY (span, slot, project, mode))"
+        "project TEXT NOT NULL, mode TEXT NOT NULL, owner TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (span, slot, project, mode, owner))"
     )
     conn.execute(
         f"{table} place_rollup (kind TEXT NOT NULL, span BIGINT NOT NULL, "
-        "slot BIGINT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, ms BIGINT NOT NULL, "
-        "PRIMARY KEY (kind, span, slot, project, name))"
+        "slot BIGINT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, "
+        "owner TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (kind, span, slot, project, name, owner))"
+    )
+    conn.execute(
+        f"{table} mode_rollup (span BIGINT NOT NULL, slot BIGINT NOT NULL, "
+        "mode TEXT NOT NULL, owner TEXT NOT NULL, ms BIGINT NOT NULL, "
+        "PRIMARY KEY (span, slot, mode, owner))"
     )
     parent = "" if temp else " REFERENCES sessions(seq) ON DELETE CASCADE"
     conn.execute(
@@ -81,15 +97,27 @@ def create(conn: db.Connection, temp: bool = False) -> None:
     conn.execute("CREATE INDEX session_intervals_end ON session_intervals (end_ms)")
     conn.execute("CREATE INDEX session_intervals_session ON session_intervals (session_seq)")
     # covering: a report's sums read these and never the tables' rows
-    conn.execute("CREATE INDEX time_rollup_sums ON time_rollup (span, slot, project, mode, ms)")
     conn.execute(
-        "CREATE INDEX place_rollup_sums ON place_rollup (kind, span, slot, project, name, ms)"
+        "CREATE INDEX time_rollup_sums ON time_rollup (span, slot, project, mode, owner, ms)"
     )
-    if not temp:  # the sessions a report counts whole, from the index alone
+    conn.execute("CREATE INDEX mode_rollup_sums ON mode_rollup (span, slot, mode, owner, ms)")
+    conn.execute(
+        "CREATE INDEX place_rollup_sums "
+        "ON place_rollup (kind, span, slot, project, name, owner, ms)"
+    )
+    conn.execute(  # the most active files and branches, from the most down
+        "CREATE INDEX place_rollup_most "
+        "ON place_rollup (kind, span, slot, ms, project, name, owner)"
+    )
+    if not temp:  # the sessions a report counts whole, and ranks, from indexes alone
         conn.execute(
             "CREATE INDEX sessions_finished "
-            "ON sessions (ended_at, created_at, active_ms, status, project) "
+            "ON sessions (ended_at, created_at, active_ms, status, project, owner) "
             "WHERE ended_at IS NOT NULL"
+        )
+        conn.execute(
+            "CREATE INDEX sessions_most_active "
+            "ON sessions (active_ms, ended_at, created_at, status, project, owner)"
         )
 
 
@@ -102,29 +130,41 @@ def _slots(start: int, end: int, span: int) -> Iterable[tuple[int, int]]:
 
 
 def add_interval(
-    sums: dict[TimeKey, int], project: str, mode: str, end: int, ms: int, sign: int = 1
+    sums: dict[TimeKey, int],
+    project: str,
+    owner: str,
+    mode: str,
+    end: int,
+    ms: int,
+    sign: int = 1,
 ) -> None:
-    """Add a closed interval (``ms`` long, ending at ``end``) to ``sums`` at every span."""
+    """Add a closed interval (``ms`` long, ending at ``end``) of a session of ``owner``
+    to ``sums`` at every span."""
     if ms <= 0:
         return
     for span in SPANS:
         for slot, part in _slots(end - ms, end, span):
-            key = (span, slot, project, mode)
+            key = (span, slot, project, mode, owner)
             sums[key] = sums.get(key, 0) + sign * part
 
 
 def add_history(
-    sums: dict[TimeKey, int], project: str, history: Sequence[events.Event], sign: int = 1
+    sums: dict[TimeKey, int],
+    project: str,
+    owner: str,
+    history: Sequence[events.Event],
+    sign: int = 1,
 ) -> None:
     """Add the closed intervals of a history (as ``events.intervals`` places them)."""
     for interval in events.intervals(history, 0):
         if interval.end is not None:
-            add_interval(sums, project, interval.mode, interval.end, interval.ms, sign)
+            add_interval(sums, project, owner, interval.mode, interval.end, interval.ms, sign)
 
 
 def add_places(
     sums: dict[PlaceKey, int],
     project: str,
+    owner: str,
     rows: Iterable[tuple[str, str, int, int]],
     sign: int = 1,
 ) -> None:
@@ -133,16 +173,27 @@ def add_places(
         for kind, name in (("file", file), ("branch", branch)):
             if name and ms:
                 for key in (
-                    (kind, DAY, slot - slot % DAY, project, name),
-                    (kind, ALL_TIME, 0, project, name),
+                    (kind, DAY, slot - slot % DAY, project, name, owner),
+                    (kind, ALL_TIME, 0, project, name, owner),
                 ):
                     sums[key] = sums.get(key, 0) + sign * ms
 
 
+def by_mode(sums: dict[TimeKey, int]) -> dict[ModeKey, int]:
+    """``sums`` added up over the projects (``mode_rollup``'s rows)."""
+    modes: dict[ModeKey, int] = {}
+    for (span, slot, _project, mode, owner), ms in sums.items():
+        key = (span, slot, mode, owner)
+        modes[key] = modes.get(key, 0) + ms
+    return modes
+
+
 def write_time(conn: db.Connection, sums: dict[TimeKey, int]) -> None:
-    """Add ``sums``, in key order: writers of one project (PostgreSQL lets different
-    owners write at once) then lock the rows they share in the same order."""
+    """Add ``sums`` to ``time_rollup``, and over the projects to ``mode_rollup``, in
+    key order: writers of one project (PostgreSQL lets different owners write at
+    once) then lock the rows they share in the same order."""
     conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sorted(sums.items()) if ms])
+    conn.executemany(_ADD_MODE, [(*key, ms) for key, ms in sorted(by_mode(sums).items()) if ms])
 
 
 def write_places(conn: db.Connection, sums: dict[PlaceKey, int]) -> None:
@@ -161,23 +212,30 @@ def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[in
 
 
 def interval_closed(
-    conn: db.Connection, seq: int, project: str, mode: str, end: int, ms: int | None
+    conn: db.Connection,
+    seq: int,
+    project: str,
+    owner: str,
+    mode: str,
+    end: int,
+    ms: int | None,
 ) -> None:
-    """An interval of session ``seq`` of ``project`` in ``mode`` closed at ``end``
-    after counting ``ms``."""
+    """An interval of session ``seq`` (of ``owner``, in ``project``) in ``mode``
+    closed at ``end`` after counting ``ms``."""
     if ms and ms > 0:
         sums: dict[TimeKey, int] = {}
-        add_interval(sums, project, mode, end, ms)
+        add_interval(sums, project, owner, mode, end, ms)
         write_time(conn, sums)
         conn.execute(_ADD_INTERVAL, [seq, end - ms, end, mode])
 
 
 def buckets_added(
-    conn: db.Connection, project: str, rows: Iterable[tuple[str, str, int, int]]
+    conn: db.Connection, project: str, owner: str, rows: Iterable[tuple[str, str, int, int]]
 ) -> None:
-    """Time buckets ``(file, branch, slot, ms)`` of a session of ``project`` were added."""
+    """Time buckets ``(file, branch, slot, ms)`` of a session of ``owner`` in
+    ``project`` were added."""
     sums: dict[PlaceKey, int] = {}
-    add_places(sums, project, rows)
+    add_places(sums, project, owner, rows)
     write_places(conn, sums)
 
 
@@ -185,16 +243,17 @@ def session_added(
     conn: db.Connection,
     seq: int,
     project: str,
+    owner: str,
     history: Sequence[events.Event],
     rows: Iterable[tuple[str, str, int, int]],
 ) -> None:
     """A whole session was written (imported): its closed intervals and buckets."""
     times: dict[TimeKey, int] = {}
-    add_history(times, project, history)
+    add_history(times, project, owner, history)
     write_time(conn, times)
     conn.executemany(_ADD_INTERVAL, closed_intervals(seq, history))
     places: dict[PlaceKey, int] = {}
-    add_places(places, project, rows)
+    add_places(places, project, owner, rows)
     write_places(conn, places)
 
 
@@ -202,77 +261,84 @@ def forget(conn: db.Connection, where: str, params: Sequence[object]) -> None:
     """Take the time of the sessions matching ``where`` (on ``sessions``) back out;
     called just before they are deleted, in the same transaction (their
     ``session_intervals`` rows go with them)."""
-    found = conn.execute(f"SELECT seq, project FROM sessions WHERE {where}", params).fetchall()
+    found = conn.execute(
+        f"SELECT seq, project, owner FROM sessions WHERE {where}", params
+    ).fetchall()
     times: dict[TimeKey, int] = {}
     places: dict[PlaceKey, int] = {}
-    for seq, project in found:
+    for seq, project, owner in found:
         rows = conn.execute(
             "SELECT file, branch, bucket, ms FROM session_time WHERE session_seq = ?", [seq]
         ).fetchall()
-        add_history(times, project, events.read(conn, seq), -1)
-        add_places(places, project, rows, -1)
+        add_history(times, project, owner, events.read(conn, seq), -1)
+        add_places(places, project, owner, rows, -1)
     write_time(conn, times)
     write_places(conn, places)
     # rows left at zero go (only the ones this touched: no scan of the tables)
     conn.executemany(
         "DELETE FROM time_rollup WHERE span = ? AND slot = ? AND project = ? AND mode = ? "
-        "AND ms = 0",
+        "AND owner = ? AND ms = 0",
         list(times),
     )
     conn.executemany(
+        "DELETE FROM mode_rollup WHERE span = ? AND slot = ? AND mode = ? AND owner = ? AND ms = 0",
+        list(by_mode(times)),
+    )
+    conn.executemany(
         "DELETE FROM place_rollup WHERE kind = ? AND span = ? AND slot = ? AND project = ? "
-        "AND name = ? AND ms = 0",
+        "AND name = ? AND owner = ? AND ms = 0",
         list(places),
     )
 
 
-def _histories(conn: db.Connection) -> Iterator[tuple[int, str, list[events.Event]]]:
-    """Each stored session's seq, project and history, read in one pass."""
+def _histories(conn: db.Connection) -> Iterator[tuple[int, str, str, list[events.Event]]]:
+    """Each stored session's seq, project, owner and history, read in one pass."""
     history: list[events.Event] = []
-    current: tuple[int, str] | None = None
+    current: tuple[int, str, str] | None = None
     found = conn.execute(
-        "SELECT e.session_seq, s.project, e.at, e.kind, e.by, e.mode, e.data "
+        "SELECT e.session_seq, s.project, s.owner, e.at, e.kind, e.by, e.mode, e.data "
         "FROM session_events e JOIN sessions s ON s.seq = e.session_seq "
         "ORDER BY e.session_seq, e.seq"
     )
-    for seq, project, at, kind, by, mode, data in found:
+    for seq, project, owner, at, kind, by, mode, data in found:
         if current is not None and current[0] != seq:
-            yield current[0], current[1], history
+            yield (*current, history)
             history = []
-        current = (seq, project)
+        current = (seq, project, owner)
         try:
             detail = json.loads(data) if data else {}
         except ValueError:
             detail = {}  # as damaged as it is, the event still opens or closes
         history.append(events.Event(at, kind, by, mode, detail if isinstance(detail, dict) else {}))
     if current is not None:
-        yield current[0], current[1], history
+        yield (*current, history)
 
 
 _PLACES_BY_DAY: Final = (
-    f"SELECT 'file', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.file, CAST(SUM(t.ms) AS BIGINT) "
-    "FROM session_time t JOIN sessions s ON s.seq = t.session_seq WHERE t.file <> '' "
-    f"GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.file "
+    f"SELECT 'file', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.file, s.owner, "
+    "CAST(SUM(t.ms) AS BIGINT) FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
+    f"WHERE t.file <> '' GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.file, s.owner "
     "UNION ALL "
-    f"SELECT 'branch', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.branch, CAST(SUM(t.ms) AS BIGINT) "
-    "FROM session_time t JOIN sessions s ON s.seq = t.session_seq WHERE t.branch <> '' "
-    f"GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.branch"
+    f"SELECT 'branch', {DAY}, t.bucket - t.bucket % {DAY}, s.project, t.branch, s.owner, "
+    "CAST(SUM(t.ms) AS BIGINT) FROM session_time t JOIN sessions s ON s.seq = t.session_seq "
+    f"WHERE t.branch <> '' GROUP BY t.bucket - t.bucket % {DAY}, s.project, t.branch, s.owner"
 )
+_PLACE_COLUMNS: Final = "kind, span, slot, project, name, owner, ms"
 
 
 def backfill(conn: db.Connection) -> None:
-    """Fill both tables from the stored histories and time buckets (a migration step)."""
-    conn.execute(f"INSERT INTO place_rollup (kind, span, slot, project, name, ms) {_PLACES_BY_DAY}")
+    """Fill the tables from the stored histories and time buckets (a migration step)."""
+    conn.execute(f"INSERT INTO place_rollup ({_PLACE_COLUMNS}) {_PLACES_BY_DAY}")
     conn.execute(
-        "INSERT INTO place_rollup (kind, span, slot, project, name, ms) "
-        f"SELECT kind, {ALL_TIME}, 0, project, name, CAST(SUM(ms) AS BIGINT) FROM place_rollup "
-        f"WHERE span = {DAY} GROUP BY kind, project, name"
+        f"INSERT INTO place_rollup ({_PLACE_COLUMNS}) "
+        f"SELECT kind, {ALL_TIME}, 0, project, name, owner, CAST(SUM(ms) AS BIGINT) FROM place_rollup "
+        f"WHERE span = {DAY} GROUP BY kind, project, name, owner"
     )
     conn.execute("DELETE FROM place_rollup WHERE ms = 0")
     sums: dict[TimeKey, int] = {}
     spans: list[tuple[int, int, int, str]] = []
-    for seq, project, history in _histories(conn):
-        add_history(sums, project, history)
+    for seq, project, owner, history in _histories(conn):
+        add_history(sums, project, owner, history)
         spans += closed_intervals(seq, history)
         if len(sums) > 100_000:  # additive: written in parts, memory stays bounded
             write_time(conn, sums)
@@ -282,46 +348,61 @@ def backfill(conn: db.Connection) -> None:
     conn.executemany(_ADD_INTERVAL, spans)
 
 
-Summary = tuple[dict[TimeKey, int], dict[PlaceKey, int], list[tuple[int, int, int, str]]]
+Summary = tuple[
+    dict[TimeKey, int],
+    dict[PlaceKey, int],
+    list[tuple[int, int, int, str]],
+    dict[ModeKey, int],
+]
 
 
 def summarised(conn: db.Connection) -> Summary:
     """What the tables should hold, worked out again from the histories and buckets."""
     times: dict[TimeKey, int] = {}
     spans: list[tuple[int, int, int, str]] = []
-    for seq, project, history in _histories(conn):
-        add_history(times, project, history)
+    for seq, project, owner, history in _histories(conn):
+        add_history(times, project, owner, history)
         spans += closed_intervals(seq, history)
     places: dict[PlaceKey, int] = {}
-    for kind, span, slot, project, name, ms in conn.execute(_PLACES_BY_DAY):
-        for key in ((kind, span, slot, project, name), (kind, ALL_TIME, 0, project, name)):
+    for kind, span, slot, project, name, owner, ms in conn.execute(_PLACES_BY_DAY):
+        for key in (
+            (kind, span, slot, project, name, owner),
+            (kind, ALL_TIME, 0, project, name, owner),
+        ):
             places[key] = places.get(key, 0) + ms
     return (
         {k: v for k, v in times.items() if v},
         {k: v for k, v in places.items() if v},
         sorted(spans),
+        {k: v for k, v in by_mode(times).items() if v},
     )
 
 
 def stored(conn: db.Connection) -> Summary:
     """What the tables hold (rows of 0 ms left out)."""
-    times = {
-        (span, slot, project, mode): ms
-        for span, slot, project, mode, ms in conn.execute(
-            "SELECT span, slot, project, mode, ms FROM time_rollup WHERE ms <> 0"
+    times: dict[TimeKey, int] = {
+        (span, slot, project, mode, owner): ms
+        for span, slot, project, mode, owner, ms in conn.execute(
+            "SELECT span, slot, project, mode, owner, ms FROM time_rollup WHERE ms <> 0"
         )
     }
-    places = {
-        (kind, span, slot, project, name): ms
-        for kind, span, slot, project, name, ms in conn.execute(
-            "SELECT kind, span, slot, project, name, ms FROM place_rollup WHERE ms <> 0"
+    places: dict[PlaceKey, int] = {
+        (kind, span, slot, project, name, owner): ms
+        for kind, span, slot, project, name, owner, ms in conn.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM place_rollup WHERE ms <> 0"
         )
     }
     spans = conn.execute(
         "SELECT session_seq, start_ms, end_ms, mode FROM session_intervals "
         "ORDER BY session_seq, start_ms, end_ms, mode"
     ).fetchall()
-    return times, places, sorted(tuple(s) for s in spans)
+    modes: dict[ModeKey, int] = {
+        (span, slot, mode, owner): ms
+        for span, slot, mode, owner, ms in conn.execute(
+            "SELECT span, slot, mode, owner, ms FROM mode_rollup WHERE ms <> 0"
+        )
+    }
+    return times, places, sorted(tuple(s) for s in spans), modes
 
 
 __all__ = [
@@ -330,8 +411,10 @@ __all__ = [
     "HOUR",
     "QUARTER",
     "SPANS",
+    "WEEK",
     "backfill",
     "buckets_added",
+    "by_mode",
     "closed_intervals",
     "create",
     "forget",

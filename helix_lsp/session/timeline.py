@@ -65,6 +65,7 @@ def insert_encoded(conn: db.Connection, line: Sequence[Any]) -> None:
         conn,
         seq,
         stored["project"],
+        stored["owner"],
         [
             Event(at, kind, by, mode, json.loads(data) if data else {})
             for at, kind, by, mode, data in history

@@ -60,7 +60,7 @@ def apply(
         detail["reason"] = reason
     detail.update(data or {})
     events.append(conn, rec, Event(at, events.KIND_OF[action], by, rec.mode.value, detail))
-    rollup.interval_closed(conn, rec.seq, rec.project, rec.mode.value, at, counted)
+    rollup.interval_closed(conn, rec.seq, rec.project, rec.owner, rec.mode.value, at, counted)
     return at
 
 
@@ -93,7 +93,7 @@ def change_mode(conn: db.Connection, rec: SessionRecord, mode: Mode, now: int) -
     counted = lifecycle.change_mode(rec, mode, at)
     detail: dict[str, object] = {"from": old, **events.closing_data(counted, began, at)}
     events.append(conn, rec, Event(at, "modeChanged", "user", mode.value, detail))
-    rollup.interval_closed(conn, rec.seq, rec.project, old, at, counted)
+    rollup.interval_closed(conn, rec.seq, rec.project, rec.owner, old, at, counted)
     rec.updated_at = at
     touch(rec, at)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -156,12 +157,18 @@ class TimeAddsUp(RuleBasedStateMachine):
             json = sess.to_json()
             assert abs(sum(json["activeSecondsByMode"].values()) - json["activeSeconds"]) < 1e-6
 
+    @invariant()
+    def running_totals_equal_what_they_summarise(self) -> None:
+        with self.mgr.read_snapshot() as conn:
+            assert rollup.stored(conn) == rollup.summarised(conn)
+
 
 class TotalsAddUp(TimeAddsUp):
     """The same steps, and deletions: the running totals always equal what they sum."""
 
     def time_adds_up(self) -> None:
-        """(checked by ``TimeAddsUp``: this machine looks at the running totals)"""
+        """(checked by ``TimeAddsUp``: this machine looks at the running totals, as
+        that one does, with deletions added)"""
 
     @precondition(lambda self: self.ids)
     @rule(data=st.data())
@@ -175,11 +182,6 @@ class TotalsAddUp(TimeAddsUp):
     def trim(self, keep: int) -> None:
         self.mgr.trim_history(keep)
         self.ids = [s.id for s in self.mgr.list(limit=1000) if s.id in self.ids]
-
-    @invariant()
-    def running_totals_equal_what_they_summarise(self) -> None:
-        with self.mgr.read_snapshot() as conn:
-            assert rollup.stored(conn) == rollup.summarised(conn)
 
 
 def _run_on(machine: type[TimeAddsUp], new_store: NewStore, store_kind: str) -> None:
@@ -205,3 +207,27 @@ SETTINGS = {
     )
     for kind, examples in {"sqlite": 150, "postgresql": 20}.items()
 }
+
+
+def test_time_before_a_step_back_is_not_given_to_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session created 2 ms behind the one before it (the clock stepped back) and
+    worked 1 ms before the clock caught up: its interval counts from that earlier
+    session's creation once it ends after it (``clock``, rule 3), so the
+    millisecond before is active time of no one, and of no file either."""
+    now = [1_800_000_000_000]
+    for name in MODULES:
+        monkeypatch.setattr(f"helix_lsp.session.{name}.now_ms", lambda: now[0])
+    with SessionManager(":memory:") as mgr:
+        mgr.create("before", "planning", "p", start=False)
+        now[0] -= 2
+        sess = mgr.create("behind", "planning", "p", start=True)
+        now[0] += 1
+        mgr.record_activity(sess.id, [Activity(now[0], "a.py", "main")])
+        now[0] += 65_000
+        mgr.pause_away(1)
+        rec = mgr.get(sess.id).record
+        with mgr.read_snapshot() as conn:
+            files = conn.execute(
+                "SELECT COALESCE(SUM(ms), 0) FROM session_time WHERE session_seq = ?", [rec.seq]
+            ).fetchone()[0]
+        assert (files, rec.active_total_ms(now[0])) == (0, 0)

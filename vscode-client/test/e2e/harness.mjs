@@ -27,6 +27,10 @@ const repoDir = path.resolve(clientDir, '..');
 export const outDir = path.join(clientDir, 'test-output');
 const vsix = path.resolve(process.env.HELIX_VSIX ?? path.join(clientDir, 'helix-lsp.vsix'));
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// One owner for the editor's server, the shell and the seeding scripts (every
+// child inherits it): the editor runs with a HOME of its own, where git's
+// user.email, the default owner, is not set.
+process.env.HELIX_LSP_OWNER ??= 'tester@example.com';
 
 /** Upper bound for waiting on the UI; it only decides when to give up. */
 export const UI_TIMEOUT = 60_000;

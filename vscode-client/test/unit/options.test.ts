@@ -59,3 +59,8 @@ test('home expansion only at the start', () => {
   assert.equal(expandHome('/a/~/b', '/h'), '/a/~/b');
   assert.equal(expandHome('~/x', undefined), '~/x');
 });
+
+test('a PostgreSQL URL is sent as it is, not taken for a path', () => {
+  const url = 'postgresql://alice@db.example:5432/helix?sslmode=verify-full';
+  assert.equal(initializationOptions({ ...defaults, dbPath: ` ${url} ` }, '/home/me').dbPath, url);
+});
