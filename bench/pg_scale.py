@@ -97,7 +97,7 @@ class SimServer:
         from helix_lsp.session import SessionManager
 
         self.index = index
-        self.mgr = SessionManager(url)
+        self.mgr = SessionManager(url, owner=f"dev{index:04d}@team.example")
         store: Any = self.mgr._store
         self.store = store
         self.raw: Any = store.conn.raw  # the store's one psycopg connection
@@ -316,7 +316,7 @@ def _sample_connections(url: str, dbname: str, stop: threading.Event, into: list
 def _db_counters(cluster: pgcluster.Cluster, dbname: str) -> tuple[int, int]:
     """(committed transactions, the store's change count) now."""
     xacts = cluster.psql(f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{dbname}'")
-    changes = cluster.psql("SELECT value FROM store_state WHERE key = 'changes'", dbname)
+    changes = cluster.psql("SELECT COALESCE(SUM(changes), 0) FROM store_changes", dbname)
     return int(xacts.strip() or 0), int(changes.strip() or 0)
 
 

@@ -3,7 +3,9 @@
 **Connections.** A helix-lsp server holds at most *one* connection to
 PostgreSQL, and it does everything on it: its commands, its cursor writes,
 and ``LISTEN`` for the changes other servers and the command line commit
-(every committed write of the store sends ``pg_notify``). Listening blocks no
+(the store's trigger sends ``pg_notify`` for every change a status shows;
+cursor writes, which change only a session's place and last activity, send
+none). Listening blocks no
 thread: the connection's socket is watched by the server's asyncio loop
 (``loop.add_reader``), and when it becomes readable the notifications that
 arrived are taken without waiting; notifications that arrive while a command
@@ -75,9 +77,9 @@ def touches(payloads: list[str], projects: Iterable[str]) -> bool:
     """Whether notifications with these payloads may change what ``projects`` show.
 
     ``project:NAME`` names the project of a changed session; a bare number
-    (the store's change count, sent with every commit) says nothing more than
-    the project notifications of the same commit; anything else is taken as a
-    change that concerns everyone.
+    (a change count, which older stores sent with every commit) says nothing
+    more than the project notifications of the same commit; anything else is
+    taken as a change that concerns everyone.
     """
     mine = set(projects)
     for payload in payloads:

@@ -146,8 +146,9 @@ def dialect(conn: object) -> Dialect:
 class SessionStore(Protocol):
     """An open store: its connection, its transactions, what it may not do.
 
-    ``transaction`` is one write transaction that no other writer interleaves
-    with (read-check-write never works on a stale row); ``snapshot`` a read
+    ``transaction`` is one write transaction that no other writer of the same
+    owner interleaves with (read-check-write never works on a stale row), nor,
+    when ``store_wide`` (an import), any other writer at all; ``snapshot`` a read
     transaction that sees one state; ``reading`` statements without a
     common snapshot. ``path`` is what users are shown: a file, or a URL
     without its password.
@@ -162,7 +163,9 @@ class SessionStore(Protocol):
 
     def refuse(self, reason: str) -> None: ...
 
-    def transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
+    def transaction(
+        self, *, store_wide: bool = False
+    ) -> contextlib.AbstractContextManager[Connection]: ...
 
     def snapshot(self) -> contextlib.AbstractContextManager[Connection]: ...
 

@@ -238,7 +238,7 @@ def _write(
     while written < total or done:
         started = time.monotonic()
         try:
-            with store.transaction() as conn, db.batched(conn):
+            with store.transaction(store_wide=True) as conn, db.batched(conn):
                 count = 0
                 queued = db.dialect(conn) is not db.SQLITE
                 try:

@@ -3,8 +3,8 @@
 The core writes ``?`` parameters (as sqlite3 takes them); psycopg takes
 ``%s``, so each statement is translated once (cached) outside quoted text,
 and a constraint's refusal becomes ``db.IntegrityError``. ``wrote`` tells the
-store whether a transaction changed anything (only then does it bump the
-change count and notify). Bulk reads stream through a server-side cursor and
+store whether a transaction changed anything (only then does it count the
+change for ``data_version``). Bulk reads stream through a server-side cursor and
 bulk writes go out in psycopg's pipeline mode (``db.stream``, ``db.batched``).
 """
 

@@ -4,16 +4,19 @@ A new database gets schema version ``BASE`` (SQLite's version 3) in one
 statement list with PostgreSQL's types: ``BIGINT`` for every millisecond time
 and count, an identity ``seq``, ``bytea`` for the store's secret, the partial
 unique index that keeps one active session per project, the partial index
-of sessions with time in several modes, and a trigger that notifies the
-project of every changed session. The version is the ``schema_version``
-row of ``store_state``, which also holds ``changes``, the counter every write
-transaction bumps (``data_version``). Steps after ``BASE`` are the shared
+of sessions with time in several modes, and triggers that notify the
+project of every session inserted, deleted, or changed in what a status
+shows (a cursor write's new place is told after its commit, out of the
+commit's way; see ``_NOTIFY_PROJECT``). The version is the
+``schema_version`` row of ``store_state``; ``store_changes`` counts the committed writes per writer's
+owner (``data_version``: one row per owner, so that no row is written by
+every writer of the team). Steps after ``BASE`` are the shared
 ``schema.MIGRATIONS``, written against ``db.Connection`` for both engines:
 owners (version 4, the one-active index then per owner and project; the
 store's sessions become the opening owner's, see ``owner.migrating_as``)
 and the running totals reports read (version 5, filled from the history).
-Everything here runs under ``pg_advisory_xact_lock``, so two servers that
-start at once on an empty database do not both create it.
+Everything here runs under the exclusive ``pg_advisory_xact_lock(STORE_LOCK)``,
+so two servers that start at once on an empty database do not both create it.
 """
 
 from __future__ import annotations
@@ -26,8 +29,18 @@ from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
 
 #: The schema version a new PostgreSQL store is created at.
 BASE: Final = 3
-#: The advisory lock every write transaction (and the schema set-up) holds.
-WRITE_LOCK: Final = 0x48584C53
+#: The store-wide advisory lock: exclusive for the schema set-up and imports,
+#: shared by every other write transaction (see ``pgstore``).
+STORE_LOCK: Final = 0x48584C53
+#: The first key of the per-owner advisory locks (the second is the owner's hash).
+OWNER_LOCKS: Final = 0x484C4F57
+#: What a coalesced cursor write changes and no other server's status needs at
+#: once: an update changing only these columns, and in ``context`` only the
+#: place keys (``activity.attribute``), notifies nobody.
+QUIET_COLUMNS: Final = ("context", "last_activity_at", "updated_at", "version")
+PLACE_KEYS: Final = ("current_file", "current_line", "current_column", "branch")
+#: At most one notification of a moved place per connection in this time (ms).
+MOVE_EVERY_MS: Final = 5000
 
 _TABLES: Final = f"""
 CREATE TABLE sessions (
@@ -93,17 +106,46 @@ CREATE TABLE session_time (
     PRIMARY KEY (session_seq, file, branch, bucket)
 );
 CREATE INDEX session_time_bucket ON session_time(bucket);
-CREATE TABLE store_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL)
+CREATE TABLE store_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+CREATE TABLE store_changes (owner_key BIGINT PRIMARY KEY, changes BIGINT NOT NULL)
 """
 
-#: Every changed session notifies ``project:<its project>`` at commit (a session
-#: moved to another project notifies both), so that a server reads its status
-#: again only for changes in its own projects. PostgreSQL sends a payload once
-#: per transaction however many rows repeat it.
+#: Every inserted or deleted session, and every update that changes more than
+#: ``QUIET_COLUMNS`` and ``PLACE_KEYS`` (the whole row is compared, so columns
+#: that migrations add, such as ``owner``, count too; so does a context key set
+#: by a command), notifies ``project:<its project>`` at commit (a session moved
+#: to another project notifies both), so that a server reads its status again
+#: only for changes in its own projects. PostgreSQL sends a payload once per
+#: transaction however many rows repeat it.
+#:
+#: PostgreSQL also serialises every commit that notifies, across the cluster,
+#: from queuing the notification to the end of the commit, its WAL flush
+#: included. So a cursor write (only the place and last activity change) does
+#: not notify in its own transaction: an update that moves the place notes the
+#: project in the connection's ``helix_lsp.moved`` setting (undone if the
+#: transaction rolls back), and the store calls ``helix_lsp_send_moves()`` in the
+#: round trip of its ``COMMIT``, after it: a transaction of its own that sends
+#: the notification without waiting for a flush (a notification need not
+#: survive a crash, the change it announces did), and at most one every
+#: ``MOVE_EVERY_MS`` per connection: every listening server wakes for each
+#: notification, and a team's cursors move all the time. A move is told at
+#: once after that long without one (the first move after a resume); one held
+#: back goes with the connection's next write once that time has passed. An update of the last activity alone notifies nobody.
+_QUIET: Final = "ARRAY[" + ", ".join(f"'{c}'" for c in QUIET_COLUMNS) + "]"
+_PLACE: Final = "ARRAY[" + ", ".join(f"'{k}'" for k in PLACE_KEYS) + "]"
 _NOTIFY_PROJECT: Final = (
-    """
+    f"""
 CREATE FUNCTION helix_lsp_notify_project() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE'
+        AND (to_jsonb(OLD) - {_QUIET}) IS NOT DISTINCT FROM (to_jsonb(NEW) - {_QUIET})
+        AND (CAST(OLD.context AS jsonb) - {_PLACE})
+            IS NOT DISTINCT FROM (CAST(NEW.context AS jsonb) - {_PLACE}) THEN
+        IF OLD.context IS DISTINCT FROM NEW.context THEN
+            PERFORM set_config('helix_lsp.moved', NEW.project, false);
+        END IF;
+        RETURN NULL;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         PERFORM pg_notify('helix_lsp', 'project:' || OLD.project);
     END IF;
@@ -116,6 +158,23 @@ $$
 """,
     "CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions "
     "FOR EACH ROW EXECUTE FUNCTION helix_lsp_notify_project()",
+    f"""
+CREATE FUNCTION helix_lsp_send_moves() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    moved TEXT := current_setting('helix_lsp.moved', true);
+    sent TEXT := current_setting('helix_lsp.moved_sent', true);
+    now_ms BIGINT := CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT);
+BEGIN
+    IF moved <> '' AND (sent IS NULL OR sent = ''
+            OR now_ms - CAST(sent AS BIGINT) >= {MOVE_EVERY_MS}) THEN
+        PERFORM set_config('helix_lsp.moved', '', false);
+        PERFORM set_config('helix_lsp.moved_sent', CAST(now_ms AS TEXT), false);
+        PERFORM set_config('synchronous_commit', 'off', true);
+        PERFORM pg_notify('helix_lsp', 'project:' || moved);
+    END IF;
+END
+$$
+""",
 )
 
 
@@ -154,7 +213,7 @@ def prepare(conn: db.Connection, secret: bytes) -> int:
             conn.execute(statement)
         conn.execute("INSERT INTO store_meta (key, value) VALUES ('secret', ?)", [secret])
         conn.execute(
-            "INSERT INTO store_state (key, value) VALUES ('schema_version', ?), ('changes', 0)",
+            "INSERT INTO store_state (key, value) VALUES ('schema_version', ?)",
             [BASE],
         )
         current = BASE

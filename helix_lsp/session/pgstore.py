@@ -5,16 +5,50 @@ Opened for a ``postgresql://`` (or ``postgres://``) URL; this module and
 import psycopg, and only the store factory imports them.
 
 * One connection per store, in autocommit mode; the store issues its own
-  ``BEGIN``/``COMMIT``. A write transaction first takes
-  ``pg_advisory_xact_lock(WRITE_LOCK)``: writers queue as SQLite's
-  ``BEGIN IMMEDIATE`` makes them, so a read-check-write never works on a
-  stale row. A snapshot is ``REPEATABLE READ READ ONLY``.
-* A write transaction that changed anything bumps the ``changes`` row of
-  ``store_state`` and sends ``NOTIFY helix_lsp`` with the new count as its
-  payload (delivered at commit, to every listening server). ``data_version``
-  is that count less this store's own commits, so, as SQLite's ``PRAGMA
-  data_version``, it moves only when another connection commits.
-* A trigger also notifies ``project:<name>`` for each changed session. A
+  ``BEGIN``/``COMMIT``. A snapshot is ``REPEATABLE READ READ ONLY``.
+* **What a write locks.** A write transaction opens with one round trip
+  (``BEGIN`` and its advisory locks, sent together). The schema's set-up and
+  migration and an import (``store_wide``) take the store lock
+  (``pgschema.STORE_LOCK``) exclusively: nothing else writes meanwhile, as
+  under SQLite's ``BEGIN IMMEDIATE``. Every other change takes it *shared*
+  and an exclusive lock of its owner (``pgschema.OWNER_LOCKS`` and a hash of
+  the store's owner): one owner's writers queue, as SQLite's do, while
+  different owners write at the same time. That is enough because a change
+  only ever changes its owner's sessions (another's is refused with
+  ``ForbiddenError`` before anything is written), and what it reads of
+  other owners is safe without their lock:
+  - the one active session per (owner, project) and the sessions a start
+    pauses (``pause_others``) are the owner's own: serialised by its lock,
+    and the unique index ``sessions_one_active`` refuses anything else;
+  - the clock's reads across owners (``latest_pause``/``pause_bounds``, rule
+    1; ``created_before``, rule 3) are lower bounds taken from committed
+    rows: another owner's change committed a moment later would have given
+    the same or an earlier bound, exactly as if it had queued behind this
+    one; the "most recently paused" session these keep from ties is looked
+    up per owner;
+  - a new id is random (48 bits) and checked; two writers that drew the same
+    one would meet the ``UNIQUE`` constraint (a conflict, nothing written);
+    tags (``session_tags``), history, time buckets and intervals are rows of
+    one session;
+  - the running totals (``time_rollup``, ``place_rollup``) are shared by the
+    owners of a project, and only ever added to (``ON CONFLICT DO UPDATE SET
+    ms = ms + …`` and ``UPDATE … SET ms = ms - …``, whose row lock makes the
+    second writer add to the first one's sum: nothing lost). They are
+    written in key order, so two writers do not wait for each other's rows;
+    should PostgreSQL still find a deadlock, the change it cancels is refused
+    as a conflict (``ConflictError``) and nothing of it is written.
+* **data_version.** A write transaction that changed anything adds one to
+  its owner's row of ``store_changes`` in the round trip of its ``COMMIT``
+  (the row is the owner's, already serialised by the owner lock: no row every
+  writer waits for). ``data_version`` is their sum less this store's own
+  commits, so, as SQLite's ``PRAGMA data_version``, it moves only when
+  another connection commits, and at once: a read right after another
+  writer's acknowledged commit sees it (notifications arrive later, and not
+  for cursor writes).
+* A trigger notifies ``project:<name>`` at commit for each session changed in
+  what a status shows; a cursor write's new place is told right after its
+  commit, by ``helix_lsp_send_moves()`` in the same round trip (see
+  ``pgschema``). A
   server watches the one connection (``watch``, ``listen``, ``socket_fd``,
   ``received``): notifications of other connections are collected while
   statements run and taken without waiting when its socket turns readable;
@@ -29,6 +63,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -36,6 +71,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from helix_lsp.session import db, pgschema, pgurl
+from helix_lsp.session import owner as owners
 from helix_lsp.session.errors import (
     ConflictError,
     SessionError,
@@ -82,6 +118,7 @@ class PostgresStore:
         self._on_notify: Callable[[], None] | None = None
         self._create = create
         self._owner = owner
+        self._owner_key: int | None = None
         self._prepared = False
         self.conn: PgConnection | None = None
         try:
@@ -198,6 +235,11 @@ class PostgresStore:
                 f"another writer changed the session store at {self.place} at the same time "
                 f"({detail}); nothing was changed, try again."
             )
+        if isinstance(err, pg_errors.DeadlockDetected | pg_errors.SerializationFailure):
+            return ConflictError(
+                f"another writer changed the session store at {self.place} at the same time; "
+                "nothing was changed, try again."
+            )
         if isinstance(err, pg_errors.ReadOnlySqlTransaction | pg_errors.InsufficientPrivilege):
             return StorageError(
                 f"the session store at {self.place} may not be written ({detail}); "
@@ -228,30 +270,50 @@ class PostgresStore:
 
     # -- transactions -----------------------------------------------------------
 
+    def _writer_key(self) -> int:
+        """The owner's lock and ``store_changes`` key: a 32-bit hash of the store's owner
+        (the manager's: the same rules, ``owner.resolve``, when none was given)."""
+        if self._owner_key is None:
+            name = self._owner if self._owner is not None else owners.resolve()
+            self._owner_key = zlib.crc32(name.encode("utf-8")) - 2**31
+        return self._owner_key
+
     @contextlib.contextmanager
-    def transaction(self, *, lock_only: bool = False) -> Iterator[PgConnection]:
-        """One write transaction behind the store-wide advisory lock, all or nothing."""
+    def transaction(
+        self, *, store_wide: bool = False, lock_only: bool = False
+    ) -> Iterator[PgConnection]:
+        """One write transaction, all or nothing, behind the locks the module
+        describes: the owner's (``store_wide``: the whole store's)."""
         conn = self._live()  # (first: connecting may find the store newer than this code)
         if self.read_only_reason is not None and not lock_only:
             raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
         try:
-            conn.raw.execute("BEGIN")
-            conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", [pgschema.WRITE_LOCK])
+            key = 0 if lock_only else self._writer_key()
+            if store_wide or lock_only:
+                locks = f"pg_advisory_xact_lock({pgschema.STORE_LOCK})"
+            else:
+                locks = (
+                    f"pg_advisory_xact_lock_shared({pgschema.STORE_LOCK}), "
+                    f"pg_advisory_xact_lock({pgschema.OWNER_LOCKS}, {key})"
+                )
+            conn.raw.execute(f"BEGIN; SELECT {locks}")  # (no parameters: one round trip)
         except psycopg.Error as err:
             self._rollback(conn)
             raise self._fail(err) from None
         conn.wrote = False
         try:
             yield conn
-            if conn.wrote and not lock_only:
-                count = conn.raw.execute(
-                    "UPDATE store_state SET value = value + 1 WHERE key = 'changes' "
-                    "RETURNING value"
-                ).fetchone()
-                if count is not None:
-                    conn.raw.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(count[0])])
-            conn.raw.execute("COMMIT")
-            if conn.wrote and not lock_only:
+            counted = conn.wrote and not lock_only
+            if counted:
+                conn.raw.execute(
+                    "INSERT INTO store_changes (owner_key, changes) "
+                    f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
+                    "DO UPDATE SET changes = store_changes.changes + 1; "
+                    "COMMIT; SELECT helix_lsp_send_moves()"
+                )
+            else:
+                conn.raw.execute("COMMIT")
+            if counted:
                 self._own_commits += 1
         except BaseException as exc:
             self._rollback(conn)
@@ -298,7 +360,7 @@ class PostgresStore:
         """Changes whenever another connection commits a change to the store."""
         try:
             row = self._live().raw.execute(
-                "SELECT value FROM store_state WHERE key = 'changes'"
+                "SELECT COALESCE(SUM(changes), 0) FROM store_changes"
             ).fetchone()
         except psycopg.Error as err:
             raise self._fail(err) from None

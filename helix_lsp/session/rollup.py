@@ -189,13 +189,16 @@ def by_mode(sums: dict[TimeKey, int]) -> dict[ModeKey, int]:
 
 
 def write_time(conn: db.Connection, sums: dict[TimeKey, int]) -> None:
-    """Add ``sums`` to ``time_rollup``, and over the projects to ``mode_rollup``."""
-    conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sums.items() if ms])
-    conn.executemany(_ADD_MODE, [(*key, ms) for key, ms in by_mode(sums).items() if ms])
+    """Add ``sums`` to ``time_rollup``, and over the projects to ``mode_rollup``, in
+    key order: writers of one project (PostgreSQL lets different owners write at
+    once) then lock the rows they share in the same order."""
+    conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sorted(sums.items()) if ms])
+    conn.executemany(_ADD_MODE, [(*key, ms) for key, ms in sorted(by_mode(sums).items()) if ms])
 
 
 def write_places(conn: db.Connection, sums: dict[PlaceKey, int]) -> None:
-    conn.executemany(_ADD_PLACE, [(*key, ms) for key, ms in sums.items() if ms])
+    """Add ``sums``, in key order (see ``write_time``)."""
+    conn.executemany(_ADD_PLACE, [(*key, ms) for key, ms in sorted(sums.items()) if ms])
 
 
 def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[int, int, int, str]]:

@@ -238,8 +238,9 @@ class Store:
             self.refuse(damaged_store_message(self.path, problem))
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: taken at once (IMMEDIATE), all or nothing."""
+    def transaction(self, *, store_wide: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken at once (IMMEDIATE), all or nothing; every one
+        is ``store_wide`` (no other writer meanwhile)."""
         self._verify()
         if self.read_only_reason is not None:
             raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
