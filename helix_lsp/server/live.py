@@ -145,8 +145,7 @@ def idle_close_seconds() -> float | None:
 
 def live_store(mgr: SessionManager) -> LiveStore | None:
     """The manager's store when it is one that can be live (PostgreSQL), else None."""
-    store = getattr(mgr, "store", None) or getattr(mgr, "_store", None)
-    return store if isinstance(store, LiveStore) else None
+    return mgr.store if isinstance(mgr.store, LiveStore) else None
 
 
 class Link(enum.Enum):

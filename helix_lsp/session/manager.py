@@ -90,6 +90,11 @@ class SessionManager(TimeKeeping, Snapshots):
         return owners.scope(value, "")
 
     @property
+    def store(self) -> db.SessionStore:
+        """The open store (a language server watches a live one's connection)."""
+        return self._store
+
+    @property
     def path(self) -> str:
         """The store as users are shown it: a file, or a URL without its password."""
         return self._store.path
