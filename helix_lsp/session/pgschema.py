@@ -25,7 +25,7 @@ from typing import Final
 
 from helix_lsp.session import db
 from helix_lsp.session.errors import StorageError
-from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
+from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_INDEXES
 
 #: The schema version a new PostgreSQL store is created at.
 BASE: Final = 3
@@ -73,17 +73,7 @@ CREATE TABLE session_tags (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (tag, seq)
 );
-CREATE INDEX session_tags_session ON session_tags(seq);
-CREATE INDEX session_tags_recent ON session_tags(tag, created_at);
-CREATE INDEX sessions_created ON sessions(created_at);
-CREATE INDEX sessions_status ON sessions(status, created_at);
-CREATE INDEX sessions_mode ON sessions(mode, created_at);
-CREATE INDEX sessions_project ON sessions(project, status, created_at);
-CREATE INDEX sessions_name ON sessions(name);
-CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
-CREATE INDEX sessions_stats
-    ON sessions(project, status, mode, active_ms, active_since, started_at);
-CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active';
+{VERSION_1_INDEXES};
 CREATE INDEX sessions_mixed_modes ON sessions(project, mode, active_ms, active_by_mode)
     WHERE {db.POSTGRES.mixed_modes};
 CREATE TABLE store_meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);

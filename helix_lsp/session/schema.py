@@ -39,6 +39,25 @@ def _run(conn: db.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+#: The indexes of version 1, the same SQL on every store (PostgreSQL's baseline
+#: creates them too): the newest sessions of a status, mode, project or tag
+#: without sorting, a covering index for statistics, and one active session per
+#: project even against two writers.
+VERSION_1_INDEXES: Final = """
+CREATE INDEX session_tags_session ON session_tags(seq);
+CREATE INDEX session_tags_recent ON session_tags(tag, created_at);
+CREATE INDEX sessions_created ON sessions(created_at);
+CREATE INDEX sessions_status ON sessions(status, created_at);
+CREATE INDEX sessions_mode ON sessions(mode, created_at);
+CREATE INDEX sessions_project ON sessions(project, status, created_at);
+CREATE INDEX sessions_name ON sessions(name);
+CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
+CREATE INDEX sessions_stats
+    ON sessions(project, status, mode, active_ms, active_since, started_at);
+CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active'
+"""
+
+
 def _migrate_to_1(conn: db.Connection) -> None:
     _run(
         conn,
@@ -70,19 +89,9 @@ def _migrate_to_1(conn: db.Connection) -> None:
             created_at INTEGER NOT NULL,
             PRIMARY KEY (tag, seq)
         ) WITHOUT ROWID;
-        CREATE INDEX session_tags_session ON session_tags(seq);
-        CREATE INDEX session_tags_recent ON session_tags(tag, created_at);
-        CREATE INDEX sessions_created ON sessions(created_at);
-        CREATE INDEX sessions_status ON sessions(status, created_at);
-        CREATE INDEX sessions_mode ON sessions(mode, created_at);
-        CREATE INDEX sessions_project ON sessions(project, status, created_at);
-        CREATE INDEX sessions_name ON sessions(name);
-        CREATE INDEX sessions_ended ON sessions(ended_at) WHERE ended_at IS NOT NULL;
-        CREATE INDEX sessions_stats
-            ON sessions(project, status, mode, active_ms, active_since, started_at);
-        CREATE UNIQUE INDEX sessions_one_active ON sessions(project) WHERE status = 'active';
         """,
     )
+    _run(conn, VERSION_1_INDEXES)
 
 
 def _migrate_to_2(conn: db.Connection) -> None:
