@@ -15,39 +15,9 @@ from typing import Any
 from helix_lsp.session import SessionManager
 from tests.cli.shell import cli
 from tests.reliability.rpc import Server
-from tests.reliability.test_two_servers import both
+from tests.reliability.test_two_servers import SHARED, assert_none_lost, both, hammer
 
-CHANGES = 1000
-SHARED = ("shared-0", "shared-1", "shared-2")
 WAIT = 60.0
-
-
-def hammer(server: Server, label: str) -> dict[str, Any]:
-    """CHANGES changes in turn: own metadata, shared metadata, shared tags, own context."""
-    written: dict[tuple[str, str], str] = {}
-    tags: set[tuple[str, str]] = set()
-    for i in range(CHANGES):
-        kind, shared = i % 4, SHARED[i % 3]
-        if kind == 0:
-            key = f"k{i % 97}"
-            reply = server.command("helix.session.setMetadata", session=f"own-{label}",
-                                   key=key, value=str(i))
-            written[(f"own-{label}", key)] = str(i)
-        elif kind == 1:
-            key = f"{label}{i % 61}"
-            reply = server.command("helix.session.setMetadata", session=shared,
-                                   key=key, value=str(i))
-            written[(shared, key)] = str(i)
-        elif kind == 2:
-            tag = f"{label}{i % 30}"
-            reply = server.command("helix.session.addTag", session=shared, tag=tag)
-            tags.add((shared, tag))
-        else:
-            reply = server.command("helix.session.setContext", session=f"own-{label}",
-                                   key="step", value=str(i))
-            written[(f"own-{label}", "context:step")] = str(i)
-        assert "result" in reply, reply
-    return {"written": written, "tags": tags}
 
 
 def latest_status(server: Server) -> dict[str, Any] | None:
@@ -92,15 +62,7 @@ def test_two_servers_and_the_shell_lose_nothing(tmp_path: Path, pg_url: str) -> 
         assert shell_done, "the shell loop made no change"
 
         with SessionManager(pg_url) as mgr:
-            for result in (left, right):
-                for (name, key), value in result["written"].items():
-                    sess = mgr.get(name)
-                    if key.startswith("context:"):
-                        assert sess.get_context(key.removeprefix("context:")) == value
-                    else:
-                        assert sess.get_metadata(key) == value, f"{name} {key} lost"
-                for name, tag in result["tags"]:
-                    assert mgr.get(name).has_tag(tag), f"tag {tag} of {name} lost"
+            assert_none_lost(mgr, (left, right))
             shared = mgr.get("shared-0")
             for j in shell_done:
                 assert shared.get_metadata(f"shell{j}") == str(j), f"shell change {j} lost"

@@ -7,7 +7,7 @@ of the same session, exactly one wins and the other is told why.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,47 @@ def both(left: Callable[[], Any], right: Callable[[], Any]) -> list[Any]:
     return results
 
 
+def hammer(server: Server, label: str) -> dict[str, Any]:
+    """CHANGES changes in turn: own metadata, shared metadata, shared tags, own context."""
+    written: dict[tuple[str, str], str] = {}
+    tags: set[tuple[str, str]] = set()
+    for i in range(CHANGES):
+        kind, shared = i % 4, SHARED[i % 3]
+        if kind == 0:
+            key = f"k{i % 97}"
+            reply = server.command("helix.session.setMetadata", session=f"own-{label}",
+                                   key=key, value=str(i))
+            written[(f"own-{label}", key)] = str(i)
+        elif kind == 1:
+            key = f"{label}{i % 61}"
+            reply = server.command("helix.session.setMetadata", session=shared,
+                                   key=key, value=str(i))
+            written[(shared, key)] = str(i)
+        elif kind == 2:
+            tag = f"{label}{i % 30}"
+            reply = server.command("helix.session.addTag", session=shared, tag=tag)
+            tags.add((shared, tag))
+        else:
+            reply = server.command("helix.session.setContext", session=f"own-{label}",
+                                   key="step", value=str(i))
+            written[(f"own-{label}", "context:step")] = str(i)
+        assert "result" in reply, reply
+    return {"written": written, "tags": tags}
+
+
+def assert_none_lost(mgr: SessionManager, results: Iterable[dict[str, Any]]) -> None:
+    """Every value and tag ``hammer`` wrote is in the store."""
+    for result in results:
+        for (name, key), value in result["written"].items():
+            sess = mgr.get(name)
+            if key.startswith("context:"):
+                assert sess.get_context(key.removeprefix("context:")) == value
+            else:
+                assert sess.get_metadata(key) == value, f"{name} {key} lost"
+        for name, tag in result["tags"]:
+            assert mgr.get(name).has_tag(tag), f"tag {tag} of {name} lost"
+
+
 def test_two_servers_lose_nothing(tmp_path: Path) -> None:
     ws = tmp_path / "team"
     ws.mkdir()
@@ -52,51 +93,10 @@ def test_two_servers_lose_nothing(tmp_path: Path) -> None:
                 "helix.session.create", name=f"own-{label}", project=label
             )
 
-        def hammer(label: str) -> dict[str, Any]:
-            server, written, tags = servers[label], {}, set()
-            for i in range(CHANGES):
-                kind = i % 4
-                if kind == 0:
-                    reply = server.command(
-                        "helix.session.setMetadata",
-                        session=f"own-{label}",
-                        key=f"k{i % 97}",
-                        value=str(i),
-                    )
-                    written[(f"own-{label}", f"k{i % 97}")] = str(i)
-                elif kind == 1:
-                    shared = SHARED[i % 3]
-                    reply = server.command(
-                        "helix.session.setMetadata",
-                        session=shared,
-                        key=f"{label}{i % 61}",
-                        value=str(i),
-                    )
-                    written[(shared, f"{label}{i % 61}")] = str(i)
-                elif kind == 2:
-                    tag = f"{label}{i % 30}"
-                    reply = server.command("helix.session.addTag", session=SHARED[i % 3], tag=tag)
-                    tags.add((SHARED[i % 3], tag))
-                else:
-                    reply = server.command(
-                        "helix.session.setContext", session=f"own-{label}", key="step", value=str(i)
-                    )
-                    written[(f"own-{label}", "context:step")] = str(i)
-                assert "result" in reply, reply
-            return {"written": written, "tags": tags}
-
-        left, right = both(lambda: hammer("a"), lambda: hammer("b"))
+        left, right = both(lambda: hammer(servers["a"], "a"), lambda: hammer(servers["b"], "b"))
 
         with SessionManager(db) as mgr:
-            for result in (left, right):
-                for (name, key), value in result["written"].items():
-                    sess = mgr.get(name)
-                    if key.startswith("context:"):
-                        assert sess.get_context(key.removeprefix("context:")) == value
-                    else:
-                        assert sess.get_metadata(key) == value, f"{name} {key} lost"
-                for name, tag in result["tags"]:
-                    assert mgr.get(name).has_tag(tag), f"tag {tag} of {name} lost"
+            assert_none_lost(mgr, (left, right))
             shared_keys = {k for r in (left, right) for (n, k) in r["written"] if n == "shared-0"}
             assert set(mgr.get("shared-0").metadata) == shared_keys
 
