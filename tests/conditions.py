@@ -12,6 +12,8 @@ import os
 import resource
 import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +31,24 @@ AS_A_USER = (
     else []
 )
 
+
+
+def read_as_a_user(
+    script: str, db: Path, preexec_fn: Callable[[], None] | None = None
+) -> str:
+    """Run ``python -c script DB`` as a user who cannot write the store's folder
+    (made 0555 meanwhile, 0700 again after); its standard output."""
+    os.chmod(db.parent, 0o555)
+    try:
+        return subprocess.run(
+            [*AS_A_USER, sys.executable, "-c", script, str(db)],
+            capture_output=True,
+            text=True,
+            check=True,
+            preexec_fn=preexec_fn,
+        ).stdout
+    finally:
+        os.chmod(db.parent, 0o700)
 
 def small_disk(limit: int) -> Callable[[], None]:
     """A ``preexec_fn``: files of the child cannot grow past ``limit`` bytes."""

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from helix_lsp.session import SessionManager, StorageError
-from tests.conditions import AS_A_USER, small_disk
+from tests.conditions import read_as_a_user, small_disk
 
 
 def listing(folder: Path) -> dict[str, bytes]:
@@ -212,19 +212,11 @@ def test_a_read_only_folder_with_a_wal_but_no_shm_shows_every_session(
     Path(f"{db}-shm").unlink()
     assert Path(f"{db}-wal").stat().st_size > 0
     before = listing(folder)
-    os.chmod(folder, 0o555)
-    try:
-        shown = subprocess.run(
-            [*AS_A_USER, sys.executable, "-c", LIST_AS_A_USER, str(db)],
-            capture_output=True,
-            text=True,
-            check=True,
-            preexec_fn=None if room_for_a_copy else small_disk(1000),
-        )
-    finally:
-        os.chmod(folder, 0o700)
+    shown = read_as_a_user(
+        LIST_AS_A_USER, db, preexec_fn=None if room_for_a_copy else small_disk(1000)
+    )
     if room_for_a_copy:
-        assert shown.stdout.split() == ["3", "True", "0"]
+        assert shown.split() == ["3", "True", "0"]
     else:  # no private copy possible: the file alone, and a warning that it may be stale
-        assert shown.stdout.split() == ["1", "True", "1"]
+        assert shown.split() == ["1", "True", "1"]
     assert listing(folder) == before

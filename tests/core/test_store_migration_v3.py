@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from helix_lsp.session import Activity, SessionManager, rollup
 from helix_lsp.session.events import total_ms
 from helix_lsp.session.model import now_ms
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION
-from tests.conditions import AS_A_USER
+from tests.conditions import read_as_a_user
 
 T = 1_790_000_000_000
 MIN = 60_000
@@ -150,17 +147,8 @@ def test_a_store_that_cannot_be_migrated_still_shows_its_history(tmp_path: Path)
     db = tmp_path / "ro" / "sessions.db"
     db.parent.mkdir()
     old_store(db, 2)
-    os.chmod(db.parent, 0o555)
-    try:
-        shown = subprocess.run(
-            [*AS_A_USER, sys.executable, "-c", _READ_AS_A_USER, str(db)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        os.chmod(db.parent, 0o700)
-    read_only, total, kinds, last_activity, updated = json.loads(shown.stdout)
+    shown = read_as_a_user(_READ_AS_A_USER, db)
+    read_only, total, kinds, last_activity, updated = json.loads(shown)
     assert (read_only, total, kinds) == (True, len(OLD_ROWS), ["created", "started", "completed"])
     assert last_activity == updated, "the last change stands for the last activity"
 
@@ -192,17 +180,7 @@ def test_a_version_3_store_that_cannot_be_migrated_reports_its_time(tmp_path: Pa
             conn.execute(f"DROP TABLE {name}")
         conn.execute("DROP INDEX sessions_finished")
         conn.execute("PRAGMA user_version = 3")
-    os.chmod(db.parent, 0o555)
-    try:
-        shown = subprocess.run(
-            [*AS_A_USER, sys.executable, "-c", _REPORT_AS_A_USER, str(db)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        os.chmod(db.parent, 0o700)
-    read_only, report = json.loads(shown.stdout)
+    read_only, report = json.loads(read_as_a_user(_REPORT_AS_A_USER, db))
     assert read_only and report["sessionCount"] == 2 and report["totalSeconds"] > 0
     for key in ("totalSeconds", "byMode", "byProject", "sessions", "files", "branches"):
         assert report[key] == expected[key], key
