@@ -8,10 +8,27 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
 from helix_lsp.session import SessionManager
 
 NewStore = Callable[[], AbstractContextManager[str]]
 """The ``new_store`` fixture: ``with new_store() as target:`` a fresh empty store."""
+
+
+def machine_settings(sqlite: int, postgresql: int) -> dict[str, settings]:
+    """A state machine's settings per store kind: runs of 40 steps, ``sqlite`` or
+    ``postgresql`` examples (each example opens a fresh store: a new database on
+    PostgreSQL), no deadline."""
+    return {
+        kind: settings(
+            max_examples=examples,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        for kind, examples in {"sqlite": sqlite, "postgresql": postgresql}.items()
+    }
 
 
 def is_postgres(target: str) -> bool:

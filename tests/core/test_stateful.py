@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -24,7 +23,7 @@ from hypothesis.stateful import (
 
 from helix_lsp.session import InvalidTransitionError, SessionManager, Status
 from helix_lsp.session.model import SessionRecord
-from tests.stores import NewStore
+from tests.stores import NewStore, machine_settings
 
 PROJECTS = st.sampled_from(["api", "web", "cli"])
 ACTIONS = {
@@ -145,12 +144,4 @@ def test_lifecycle(new_store: NewStore, store_kind: str) -> None:
     run_state_machine_as_test(machine, settings=SETTINGS[store_kind])
 
 
-SETTINGS = {
-    kind: settings(
-        max_examples=examples,
-        stateful_step_count=40,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    for kind, examples in {"sqlite": 100, "postgresql": 25}.items()
-}
+SETTINGS = machine_settings(sqlite=100, postgresql=25)

@@ -24,7 +24,6 @@ import contextlib
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -36,7 +35,7 @@ from hypothesis.stateful import (
 
 from helix_lsp.session import Activity, SessionError, SessionManager, rollup
 from helix_lsp.session.events import by_mode_ms, total_ms
-from tests.stores import NewStore
+from tests.stores import NewStore, machine_settings
 
 MODULES = ("model", "manager", "handle", "transfer", "exporting")
 FILES = st.sampled_from([("a.py", "main"), ("b.py", "main"), ("a.py", "feature"), (None, None)])
@@ -198,15 +197,7 @@ def test_totals_add_up(new_store: NewStore, store_kind: str) -> None:
     _run_on(TotalsAddUp, new_store, store_kind)
 
 
-SETTINGS = {
-    kind: settings(
-        max_examples=examples,
-        stateful_step_count=40,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    for kind, examples in {"sqlite": 150, "postgresql": 20}.items()
-}
+SETTINGS = machine_settings(sqlite=150, postgresql=20)
 
 
 def test_time_before_a_step_back_is_not_given_to_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
