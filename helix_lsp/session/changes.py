@@ -10,7 +10,8 @@ written, and only a session's owner may change it.
 
 A mixin so that the manager module stays about opening a store, who acts on
 it and what it holds; it uses the manager's store and handles (declared below
-for the type checker).
+for the type checker), and reads the time as ``model.now_ms`` at each call, as
+``timekeeping`` does, so that a clock set there is the one every change sees.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import os
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 
-from helix_lsp.session import clock, db, events, lookup, rollup, transitions, validation
+from helix_lsp.session import clock, db, events, lookup, model, rollup, transitions, validation
 from helix_lsp.session.errors import ForbiddenError, InvalidArgumentError, InvalidTransitionError
 from helix_lsp.session.handle import Session, Transition
-from helix_lsp.session.model import Mode, SessionRecord, Status, now_ms
+from helix_lsp.session.model import Mode, SessionRecord, Status
 from helix_lsp.session.store import Store
 
 
@@ -51,7 +52,7 @@ class SessionChanges:
             lookup.check_owner(rec, self.owner, "")
             before = rec.copy()
             fn(rec)
-            rec.updated_at = clock.event_time(now_ms(), rec.updated_at)
+            rec.updated_at = clock.event_time(model.now_ms(), rec.updated_at)
             transitions.touch(rec, rec.updated_at)
             Store.update(conn, rec, before)
         return rec
@@ -69,7 +70,7 @@ class SessionChanges:
         start: bool = False,
     ) -> Session:
         """A new idle session (started at once when ``start``)."""
-        at = now_ms()
+        at = model.now_ms()
         rec = SessionRecord(
             id="",
             name=validation.name(name),
@@ -124,7 +125,7 @@ class SessionChanges:
             rec = lookup.resolve(conn, ref, project, action, self.owner)
             lookup.check_owner(rec, self.owner, action)
             before = rec.copy()
-            now = now_ms()
+            now = model.now_ms()
             if keep_away:
                 at = transitions.resume_keeping_away(conn, rec, now)
             else:
@@ -174,7 +175,7 @@ class SessionChanges:
             rec = lookup.resolve(conn, ref, project, "", self.owner)
             lookup.check_owner(rec, self.owner, "change the mode of")
             before = rec.copy()
-            transitions.change_mode(conn, rec, new_mode, now_ms())
+            transitions.change_mode(conn, rec, new_mode, model.now_ms())
             if rec != before:
                 Store.update(conn, rec, before)
         return self._handle(rec)
