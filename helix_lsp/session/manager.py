@@ -23,7 +23,7 @@ from helix_lsp.session.changes import SessionChanges
 from helix_lsp.session.handle import Session, SessionList
 from helix_lsp.session.model import SessionRecord, now_ms
 from helix_lsp.session.snapshots import Snapshots
-from helix_lsp.session.store import COLUMNS
+from helix_lsp.session.store import COLUMNS, Store
 from helix_lsp.session.timekeeping import TimeKeeping
 
 
@@ -54,8 +54,9 @@ class SessionManager(SessionChanges, TimeKeeping, Snapshots):
         cannot be reached yet: every call refuses (``StorageError``) until it can.
 
         ``owner`` is who creates and may change sessions through this manager
-        (None: ``owner.resolve``'s rules, looked up when first needed); the
-        sessions of an older store without owners become theirs.
+        (None: ``owner.resolve``'s rules, looked up when first needed, with a
+        SQLite store's recorded local owner before git and the login name);
+        the sessions of an older store without owners become theirs.
         """
         self._owner = None if owner is None else owners.normalise(owner)
         self._store: db.SessionStore = stores.open_store(
@@ -66,8 +67,9 @@ class SessionManager(SessionChanges, TimeKeeping, Snapshots):
     @property
     def owner(self) -> str:
         """Who this manager acts for: its sessions are theirs, others' are read-only."""
-        if self._owner is None:
-            self._owner = owners.resolve()
+        if self._owner is None:  # a local store speaks for its one user, a shared one cannot
+            recorded = self._store.local_owner if isinstance(self._store, Store) else None
+            self._owner = owners.resolve(recorded=recorded)
         return self._owner
 
     def owner_scope(self, value: object = None) -> str | None:

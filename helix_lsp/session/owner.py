@@ -1,7 +1,9 @@
 """Who the sessions belong to: the owner of a manager's changes, resolved once.
 
 The first found wins: an explicit value (the server's ``owner`` option, the
-CLI's ``--owner``), ``$HELIX_LSP_OWNER``, git's global ``user.email``, the
+CLI's ``--owner``), ``$HELIX_LSP_OWNER``, on a SQLite store the owner it
+records for the person whose file it is (see ``localowner``: faces started
+with another HOME are still that person), git's global ``user.email``, the
 login name. Git is asked only when nothing earlier answers, with a short
 timeout, and a machine without git simply goes on to the login name, so
 resolving never fails for want of a setting. Every value passes the same
@@ -62,18 +64,22 @@ def login_name() -> str:
     return "unknown"
 
 
-def resolve(explicit: str | None = None) -> str:
-    """The owner: ``explicit``, else ``$HELIX_LSP_OWNER``, else git's global
-    ``user.email``, else the login name.
+def resolve(explicit: str | None = None, *, recorded: str | None = None) -> str:
+    """The owner: ``explicit``, else ``$HELIX_LSP_OWNER``, else ``recorded`` (a
+    local store's owner), else git's global ``user.email``, else the login name.
 
     An explicit value or the environment variable that breaks the text rules is
-    refused (``InvalidArgumentError``); a git setting that does is passed over.
+    refused (``InvalidArgumentError``); a recorded owner or a git setting that
+    does is passed over.
     """
     if explicit is not None:
         return normalise(explicit)
     env = os.environ.get(OWNER_ENV)
     if env is not None and env.strip():
         return normalise(env, f"${OWNER_ENV}")
+    if recorded is not None:
+        with contextlib.suppress(InvalidArgumentError):
+            return normalise(recorded)
     email = git_email()
     if email is not None:
         with contextlib.suppress(InvalidArgumentError):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from helix_lsp.session import db, rows, storefile
+from helix_lsp.session import db, localowner, rows, storefile
 from helix_lsp.session.errors import (
     ConflictError,
     StorageError,
@@ -77,7 +77,9 @@ class Store:
     sentence before anything is touched. With ``verify``, the file is checked
     once (``PRAGMA quick_check``) before the first write, so that nothing is
     ever written into a torn page. ``owner`` is who the sessions of an older
-    store (without owners) are given to when it is migrated.
+    store (without owners) are given to when it is migrated. ``local_owner``
+    is the owner the store records for the person whose file it is (see
+    ``localowner``), None when it has none (or is another OS user's file).
     """
 
     def __init__(
@@ -98,6 +100,8 @@ class Store:
         self._view: storefile.ReadOnlyView | None = None
         self._secret: bytes | None = None
         self._held: tuple[int, int] | None = None
+        self.local_owner: str | None = None
+        self._ours = False  # the file is this OS user's: its local owner may be used
         memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         try:
             if not memory:
@@ -110,6 +114,7 @@ class Store:
             detail = getattr(err, "strerror", None) or err
             raise StorageError(f"cannot open the session store {self.path}: {detail}.") from err
         try:
+            self._ours = memory or localowner.ours(Path(self.path))
             self._configure(memory)
             with migrating_as(owner):  # older sessions become ``owner``'s
                 if self.read_only_reason is None:
@@ -118,6 +123,8 @@ class Store:
                     version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                     if version < SCHEMA_VERSION and self._has_sessions():
                         read_older(self.conn, version)
+                if self._ours:
+                    self.local_owner = self._recorded_owner()
         except sqlite3.Error as err:
             self.close()
             raise describe_sqlite_error(err, self.path) from err
@@ -208,6 +215,17 @@ class Store:
                 MIGRATIONS[step](conn)
             if version != SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                if self._ours:
+                    localowner.record(conn)  # the owner the migration filled in
+
+    def _recorded_owner(self) -> str | None:
+        """The recorded local owner; recorded now when the store can be written
+        and has none yet (a store made before the record, opened writable)."""
+        found = localowner.read(self.conn)
+        if found is None and self.read_only_reason is None:
+            with contextlib.suppress(StorageError, ConflictError), self.transaction() as conn:
+                found = localowner.record(conn)
+        return found
 
     def _has_sessions(self) -> bool:
         row = self.conn.execute(
