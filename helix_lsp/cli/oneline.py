@@ -166,8 +166,9 @@ def _mine(rows: list[tuple[Any, ...]], owner: str | None) -> tuple[Any, ...] | N
     With ``--owner`` or ``$HELIX_LSP_OWNER``, the row of that owner. Without,
     when the active sessions all have one owner (the rule on a store of your
     own), that one: git is not asked on every prompt. Only when several
-    owners have an active session in the project is the owner resolved
-    (git's global ``user.email``, else the login name) by the session core.
+    owners have an active session in the project does the session core tell
+    (the store's recorded local owner, else git's global ``user.email``,
+    else the login name): ``_NotHere`` sends the line there.
     """
     wanted = (owner or os.environ.get("HELIX_LSP_OWNER") or "").strip()
     if wanted and (wanted == "*" or not wanted.isprintable()):
@@ -175,9 +176,7 @@ def _mine(rows: list[tuple[Any, ...]], owner: str | None) -> tuple[Any, ...] | N
     if not wanted:
         if len({row[-1] for row in rows}) <= 1:
             return rows[0] if rows else None
-        from helix_lsp.session.owner import resolve
-
-        wanted = resolve()
+        raise _NotHere
     return next((row for row in rows if row[-1] == wanted), None)
 
 

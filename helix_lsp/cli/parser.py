@@ -38,7 +38,7 @@ def _key_value(text: str) -> tuple[str, str]:
 
 OWNER_HELP = (
     "who you are: your sessions are the ones you may change (default: $HELIX_LSP_OWNER, "
-    "else git's global user.email, else the login name)"
+    "else a local store's recorded owner, else git's global user.email, else the login name)"
 )
 
 
