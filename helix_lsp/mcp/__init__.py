@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "--owner",
         metavar="NAME",
         help="who you are: your sessions are the ones you may change (default: "
-        "$HELIX_LSP_OWNER, else git's global user.email, else the login name)",
+        "$HELIX_LSP_OWNER, else the owner a local store records, else git's global "
+        "user.email, else the login name)",
     )
     parser.add_argument(
         "--idle-minutes",

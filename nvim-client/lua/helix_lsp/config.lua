@@ -24,8 +24,8 @@ M.defaults = {
   -- Project name for every root. nil: the root folder's name.
   project = nil,
   -- Who you are in a shared store (sessions you create are yours; only yours
-  -- can be changed). nil: $HELIX_LSP_OWNER, else git's global user.email,
-  -- else the login name.
+  -- can be changed). nil: $HELIX_LSP_OWNER, else the owner a local store
+  -- records, else git's global user.email, else the login name.
   owner = nil,
   -- :Helix resume / switch reopen the session's file at its line.
   restore_on_resume = true,
