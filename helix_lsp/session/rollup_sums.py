@@ -136,24 +136,3 @@ def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[in
         for i in events.intervals(history, 0)
         if i.end is not None and i.ms > 0
     ]
-
-
-__all__ = [
-    "ADD_INTERVAL",
-    "ALL_TIME",
-    "DAY",
-    "HOUR",
-    "QUARTER",
-    "SPANS",
-    "WEEK",
-    "ModeKey",
-    "PlaceKey",
-    "TimeKey",
-    "add_history",
-    "add_interval",
-    "add_places",
-    "by_mode",
-    "closed_intervals",
-    "write_places",
-    "write_time",
-]
