@@ -26,6 +26,11 @@ every write of the core adds to them in the same transaction as the change:
 Deleting a session takes its time back out (``forget``). Every figure stays
 a sum of whole milliseconds, so what the tables hold always equals what
 they summarise (the time-keeping state machine checks it).
+
+This module holds the tables and when they are written: with each change,
+when sessions go, and all at once from what is stored (``backfill``, and
+``summarised`` for the checks). Where each millisecond lands, which both
+need alike, is ``rollup_sums``.
 """
 
 from __future__ import annotations
@@ -35,38 +40,25 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from helix_lsp.session import db, events
-
-QUARTER: Final = 15 * 60 * 1000
-HOUR: Final = 3_600_000
-DAY: Final = 86_400_000
-#: The spans of ``time_rollup``, longest first.
-WEEK: Final = 7 * DAY
-SPANS: Final = (WEEK, DAY, HOUR, QUARTER)
-#: The span (and slot) of ``place_rollup``'s totals over all time.
-ALL_TIME: Final = 0
-
-_ADD_TIME: Final = (
-    "INSERT INTO time_rollup (span, slot, project, mode, owner, ms) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (span, slot, project, mode, owner) "
-    "DO UPDATE SET ms = time_rollup.ms + excluded.ms"
+from helix_lsp.session.rollup_sums import (
+    ADD_INTERVAL,
+    ALL_TIME,
+    DAY,
+    HOUR,
+    QUARTER,
+    SPANS,
+    WEEK,
+    ModeKey,
+    PlaceKey,
+    TimeKey,
+    add_history,
+    add_interval,
+    add_places,
+    by_mode,
+    closed_intervals,
+    write_places,
+    write_time,
 )
-_ADD_MODE: Final = (
-    "INSERT INTO mode_rollup (span, slot, mode, owner, ms) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (span, slot, mode, owner) DO UPDATE SET ms = mode_rollup.ms + excluded.ms"
-)
-_ADD_INTERVAL: Final = (
-    "INSERT INTO session_intervals (session_seq, start_ms, end_ms, mode) VALUES (?, ?, ?, ?)"
-)
-_ADD_PLACE: Final = (
-    "INSERT INTO place_rollup (kind, span, slot, project, name, owner, ms) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (kind, span, slot, project, name, owner) "
-    "DO UPDATE SET ms = place_rollup.ms + excluded.ms"
-)
-
-TimeKey = tuple[int, int, str, str, str]  # span, slot, project, mode, owner
-PlaceKey = tuple[str, int, int, str, str, str]  # kind, span, slot, project, name, owner
-ModeKey = tuple[int, int, str, str]  # span, slot, mode, owner
 
 
 def create(conn: db.Connection, temp: bool = False) -> None:
@@ -121,96 +113,6 @@ def create(conn: db.Connection, temp: bool = False) -> None:
         )
 
 
-def _slots(start: int, end: int, span: int) -> Iterable[tuple[int, int]]:
-    while start < end:
-        slot = start - start % span
-        stop = min(end, slot + span)
-        yield slot, stop - start
-        start = stop
-
-
-def add_interval(
-    sums: dict[TimeKey, int],
-    project: str,
-    owner: str,
-    mode: str,
-    end: int,
-    ms: int,
-    sign: int = 1,
-) -> None:
-    """Add a closed interval (``ms`` long, ending at ``end``) of a session of ``owner``
-    to ``sums`` at every span."""
-    if ms <= 0:
-        return
-    for span in SPANS:
-        for slot, part in _slots(end - ms, end, span):
-            key = (span, slot, project, mode, owner)
-            sums[key] = sums.get(key, 0) + sign * part
-
-
-def add_history(
-    sums: dict[TimeKey, int],
-    project: str,
-    owner: str,
-    history: Sequence[events.Event],
-    sign: int = 1,
-) -> None:
-    """Add the closed intervals of a history (as ``events.intervals`` places them)."""
-    for interval in events.intervals(history, 0):
-        if interval.end is not None:
-            add_interval(sums, project, owner, interval.mode, interval.end, interval.ms, sign)
-
-
-def add_places(
-    sums: dict[PlaceKey, int],
-    project: str,
-    owner: str,
-    rows: Iterable[tuple[str, str, int, int]],
-    sign: int = 1,
-) -> None:
-    """Add time buckets ``(file, branch, slot, ms)`` per file and per branch."""
-    for file, branch, slot, ms in rows:
-        for kind, name in (("file", file), ("branch", branch)):
-            if name and ms:
-                for key in (
-                    (kind, DAY, slot - slot % DAY, project, name, owner),
-                    (kind, ALL_TIME, 0, project, name, owner),
-                ):
-                    sums[key] = sums.get(key, 0) + sign * ms
-
-
-def by_mode(sums: dict[TimeKey, int]) -> dict[ModeKey, int]:
-    """``sums`` added up over the projects (``mode_rollup``'s rows)."""
-    modes: dict[ModeKey, int] = {}
-    for (span, slot, _project, mode, owner), ms in sums.items():
-        key = (span, slot, mode, owner)
-        modes[key] = modes.get(key, 0) + ms
-    return modes
-
-
-def write_time(conn: db.Connection, sums: dict[TimeKey, int]) -> None:
-    """Add ``sums`` to ``time_rollup``, and over the projects to ``mode_rollup``, in
-    key order: writers of one project (PostgreSQL lets different owners write at
-    once) then lock the rows they share in the same order."""
-    conn.executemany(_ADD_TIME, [(*key, ms) for key, ms in sorted(sums.items()) if ms])
-    conn.executemany(_ADD_MODE, [(*key, ms) for key, ms in sorted(by_mode(sums).items()) if ms])
-
-
-def write_places(conn: db.Connection, sums: dict[PlaceKey, int]) -> None:
-    """Add ``sums``, in key order (see ``write_time``)."""
-    conn.executemany(_ADD_PLACE, [(*key, ms) for key, ms in sorted(sums.items()) if ms])
-
-
-def closed_intervals(seq: int, history: Sequence[events.Event]) -> list[tuple[int, int, int, str]]:
-    """``(seq, start, end, mode)`` of the closed intervals of a history, each placed
-    as ending where it closed (``session_intervals`` rows)."""
-    return [
-        (seq, i.end - i.ms, i.end, i.mode)
-        for i in events.intervals(history, 0)
-        if i.end is not None and i.ms > 0
-    ]
-
-
 def interval_closed(
     conn: db.Connection,
     seq: int,
@@ -226,7 +128,7 @@ def interval_closed(
         sums: dict[TimeKey, int] = {}
         add_interval(sums, project, owner, mode, end, ms)
         write_time(conn, sums)
-        conn.execute(_ADD_INTERVAL, [seq, end - ms, end, mode])
+        conn.execute(ADD_INTERVAL, [seq, end - ms, end, mode])
 
 
 def buckets_added(
@@ -251,7 +153,7 @@ def session_added(
     times: dict[TimeKey, int] = {}
     add_history(times, project, owner, history)
     write_time(conn, times)
-    conn.executemany(_ADD_INTERVAL, closed_intervals(seq, history))
+    conn.executemany(ADD_INTERVAL, closed_intervals(seq, history))
     places: dict[PlaceKey, int] = {}
     add_places(places, project, owner, rows)
     write_places(conn, places)
@@ -342,10 +244,10 @@ def backfill(conn: db.Connection) -> None:
         spans += closed_intervals(seq, history)
         if len(sums) > 100_000:  # additive: written in parts, memory stays bounded
             write_time(conn, sums)
-            conn.executemany(_ADD_INTERVAL, spans)
+            conn.executemany(ADD_INTERVAL, spans)
             sums, spans = {}, []
     write_time(conn, sums)
-    conn.executemany(_ADD_INTERVAL, spans)
+    conn.executemany(ADD_INTERVAL, spans)
 
 
 Summary = tuple[

@@ -5,18 +5,10 @@ return function(T)
   local helix = T.wait_ready()
   local step = T.step
 
-  local function server_line(name, line, file)
-    T.wait_for(name, function()
-      local r = T.execute("helix.session.get", {})
-      return type(r.result) == "table" and r.result.context.current_line == tostring(line)
-        and (file == nil or r.result.context.current_file == file)
-    end, 20000)
-  end
-
   step("alpha created", "Helix create alpha planning", "created")
   step("alpha started", "Helix start alpha", "started")
   T.move(3, 0)
-  server_line("alpha at line 3", 3)
+  T.server_has("alpha at line 3", nil, 3)
 
   step("tag auth", "Helix tag auth", "tagged 'alpha' with auth")
   step("tag api", "Helix tag api", "tagged 'alpha' with api")
@@ -44,13 +36,13 @@ return function(T)
     return helix.statusline() == "[D] debugging: beta"
   end)
   T.move(12, 2)
-  server_line("beta at line 12", 12)
+  T.server_has("beta at line 12", nil, 12)
 
   T.cmd("edit notes.txt")
   T.sleep(400) -- longer than the debounce: a place sent now would be there
-  server_line("opening a file does not move the place", 12, "src/app.py")
+  T.server_has("opening a file does not move the place", "src/app.py", 12)
   T.move(2, 0)
-  server_line("beta in notes.txt once the user moves there", 2, "notes.txt")
+  T.server_has("beta in notes.txt once the user moves there", "notes.txt", 2)
   note = step("switched to alpha", "Helix switch alpha", "resumed")
   T.eq("switching back resumes alpha at its place", note and note.msg,
     "Helix: resumed 'alpha' at src/app.py:3; paused 'beta'")
@@ -88,7 +80,7 @@ return function(T)
   local id = lsp.buf_client[vim.api.nvim_get_current_buf()]
   T.ok("pkg/web.js is in the proj root", id and lsp.root_of(id):sub(-#"/proj") == "/proj", id and lsp.root_of(id))
   T.cmd("buffer src/app.py")
-  server_line("alpha back in app.py", 3, "src/app.py")
+  T.server_has("alpha back in app.py", "src/app.py", 3)
   local count = 0
   for _, c in pairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
     count = count + (c.name == "helix_lsp" and 1 or 0)

@@ -17,7 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from nvim_harness import Nvim, Run, RunScenario, cli
+from nvim_checks import checks_passed
+from nvim_harness import Nvim, RunScenario, cli
 
 IDLE_MINUTES = 0.1  # 6 s: short, yet longer than the checks after resuming take
 IDLE_MS = IDLE_MINUTES * 60_000
@@ -28,15 +29,6 @@ def ms(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000
 
 
-def check(run: Run, nvim: Nvim) -> dict[str, Any]:
-    r = run.results
-    assert r["nvim_version"] == nvim.version
-    failures = "\n".join(r["failures"] + r["errors"])
-    assert not failures, f"failed checks:\n{failures}\nnotifications: {r['notifications']}\n" \
-        f"stderr: {run.stderr[-2000:]}"
-    return r
-
-
 def work_then_leave(project: Path, run_scenario: RunScenario, nvim: Nvim, exit_: str,
                     shada: Path) -> dict[str, Any]:
     """Works at a.py:15 and leaves; returns what the scenario recorded."""
@@ -45,7 +37,7 @@ def work_then_leave(project: Path, run_scenario: RunScenario, nvim: Nvim, exit_:
     setup = {"idle_minutes": IDLE_MINUTES}
     run = run_scenario("scenario_away_work", file="a.py", setup=setup, shada=shada,
                        extra_env={"HELIX_NVIM_EXIT": exit_}, kill=exit_ == "kill")
-    r = check(run, nvim)
+    r = checks_passed(run, nvim)
     if exit_ == "qa":
         assert r["finished"] is True
     before = r["before_exit"]
@@ -67,7 +59,7 @@ def test_away_time_is_not_counted_and_the_offer_goes_back_to_the_place(
 
     back = run_scenario("scenario_away_return", file="b.py", setup={"idle_minutes": IDLE_MINUTES},
                         shada=shada, extra_env={"HELIX_NVIM_ANSWER": "Resume at"})
-    r = check(back, nvim)
+    r = checks_passed(back, nvim)
     assert r["opened_at"] == {"file": "b.py", "line": 7}  # the user's jump did run
 
     [offer] = r["offers"]  # offered once
@@ -101,7 +93,7 @@ def test_a_picker_that_answers_later_still_goes_back_to_the_place(
     back = run_scenario("scenario_away_return", file="b.py", setup={"idle_minutes": IDLE_MINUTES},
                         shada=shada, extra_env={"HELIX_NVIM_ANSWER": "Resume at",
                                                 "HELIX_NVIM_ANSWER_AFTER_MS": "1500"})
-    r = check(back, nvim)
+    r = checks_passed(back, nvim)
     assert len(r["offers"]) == 1
     resumed = r["resumed"]
     assert resumed["status"] == "active"
@@ -115,7 +107,7 @@ def test_idle_resume_never_leaves_it_paused_and_says_since_when(
     work = work_then_leave(project, run_scenario, nvim, "qa", shada)
     back = run_scenario("scenario_away_return", file="b.py", shada=shada, tz="Asia/Kolkata",
                         setup={"idle_minutes": IDLE_MINUTES, "idle_resume": "never"})
-    r = check(back, nvim)
+    r = checks_passed(back, nvim)
     assert r["offers"] == []
     paused = r["paused"]
     assert paused["status"] == "paused"

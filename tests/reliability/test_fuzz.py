@@ -121,12 +121,14 @@ arguments = st.one_of(
 commands = st.one_of(st.sampled_from(COMMANDS), st.text(max_size=30))
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
-    root = tmp_path_factory.mktemp("fuzz")
-    ws = root / "proj"
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    """One server for all of a test's examples. Started per test, as every server
+    of the suite is, so it runs in the environment tests/conftest.py sets for a
+    test (this checkout first on PYTHONPATH, a private store and owner)."""
+    ws = tmp_path / "proj"
     ws.mkdir()
-    db = root / "sessions.db"
+    db = tmp_path / "sessions.db"
     srv = Server(db, ws)
     srv.initialize([ws])
     assert "result" in srv.command("helix.session.create", name="target", start=True)
