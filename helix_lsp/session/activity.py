@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from helix_lsp.session import db, rollup
+from helix_lsp.session import db, rollup, rollup_sums
 from helix_lsp.session.model import SessionRecord, Status
 
 BUCKET_MS: Final = 15 * 60 * 1000
@@ -51,11 +51,7 @@ class Activity:
 
 def buckets(start: int, end: int) -> Iterator[tuple[int, int]]:
     """``(slot start, ms)`` for the time from ``start`` to ``end``, cut at slot edges."""
-    while start < end:
-        slot = start - start % BUCKET_MS
-        stop = min(end, slot + BUCKET_MS)
-        yield slot, stop - start
-        start = stop
+    yield from rollup_sums.slots(start, end, BUCKET_MS)
 
 
 def attribute(

@@ -48,7 +48,10 @@ PlaceKey = tuple[str, int, int, str, str, str]  # kind, span, slot, project, nam
 ModeKey = tuple[int, int, str, str]  # span, slot, mode, owner
 
 
-def _slots(start: int, end: int, span: int) -> Iterable[tuple[int, int]]:
+def slots(start: int, end: int, span: int) -> Iterable[tuple[int, int]]:
+    """``(slot start, ms)`` for the time from ``start`` to ``end``, cut at the edges of
+    ``span``-long slots: the one way a stretch of time is divided, for the per-session
+    time buckets and the running totals alike."""
     while start < end:
         slot = start - start % span
         stop = min(end, slot + span)
@@ -70,7 +73,7 @@ def add_interval(
     if ms <= 0:
         return
     for span in SPANS:
-        for slot, part in _slots(end - ms, end, span):
+        for slot, part in slots(end - ms, end, span):
             key = (span, slot, project, mode, owner)
             sums[key] = sums.get(key, 0) + sign * part
 
