@@ -118,8 +118,10 @@ CREATE TABLE store_changes (owner_key BIGINT PRIMARY KEY, changes BIGINT NOT NUL
 #: sends each moved project's notification without waiting for a flush (a
 #: notification need not survive a crash, the change it announces did). Every
 #: moved place is told at once: the language server writes a session's place at
-#: most about once a second, and only the servers of that project hear it. An
-#: update of the last activity alone notifies nobody.
+#: most about once a second, and only the servers of that project hear it
+#: (PostgreSQL still wakes every listening backend of the database for each
+#: notifying commit, whatever its channel: ``docs/performance.md`` has the
+#: cost). An update of the last activity alone notifies nobody.
 _QUIET: Final = "ARRAY[" + ", ".join(f"'{c}'" for c in QUIET_COLUMNS) + "]"
 _PLACE: Final = "ARRAY[" + ", ".join(f"'{k}'" for k in PLACE_KEYS) + "]"
 _NOTIFY_PROJECT: Final = (
