@@ -6,6 +6,13 @@ language server listens to the channels of its workspace's projects: a
 change elsewhere does not reach it at all, a moved place reaches the other
 servers of the project at once, a connection opened again listens to every
 project again, and a folder added to the workspace is listened to.
+
+Everything a status shows is a session of ``ServerState.projects()``: the
+``active`` and ``current`` sessions are the current project's (a folder's,
+or, outside every folder, the ``project`` option's or the working folder's),
+``sessions`` the active ones of the workspace's projects. So those channels
+are all a server listens to; a session the editor starts in another project
+(``create`` with ``project``) is not in its status, and not heard.
 """
 
 from __future__ import annotations
@@ -206,5 +213,25 @@ async def test_a_folder_added_is_heard_and_a_folder_removed_is_not(
         assert done.returncode == 0, done.stderr
         await asyncio.sleep(2)
         assert ed.status_count() == seen, "a change in a project no longer shown was pushed"
+    finally:
+        await stop_editor(ed)
+
+
+async def test_a_server_without_folders_hears_the_project_it_shows(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """No workspace folder: the status shows the ``project`` option's sessions (the
+    current project, outside every folder), so that project's channel is heard."""
+    env = {**os.environ, "HELIX_LSP_DB": pg_url}
+    ed = await start_editor(None, [], env=env, options={"project": "loose ends"})
+    try:
+        await ed.status_where(lambda s: True, ARRIVES)  # the first status: listening
+        seen = ed.status_count()
+        done = cli("create", "from-shell", "--start", "--project", "loose ends",
+                   "--db", pg_url, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        shown = await ed.status_after(seen, lambda s: active_of(s).get("name") == "from-shell",
+                                      ARRIVES)
+        assert shown["active"]["project"] == "loose ends"
     finally:
         await stop_editor(ed)
