@@ -5,7 +5,7 @@ cluster (``max_connections`` above the servers' count) and plays the
 database traffic of that many language servers for that long, each through
 the product's own store code (``SessionManager`` on a ``postgresql://`` URL)
 and with the connection use a server has: **one connection per server** that
-runs its commands and cursor writes and ``LISTEN``\\s for everyone's changes.
+runs its commands and cursor writes and ``LISTEN``\\s for its project's changes.
 Per simulated server: every second one coalesced cursor write
 (``record_activity`` with a second's worth of moves); every ten seconds a
 command, in turn ``pause``, ``resume``, ``list`` and ``stats``; and the
@@ -13,12 +13,19 @@ status reads a server makes (the project's active or current session, the
 workspace's active sessions): 20 ms after its own pause/resume, at most
 every 2 s while its own cursor writes go on, and at most four times a
 second for notifications naming its project (the server's own test,
-``helix_lsp.server.live.touches``). Each server has a project of its own
-(the core has no owners yet, and one owner can have one active session per
-project), so other servers' changes never name it: in a team sharing
-projects, each change also makes the servers showing that project read
-their status. Every notification is taken as the server takes it: without waiting,
-when the socket turns readable or after a statement that collected some.
+``helix_lsp.server.live.touches``). Every notification is taken as the
+server takes it: without waiting, when the socket turns readable or after a
+statement that collected some.
+
+**Who works on what** (``team_projects``): each server is a developer of its
+own (``devNNNN@team.example``) with one active session. About seven in ten
+work in teams of 5 to 10 on a shared project (a team's size drawn uniformly,
+seeded, so every run has the same spread: for 200 servers, 140 in 18 teams
+and 60 alone), the others each on a project of their own (a side project, a
+tool, a review). So a change is news to the 4 to 9 other windows of its
+team, or to nobody; a server listens to its own project's notifications
+(``PostgresStore.listen``), or, on a store that has one channel for every
+project, to all of them.
 
 How it runs on a small machine: each server is a thread that sleeps in
 ``select`` on its connection's socket until its next action or a
@@ -69,6 +76,33 @@ ELSEWHERE_EVERY = 0.25
 #: the server's ``CHANGE_DELAY``: a status goes out 20 ms after a change
 STATUS_DELAY = 0.02
 FILES = ("src/app.py", "src/models.py", "src/views.py", "tests/test_app.py")
+#: the share of servers in teams; the rest work alone
+IN_TEAMS = 0.7
+TEAM_SIZES = (5, 10)
+
+
+def team_projects(servers: int, seed: int = 13) -> list[str]:
+    """Each server's project: teams of 5-10 on ``team-NN`` first (about ``IN_TEAMS`` of
+    the servers), then one ``solo-NNNN`` project each; the same for every run."""
+    rng = random.Random(seed)
+    projects: list[str] = []
+    team = 0
+    while len(projects) < round(servers * IN_TEAMS):
+        size = min(rng.randint(*TEAM_SIZES), round(servers * IN_TEAMS) - len(projects))
+        projects += [f"team-{team:02d}"] * size
+        team += 1
+    projects += [f"solo-{i:04d}" for i in range(len(projects), servers)]
+    return projects
+
+
+def spread(projects: list[str]) -> dict[str, int]:
+    """How many teams, solo developers and servers in teams ``projects`` holds."""
+    sizes: dict[str, int] = {}
+    for name in projects:
+        sizes[name] = sizes.get(name, 0) + 1
+    teams = [n for name, n in sizes.items() if name.startswith("team-")]
+    return {"teams": len(teams), "in_teams": sum(teams), "solo": len(sizes) - len(teams),
+            "smallest_team": min(teams, default=0), "largest_team": max(teams, default=0)}
 
 
 @dataclass
@@ -93,7 +127,8 @@ class Outcome:
 class SimServer:
     """One language server's use of the store: a manager, its connection, its project."""
 
-    def __init__(self, index: int, url: str, listen: bool, out: Outcome, lock: threading.Lock):
+    def __init__(self, index: int, url: str, project: str, listen: bool, out: Outcome,
+                 lock: threading.Lock):
         from helix_lsp.session import SessionManager
 
         self.index = index
@@ -102,10 +137,13 @@ class SimServer:
         self.store = store
         self.raw: Any = store.conn.raw  # the store's one psycopg connection
         self.pid: int = self.raw.info.backend_pid
-        self.project = f"sim-{index:04d}"
+        self.project = project
         self.sid = self.mgr.create(f"sim-{index}", project=self.project, start=True).id
         if listen:
-            store.listen()
+            try:
+                store.listen([self.project])
+            except TypeError:  # a store with one channel for every project
+                store.listen()
         # every notification read while a statement runs passes each handler: the
         # store's collects other writers' payloads, this one times them all
         self._notes: list[tuple[int, str, float]] = []
@@ -266,13 +304,13 @@ def _touches(payloads: list[str], projects: list[str]) -> bool:
 
 
 def worker(
-    url: str, indexes: list[int], listen: bool, ready: Any, go: Any, start_at: Any,
-    seconds: float, results: Any,
+    url: str, indexes: list[int], projects: list[str], listen: bool, ready: Any, go: Any,
+    start_at: Any, seconds: float, results: Any,
 ) -> None:
     """One process: open its servers, report ready, run the common window, send results."""
     out = Outcome(servers=len(indexes))
     lock = threading.Lock()
-    servers = [SimServer(i, url, listen, out, lock) for i in indexes]
+    servers = [SimServer(i, url, projects[i], listen, out, lock) for i in indexes]
     ready.put(len(servers))
     go.wait()
     start = start_at.value
@@ -384,8 +422,10 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
         go = ctx.Event()
         start_at = ctx.Value("d", 0.0)
         groups = [list(range(servers))[p::processes] for p in range(processes)]
+        projects = team_projects(servers)
         procs = [
-            ctx.Process(target=worker, args=(url, g, listen, ready, go, start_at, seconds, results))
+            ctx.Process(target=worker,
+                        args=(url, g, projects, listen, ready, go, start_at, seconds, results))
             for g in groups if g
         ]
         opened = time.monotonic()
@@ -431,6 +471,7 @@ def simulate(servers: int, seconds: float, processes: int, listen: bool,
         "elapsed_s": round(elapsed, 2),
         "processes": len(procs),
         "listen": listen,
+        "projects": spread(projects),
         "postgres": version,
         "settings": {k: str(v) for k, v in settings.items()},
         "command": figures.summary(commands_all),
@@ -475,6 +516,8 @@ def render(doc: dict[str, Any]) -> str:
         f"{doc['servers']} simulated servers for {doc['seconds']:.0f} s "
         f"({doc['processes']} processes, LISTEN {'on' if doc['listen'] else 'off'}), "
         f"PostgreSQL {doc['postgres']}, settings {doc['settings']}",
+        "projects: {teams} teams of {smallest_team}-{largest_team} ({in_teams} servers), "
+        "{solo} alone".format(**doc["projects"]),
         f"command (all kinds): {ms(doc['command'])}",
         *(f"  {kind}: {ms(s)}" for kind, s in doc["commands"].items()),
         f"cursor write: {ms(doc['cursor_write'])}",

@@ -3,18 +3,27 @@
 **Connections.** A helix-lsp server holds at most *one* connection to
 PostgreSQL, and it does everything on it: its commands, its cursor writes,
 and ``LISTEN`` for the changes other servers and the command line commit
-(the store's trigger sends ``pg_notify`` for every change a status shows;
-cursor writes, which change only a session's place and last activity, send
-none). Listening blocks no
+(the store's trigger sends ``pg_notify`` for every change a status shows,
+and a cursor write's new place right after its commit). Listening blocks no
 thread: the connection's socket is watched by the server's asyncio loop
 (``loop.add_reader``), and when it becomes readable the notifications that
 arrived are taken without waiting; notifications that arrive while a command
 runs on the connection are collected by the driver and taken right after.
 Our own commits come back as notifications too and are recognised by the
-sending backend's process id. Each change to a session notifies
-``project:<name>`` (the store's trigger), so a server reads its status again
-only for changes in its own projects: in a team, most commits are someone
-else's.
+sending backend's process id.
+
+**A channel per project.** Each change to a session notifies
+``project:<name>`` on that project's channel (``pgchannels.channel``), and a
+server listens only to the channels of the projects its status shows
+(:meth:`StoreLink.listen`, given ``ServerState.projects()``: the workspace
+folders' projects and the current one; the status's ``active``, ``current``
+and ``sessions`` are all sessions of those projects). When the workspace
+folders change, the new projects are listened to and those that left are
+not; a connection opened again (after an outage or an idle close) listens to
+them all again. So in a team, a commit wakes only the windows that show its
+project, not every window; the payload is still checked (``touches``) before
+the status is read, so a channel shared by two names costs nothing more than
+a wake-up.
 
 A quiet server sends PostgreSQL nothing: no polling, and the ``idleMinutes``
 check runs at the moment the first active session of its projects would be
@@ -111,8 +120,9 @@ class LiveStore(Protocol):
 
     def unwatch(self) -> None: ...
 
-    def listen(self) -> None:
-        """LISTEN on the connection, and on every one opened later."""
+    def listen(self, projects: Iterable[str]) -> None:
+        """Hear the changes of these projects only (LISTEN on their channels, UNLISTEN
+        the others), on the connection and on every one opened later."""
 
     def socket_fd(self) -> int | None:
         """The socket of the open connection; None when there is none."""
@@ -188,6 +198,7 @@ class StoreLink:
         self.idle_close = idle_close_seconds()
         self._stopped = False
         self.reconnects = 0
+        self._projects: tuple[str, ...] = ()
 
     # -- state -----------------------------------------------------------------
 
@@ -222,8 +233,23 @@ class StoreLink:
         self._loop = asyncio.get_running_loop()
         self.store.watch(self._connection_event, self._notified)
         with contextlib.suppress(SessionError):  # reported: offline, retrying
-            self.store.listen()
+            self.store.listen(self._projects)
         self._watch()
+
+    def listen(self, projects: Iterable[str]) -> None:
+        """Hear the changes of ``projects`` from now on (a no-op when they are the same).
+
+        Before :meth:`start` it only remembers them. A failure is reported as
+        every loss is (offline, retrying), and the connection opened then
+        listens to them.
+        """
+        wanted = tuple(sorted(set(projects)))
+        if wanted == self._projects:
+            return
+        self._projects = wanted
+        if self._loop is not None and not self._stopped:
+            with contextlib.suppress(SessionError):
+                self.store.listen(wanted)
 
     def stop(self) -> None:
         self._stopped = True

@@ -99,6 +99,7 @@ class ServerState:
             store, on_changes=self._on_changes, on_offline=self.status.changed,
             on_back=self._on_back,
         )
+        self._listen()
         self._linked = False
         self._last_status: StatusRead = (None, None, [])
         self._away_at: int | None = None  # wall ms: the next away check (live store)
@@ -134,6 +135,12 @@ class ServerState:
         if not self.folders and root:
             folder = make_folder(root, None, self.options.project)
             self.folders = [folder] if folder else []
+        self._listen()
+
+    def _listen(self) -> None:
+        """Hear other writers' changes of exactly the projects a status shows."""
+        if self.link is not None:
+            self.link.listen(self.projects())
 
     def current_project(self) -> str:
         """The project commands act on when they name none."""
@@ -196,9 +203,11 @@ class ServerState:
 
     def _switch(self, project: str) -> None:
         """Make ``project`` current; the status bar then shows its session."""
-        if project != self.current_project():
-            self.status.changed()
+        switched = project != self.current_project()
         self.current = project
+        if switched:
+            self.status.changed()
+            self._listen()  # (a project outside every folder: the current one)
 
     def _on_tracker_write(self, lifecycle: bool) -> None:
         if self._closed:

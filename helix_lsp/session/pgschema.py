@@ -5,9 +5,9 @@ statement list with PostgreSQL's types: ``BIGINT`` for every millisecond time
 and count, an identity ``seq``, ``bytea`` for the store's secret, the partial
 unique index that keeps one active session per project, the partial index
 of sessions with time in several modes, and triggers that notify the
-project of every session inserted, deleted, or changed in what a status
-shows (a cursor write's new place is told after its commit, out of the
-commit's way; see ``_NOTIFY_PROJECT``). The version is the
+channel of the project (``pgchannels``) of every session inserted, deleted,
+or changed in what a status shows (a cursor write's new place is told
+after its commit, out of the commit's way; see ``_NOTIFY_PROJECT``). The version is the
 ``schema_version`` row of ``store_state``; ``store_changes`` counts the committed writes per writer's
 owner (``data_version``: one row per owner, so that no row is written by
 every writer of the team). Steps after ``BASE`` are the shared
@@ -25,6 +25,7 @@ from typing import Final
 
 from helix_lsp.session import db
 from helix_lsp.session.errors import StorageError
+from helix_lsp.session.pgchannels import CHANNEL_FUNCTION
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_INDEXES
 
 #: The schema version a new PostgreSQL store is created at.
@@ -39,8 +40,6 @@ OWNER_LOCKS: Final = 0x484C4F57
 #: place keys (``activity.attribute``), notifies nobody.
 QUIET_COLUMNS: Final = ("context", "last_activity_at", "updated_at", "version")
 PLACE_KEYS: Final = ("current_file", "current_line", "current_column", "branch")
-#: At most one notification of a moved place per connection in this time (ms).
-MOVE_EVERY_MS: Final = 5000
 
 _TABLES: Final = f"""
 CREATE TABLE sessions (
@@ -103,44 +102,53 @@ CREATE TABLE store_changes (owner_key BIGINT PRIMARY KEY, changes BIGINT NOT NUL
 #: Every inserted or deleted session, and every update that changes more than
 #: ``QUIET_COLUMNS`` and ``PLACE_KEYS`` (the whole row is compared, so columns
 #: that migrations add, such as ``owner``, count too; so does a context key set
-#: by a command), notifies ``project:<its project>`` at commit (a session moved
-#: to another project notifies both), so that a server reads its status again
-#: only for changes in its own projects. PostgreSQL sends a payload once per
-#: transaction however many rows repeat it.
+#: by a command), notifies ``project:<its project>`` at commit on the project's
+#: channel, ``helix_lsp_channel(project)`` (``pgchannels``: a session moved to
+#: another project notifies both), so that only the servers showing that
+#: project hear of it. PostgreSQL sends a payload once per transaction and
+#: channel however many rows repeat it.
 #:
 #: PostgreSQL also serialises every commit that notifies, across the cluster,
 #: from queuing the notification to the end of the commit, its WAL flush
 #: included. So a cursor write (only the place and last activity change) does
-#: not notify in its own transaction: an update that moves the place notes the
-#: project in the connection's ``helix_lsp.moved`` setting (undone if the
-#: transaction rolls back), and the store calls ``helix_lsp_send_moves()`` in the
-#: round trip of its ``COMMIT``, after it: a transaction of its own that sends
-#: the notification without waiting for a flush (a notification need not
-#: survive a crash, the change it announces did), and at most one every
-#: ``MOVE_EVERY_MS`` per connection: every listening server wakes for each
-#: notification, and a team's cursors move all the time. A move is told at
-#: once after that long without one (the first move after a resume); one held
-#: back goes with the connection's next write once that time has passed. An update of the last activity alone notifies nobody.
+#: not notify in its own transaction: an update that moves the place adds the
+#: project to the connection's ``helix_lsp.moved`` setting (a JSON array; undone
+#: if the transaction rolls back), and the store calls ``helix_lsp_send_moves()``
+#: in the round trip of its ``COMMIT``, after it: a transaction of its own that
+#: sends each moved project's notification without waiting for a flush (a
+#: notification need not survive a crash, the change it announces did). Every
+#: moved place is told at once: the language server writes a session's place at
+#: most about once a second, and only the servers of that project hear it
+#: (PostgreSQL still wakes every listening backend of the database for each
+#: notifying commit, whatever its channel: ``docs/performance.md`` has the
+#: cost). An update of the last activity alone notifies nobody.
 _QUIET: Final = "ARRAY[" + ", ".join(f"'{c}'" for c in QUIET_COLUMNS) + "]"
 _PLACE: Final = "ARRAY[" + ", ".join(f"'{k}'" for k in PLACE_KEYS) + "]"
 _NOTIFY_PROJECT: Final = (
+    CHANNEL_FUNCTION,
     f"""
 CREATE FUNCTION helix_lsp_notify_project() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    moved TEXT;
 BEGIN
     IF TG_OP = 'UPDATE'
         AND (to_jsonb(OLD) - {_QUIET}) IS NOT DISTINCT FROM (to_jsonb(NEW) - {_QUIET})
         AND (CAST(OLD.context AS jsonb) - {_PLACE})
             IS NOT DISTINCT FROM (CAST(NEW.context AS jsonb) - {_PLACE}) THEN
         IF OLD.context IS DISTINCT FROM NEW.context THEN
-            PERFORM set_config('helix_lsp.moved', NEW.project, false);
+            moved := COALESCE(NULLIF(current_setting('helix_lsp.moved', true), ''), '[]');
+            IF NOT CAST(moved AS jsonb) @> to_jsonb(NEW.project) THEN
+                PERFORM set_config('helix_lsp.moved',
+                    CAST(CAST(moved AS jsonb) || to_jsonb(NEW.project) AS TEXT), false);
+            END IF;
         END IF;
         RETURN NULL;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM pg_notify('helix_lsp', 'project:' || OLD.project);
+        PERFORM pg_notify(helix_lsp_channel(OLD.project), 'project:' || OLD.project);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM pg_notify('helix_lsp', 'project:' || NEW.project);
+        PERFORM pg_notify(helix_lsp_channel(NEW.project), 'project:' || NEW.project);
     END IF;
     RETURN NULL;
 END
@@ -148,19 +156,18 @@ $$
 """,
     "CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions "
     "FOR EACH ROW EXECUTE FUNCTION helix_lsp_notify_project()",
-    f"""
+    """
 CREATE FUNCTION helix_lsp_send_moves() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     moved TEXT := current_setting('helix_lsp.moved', true);
-    sent TEXT := current_setting('helix_lsp.moved_sent', true);
-    now_ms BIGINT := CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT);
+    project TEXT;
 BEGIN
-    IF moved <> '' AND (sent IS NULL OR sent = ''
-            OR now_ms - CAST(sent AS BIGINT) >= {MOVE_EVERY_MS}) THEN
+    IF moved IS NOT NULL AND moved <> '' THEN
         PERFORM set_config('helix_lsp.moved', '', false);
-        PERFORM set_config('helix_lsp.moved_sent', CAST(now_ms AS TEXT), false);
         PERFORM set_config('synchronous_commit', 'off', true);
-        PERFORM pg_notify('helix_lsp', 'project:' || moved);
+        FOR project IN SELECT jsonb_array_elements_text(CAST(moved AS jsonb)) LOOP
+            PERFORM pg_notify(helix_lsp_channel(project), 'project:' || project);
+        END LOOP;
     END IF;
 END
 $$

@@ -45,11 +45,13 @@ import psycopg, and only the store factory imports them.
   another connection commits, and at once: a read right after another
   writer's acknowledged commit sees it (notifications arrive later, and not
   for cursor writes).
-* A trigger notifies ``project:<name>`` at commit for each session changed in
-  what a status shows; a cursor write's new place is told right after its
-  commit, by ``helix_lsp_send_moves()`` in the same round trip (see
-  ``pgschema``). A
-  server watches the one connection (``watch``, ``listen``, ``socket_fd``,
+* A trigger notifies ``project:<name>`` at commit, on that project's channel
+  (``pgchannels``), for each session changed in what a status shows; a cursor
+  write's new place is told right after its commit, by
+  ``helix_lsp_send_moves()`` in the same round trip (see ``pgschema``). A
+  server listens to the channels of its projects (``listen``, again on every
+  connection opened later) and
+  watches the one connection (``watch``, ``socket_fd``,
   ``received``): notifications of other connections are collected while
   statements run and taken without waiting when its socket turns readable;
   it hears when the connection is lost or opened again, may close it while
@@ -64,7 +66,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final
 
 import psycopg
@@ -79,10 +81,10 @@ from helix_lsp.session.errors import (
     one_active_conflict,
 )
 from helix_lsp.session.owner import migrating_as
+from helix_lsp.session.pgchannels import Channels
 from helix_lsp.session.pgconn import PgConnection
 from helix_lsp.session.schema import SCHEMA_VERSION
 
-CHANNEL: Final = "helix_lsp"
 CONNECT_TIMEOUT_S: Final = 5
 #: libpq settings that notice a dropped network within seconds (unless the URL sets them)
 NETWORK: Final = {
@@ -110,7 +112,7 @@ class PostgresStore:
         self._refusal: str | None = None
         self._secret: bytes | None = None
         self._own_commits = 0
-        self._listening = False
+        self._channels = Channels()
         self._inbox: list[str] = []
         self._notified = False
         self._backend_pid = 0
@@ -169,9 +171,9 @@ class PostgresStore:
             raw = self._open_raw()
             raw.add_notify_handler(self._collect)
             self._backend_pid = raw.info.backend_pid
-            if self._listening:
+            if self._channels.listening:
                 try:
-                    raw.execute(f"LISTEN {CHANNEL}")
+                    self._channels.connected(raw)
                 except psycopg.Error as err:
                     raw.close()
                     raise self._error(err, connecting=True) from None
@@ -393,13 +395,15 @@ class PostgresStore:
     def unwatch(self) -> None:
         self._on_connection = self._on_notify = None
 
-    def listen(self) -> None:
-        """``LISTEN helix_lsp`` on the connection, and on every one opened later."""
-        self._listening = True
+    def listen(self, projects: Iterable[str]) -> None:
+        """Hear the changes of ``projects`` (only those): ``LISTEN`` on their channels,
+        ``UNLISTEN`` those of projects no longer named, now and on every connection
+        opened later."""
+        self._channels.want(projects)
         conn = self.conn
         if conn is not None and not conn.raw.closed:
             try:
-                conn.raw.execute(f"LISTEN {CHANNEL}")
+                self._channels.apply(conn.raw)
             except psycopg.Error as err:
                 raise self._fail(err) from None
 
