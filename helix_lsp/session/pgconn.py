@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import psycopg
@@ -43,6 +43,32 @@ def _translate(sql: str) -> tuple[str, bool]:
     return "".join(out), sql.lstrip().upper().startswith(_WRITES)
 
 
+class _Queued:
+    """A statement's cursor in pipeline mode: rows are fetched when asked for (psycopg
+    waits for them), and so is the count of rows changed (after a sync)."""
+
+    def __init__(self, cur: psycopg.Cursor[Any], pipe: psycopg.Pipeline) -> None:
+        self._cur = cur
+        self._pipe = pipe
+
+    @property
+    def rowcount(self) -> int:
+        self._pipe.sync()
+        return self._cur.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cur.fetchall()
+
+    def fetchmany(self, size: int = 0) -> list[Any]:
+        return self._cur.fetchmany(size)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cur)
+
+
 class PgConnection:
     """``db.Connection`` over a psycopg connection: ``?`` parameters, core errors."""
 
@@ -52,6 +78,34 @@ class PgConnection:
         self.raw = raw
         self.wrote = False
         self._cursors = 0
+        self._pipe: psycopg.Pipeline | None = None
+
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Statements sent without waiting for each answer (psycopg's pipeline mode).
+
+        Every round trip to the server costs more than most of the statements
+        of a change, so a change's statements are queued: only a read (the
+        caller fetches its rows) sends what is queued and waits, and the end
+        of the block waits for every answer. A statement's error then comes
+        with a later statement or the end of the block, still inside the
+        transaction, which is rolled back whole. (No server-side cursor,
+        ``stream``, in this mode.)
+        """
+        with self.raw.pipeline() as pipe:
+            self._pipe = pipe
+            try:
+                yield
+            finally:
+                self._pipe = None
+
+    def run_all(self, statements: list[str]) -> None:
+        """Statements without parameters in one round trip (or queued, pipelined)."""
+        if self._pipe is None:
+            self.raw.execute("; ".join(statements))
+        else:
+            for statement in statements:
+                self.raw.execute(statement)
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:
         query, writes = _translate(sql)
@@ -60,7 +114,7 @@ class PgConnection:
         except pg_errors.IntegrityError as err:
             raise db.IntegrityError(str(err).splitlines()[0]) from err
         self.wrote = self.wrote or writes
-        return cur
+        return cur if self._pipe is None else _Queued(cur, self._pipe)
 
     def pipeline(self) -> contextlib.AbstractContextManager[object]:
         """psycopg's pipeline mode (see ``db.batched``)."""

@@ -301,32 +301,35 @@ class PostgresStore:
         conn = self._live()  # (first: connecting may find the store newer than this code)
         if self.read_only_reason is not None and not lock_only:
             raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
-        try:
-            key = 0 if lock_only else self._writer_key()
-            if store_wide or lock_only:
-                locks = f"pg_advisory_xact_lock({pgschema.STORE_LOCK})"
-            else:
-                locks = (
-                    f"pg_advisory_xact_lock_shared({pgschema.STORE_LOCK}), "
-                    f"pg_advisory_xact_lock({pgschema.OWNER_LOCKS}, {key})"
-                )
-            conn.raw.execute(f"BEGIN; SELECT {locks}")  # (no parameters: one round trip)
-        except psycopg.Error as err:
-            self._rollback(conn)
-            raise self._fail(err) from None
+        key = 0 if lock_only else self._writer_key()
+        if store_wide or lock_only:
+            locks = f"pg_advisory_xact_lock({pgschema.STORE_LOCK})"
+        else:
+            locks = (
+                f"pg_advisory_xact_lock_shared({pgschema.STORE_LOCK}), "
+                f"pg_advisory_xact_lock({pgschema.OWNER_LOCKS}, {key})"
+            )
+        # A change is pipelined (see ``PgConnection.pipelined``): the locks go out
+        # with its first read, its writes with its COMMIT. The schema's set-up
+        # and an import (their own bulk batches) are not.
+        pipelined = not (store_wide or lock_only) and psycopg.Pipeline.is_supported()
         conn.wrote = False
         try:
-            yield conn
-            counted = conn.wrote and not lock_only
-            if counted:
-                conn.raw.execute(
-                    "INSERT INTO store_changes (owner_key, changes) "
-                    f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
-                    "DO UPDATE SET changes = store_changes.changes + 1; "
-                    "COMMIT; SELECT helix_lsp_send_moves()"
-                )
-            else:
-                conn.raw.execute("COMMIT")
+            with conn.pipelined() if pipelined else contextlib.nullcontext():
+                conn.run_all(["BEGIN", f"SELECT {locks}"])
+                yield conn
+                counted = conn.wrote and not lock_only
+                if counted:
+                    conn.run_all([
+                        "INSERT INTO store_changes (owner_key, changes) "
+                        f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
+                        "DO UPDATE SET changes = store_changes.changes + 1",
+                        "COMMIT",
+                        "SELECT helix_lsp_send_moves()",
+                    ])
+                else:
+                    conn.run_all(["COMMIT"])
+            # (a pipeline's end waits for every answer: the COMMIT's too)
             if counted:
                 self._own_commits += 1
         except BaseException as exc:
