@@ -5,13 +5,16 @@ The core writes ``?`` parameters (as sqlite3 takes them); psycopg takes
 and a constraint's refusal becomes ``db.IntegrityError``. ``wrote`` tells the
 store whether a transaction changed anything (only then does it count the
 change for ``data_version``). Bulk reads stream through a server-side cursor and
-bulk writes go out in psycopg's pipeline mode (``db.stream``, ``db.batched``).
+bulk writes go out in psycopg's pipeline mode (``db.stream``, ``db.batched``);
+so do a change's statements (``pipelined``). ``open_raw`` opens a connection
+that notices a dropped network, and ``SNAPSHOT`` opens a read transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -21,6 +24,12 @@ from psycopg import errors as pg_errors
 from helix_lsp.session import db
 
 STREAM_BATCH: Final = 500
+CONNECT_TIMEOUT_S: Final = 5
+#: libpq settings that notice a dropped network within seconds (unless the URL sets them)
+NETWORK: Final = {
+    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
 _WRITES: Final = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP")
 
 
@@ -41,6 +50,31 @@ def _translate(sql: str) -> tuple[str, bool]:
             continue
         out.append("%%" if ch == "%" else ch)
     return "".join(out), sql.lstrip().upper().startswith(_WRITES)
+
+#: A store's read-only snapshot, opened in one round trip, plans its statements for
+#: their values. A snapshot runs the questions over many rows (lists, counts, statistics,
+#: reports), whose best plan depends on the values: once psycopg has prepared a
+#: statement, PostgreSQL soon switches to one *generic* plan for every value, and
+#: for ``owner < ?`` or ``status IN (?)`` that plan is a scan of every session
+#: (twenty times slower than the custom one). Planning each time costs a fraction
+#: of a millisecond there; the short statements of commands keep their cached
+#: plans. JIT compilation, which PostgreSQL starts by estimated cost alone, takes
+#: longer than the statistics' whole query over 100,000 sessions: off too.
+SNAPSHOT: Final = (
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+    "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off"
+)
+
+
+def open_raw(url: str) -> psycopg.Connection[Any]:
+    """A new autocommit connection to ``url`` (psycopg's errors as they come)."""
+    options: dict[str, Any] = {"autocommit": True}
+    if "connect_timeout" not in url and not os.environ.get("PGCONNECT_TIMEOUT"):
+        options["connect_timeout"] = CONNECT_TIMEOUT_S
+    # A dropped network sends nothing: without these a statement would wait
+    # for TCP to give up (many minutes) and a listening connection never learn.
+    options.update({k: v for k, v in NETWORK.items() if k not in url})
+    return psycopg.connect(url, **options)
 
 
 class _Queued:

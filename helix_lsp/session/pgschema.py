@@ -22,6 +22,7 @@ so two servers that start at once on an empty database do not both create it.
 
 from __future__ import annotations
 
+import zlib
 from typing import Final
 
 from helix_lsp.session import db
@@ -35,6 +36,25 @@ BASE: Final = 3
 STORE_LOCK: Final = 0x48584C53
 #: The first key of the per-owner advisory locks (the second is the owner's hash).
 OWNER_LOCKS: Final = 0x484C4F57
+
+
+def owner_key(owner: str) -> int:
+    """An owner's second key of ``OWNER_LOCKS`` and row of ``store_changes``: a
+    32-bit hash of the name (two owners that share one only queue together)."""
+    return zlib.crc32(owner.encode("utf-8")) - 2**31
+
+
+def write_locks(owner: int | None) -> str:
+    """The statement that takes a write transaction's locks: ``STORE_LOCK`` shared and
+    the lock of ``owner`` (its ``owner_key``), or, for None, ``STORE_LOCK`` alone."""
+    if owner is None:
+        return f"SELECT pg_advisory_xact_lock({STORE_LOCK})"
+    return (
+        f"SELECT pg_advisory_xact_lock_shared({STORE_LOCK}), "
+        f"pg_advisory_xact_lock({OWNER_LOCKS}, {owner})"
+    )
+
+
 #: What a coalesced cursor write changes and no other server's status needs at
 #: once: an update changing only these columns, and in ``context`` only the
 #: place keys (``activity.attribute``), notifies nobody.
