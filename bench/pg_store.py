@@ -38,8 +38,11 @@ def schema_fingerprint(cluster: Cluster) -> str:
         [cluster._program("pg_dump"), *_dump_args(cluster), "--schema-only",
          "--no-owner", "--no-comments", "helix_fingerprint"]
     )
-    # the dump's header names the exact server and client versions
-    lines = [line for line in schema.splitlines() if not line.startswith("--")]
+    # the dump's header names the exact server and client versions, and pg_dump
+    # 15.14+ brackets the script with ``\restrict KEY`` / ``\unrestrict KEY``, a
+    # random key per dump: none of them is the schema
+    lines = [line for line in schema.splitlines()
+             if not line.startswith(("--", "\\restrict ", "\\unrestrict "))]
     major = cluster.psql("SHOW server_version_num").strip()[:2]
     cluster.psql("DROP DATABASE helix_fingerprint")
     return f"{gen.GENERATOR_VERSION}:{major}:" + "\n".join(lines)
@@ -91,6 +94,10 @@ def cached_database(
                 with contextlib.suppress(OSError):
                     stale.unlink()
         log(f"  imported in {seconds:.1f} s -> {archive}")
-    # what autovacuum does on its own within a minute of a bulk load
-    cluster.psql("ANALYZE", dbname)
+    # A bulk load leaves work behind that a store in use has long finished:
+    # autovacuum's pass (visibility map: index-only scans; statistics) and the
+    # checkpoint of the load's WAL (more than a GB for 100,000 sessions), which
+    # would otherwise write while the figures are taken.
+    cluster.psql("VACUUM (ANALYZE)", dbname)
+    cluster.psql("CHECKPOINT", dbname)
     return url, seconds

@@ -66,6 +66,11 @@ class Dialect:
     #: The sessions whose closed time is not all in their current mode, written
     #: exactly as the partial index ``sessions_mixed_modes`` says (see ``schema``).
     mixed_modes: str
+    #: Ends a subquery that is to be planned on its own. PostgreSQL cannot
+    #: estimate ``mixed_modes`` (it guesses nearly every row) and, joined to the
+    #: rows' JSON, would scan every session instead of that condition's small
+    #: partial index; ``OFFSET 0`` keeps the subquery (the index) apart.
+    fence: str = ""
 
     def total(self, expr: str) -> str:
         """A float sum that is 0.0 over no rows and cannot overflow (SQLite's TOTAL)."""
@@ -111,6 +116,7 @@ POSTGRES: Final = Dialect(
     like="ILIKE",
     not_indexed="sessions",
     mixed_modes="active_by_mode <> '{\"' || mode || '\":' || CAST(active_ms AS TEXT) || '}'",
+    fence=" OFFSET 0",
 )
 
 

@@ -4,7 +4,8 @@ A new database gets schema version ``BASE`` (SQLite's version 3) in one
 statement list with PostgreSQL's types: ``BIGINT`` for every millisecond time
 and count, an identity ``seq``, ``bytea`` for the store's secret, the partial
 unique index that keeps one active session per project, the partial index
-of sessions with time in several modes, and triggers that notify the
+of sessions with time in several modes, a trigram index of the names
+(where ``pg_trgm`` may be used: ``_name_search_index``), and triggers that notify the
 channel of the project (``pgchannels``) of every session inserted, deleted,
 or changed in what a status shows (a cursor write's new place is told
 after its commit, out of the commit's way; see ``_NOTIFY_PROJECT``). The version is the
@@ -21,6 +22,7 @@ so two servers that start at once on an empty database do not both create it.
 
 from __future__ import annotations
 
+import zlib
 from typing import Final
 
 from helix_lsp.session import db
@@ -35,6 +37,25 @@ BASE: Final = 3
 STORE_LOCK: Final = 0x48584C53
 #: The first key of the per-owner advisory locks (the second is the owner's hash).
 OWNER_LOCKS: Final = 0x484C4F57
+
+
+def owner_key(owner: str) -> int:
+    """An owner's second key of ``OWNER_LOCKS`` and row of ``store_changes``: a
+    32-bit hash of the name (two owners that share one only queue together)."""
+    return zlib.crc32(owner.encode("utf-8")) - 2**31
+
+
+def write_locks(owner: int | None) -> str:
+    """The statement that takes a write transaction's locks: ``STORE_LOCK`` shared and
+    the lock of ``owner`` (its ``owner_key``), or, for None, ``STORE_LOCK`` alone."""
+    if owner is None:
+        return f"SELECT pg_advisory_xact_lock({STORE_LOCK})"
+    return (
+        f"SELECT pg_advisory_xact_lock_shared({STORE_LOCK}), "
+        f"pg_advisory_xact_lock({OWNER_LOCKS}, {owner})"
+    )
+
+
 #: What a coalesced cursor write changes and no other server's status needs at
 #: once: an update changing only these columns, and in ``context`` only the
 #: place keys (``activity.attribute``), notifies nobody.
@@ -175,6 +196,39 @@ $$
 )
 
 
+#: The schema of ``pg_trgm`` when it is installed or this role may install it
+#: (a trusted extension since PostgreSQL 13: a database owner may), else NULL.
+_TRIGRAMS: Final = """
+SELECT COALESCE(
+    (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+     WHERE e.extname = 'pg_trgm'),
+    (SELECT '' FROM pg_available_extensions WHERE name = 'pg_trgm'
+     AND has_database_privilege(current_database(), 'CREATE')))
+"""
+
+
+def _name_search_index(conn: db.Connection) -> None:
+    """A trigram index of the names, where ``pg_trgm`` is there or may be added.
+
+    ``list --query`` matches any part of a name in any case (``ILIKE``): without
+    it PostgreSQL folds the case of every name in the store for each search, five
+    times slower than SQLite's ASCII ``LIKE``; with it, it reads only the rows
+    whose names hold the text's trigrams. A role that may not add the extension
+    goes on without the index (the searches are slower, nothing else differs).
+    """
+    found = conn.execute(_TRIGRAMS).fetchone()
+    if found is None or found[0] is None:
+        return
+    schema = found[0]
+    if schema == "":
+        conn.execute("CREATE EXTENSION pg_trgm")
+        schema = conn.execute(_TRIGRAMS).fetchone()[0]
+    quoted = '"' + str(schema).replace('"', '""') + '"'
+    conn.execute(
+        f"CREATE INDEX sessions_name_trigrams ON sessions USING gin (name {quoted}.gin_trgm_ops)"
+    )
+
+
 def version(conn: db.Connection) -> int | None:
     """The database's schema version; None when it holds no helix-lsp store yet.
 
@@ -206,6 +260,7 @@ def prepare(conn: db.Connection, secret: bytes) -> int:
         for statement in _TABLES.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        _name_search_index(conn)
         for statement in _NOTIFY_PROJECT:
             conn.execute(statement)
         conn.execute("INSERT INTO store_meta (key, value) VALUES ('secret', ?)", [secret])

@@ -1,13 +1,15 @@
 """The PostgreSQL store: the same sessions, transactions and errors as the SQLite one.
 
-Opened for a ``postgresql://`` (or ``postgres://``) URL; this module and
-``pgconn`` (the connection the core runs its SQL on) are the only ones that
-import psycopg, and only the store factory imports them.
+Opened for a ``postgresql://`` (or ``postgres://``) URL; this module,
+``pgconn`` (the connection the core runs its SQL on) and ``pgerrors`` (its
+failures as sentences) are the only ones that import psycopg, and only the
+store factory imports them.
 
 * One connection per store, in autocommit mode; the store issues its own
-  ``BEGIN``/``COMMIT``. A snapshot is ``REPEATABLE READ READ ONLY``.
-* **What a write locks.** A write transaction opens with one round trip
-  (``BEGIN`` and its advisory locks, sent together). The schema's set-up and
+  ``BEGIN``/``COMMIT``. A snapshot is ``REPEATABLE READ READ ONLY``
+  (``pgconn.SNAPSHOT``); a change is pipelined (``PgConnection.pipelined``).
+* **What a write locks.** A write transaction opens with its advisory locks,
+  sent with its first statement. The schema's set-up and
   migration and an import (``store_wide``) take the store lock
   (``pgschema.STORE_LOCK``) exclusively: nothing else writes meanwhile, as
   under SQLite's ``BEGIN IMMEDIATE``. Every other change takes it *shared*
@@ -56,41 +58,26 @@ import psycopg, and only the store factory imports them.
   statements run and taken without waiting when its socket turns readable;
   it hears when the connection is lost or opened again, may close it while
   idle (``disconnect``) and it is opened again by the next statement.
-* Credentials come from libpq (``~/.pgpass``, ``PGPASSWORD``, service files);
-  a password in the URL works but is never shown: ``path`` and every
-  sentence use the URL without it (``pgurl``).
+* Credentials come from libpq; a password in the URL works but is never
+  shown: ``path`` and every sentence use the URL without it (``pgurl``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Final
+from typing import Any
 
 import psycopg
-from psycopg import errors as pg_errors
 
-from helix_lsp.session import db, pgschema, pgurl
+from helix_lsp.session import db, pgerrors, pgschema, pgurl
 from helix_lsp.session import owner as owners
-from helix_lsp.session.errors import (
-    ConflictError,
-    SessionError,
-    StorageError,
-    one_active_conflict,
-)
+from helix_lsp.session.errors import SessionError, StorageError
 from helix_lsp.session.owner import migrating_as
 from helix_lsp.session.pgchannels import Channels
-from helix_lsp.session.pgconn import PgConnection
+from helix_lsp.session.pgconn import SNAPSHOT, PgConnection, open_raw
 from helix_lsp.session.schema import SCHEMA_VERSION
-
-CONNECT_TIMEOUT_S: Final = 5
-#: libpq settings that notice a dropped network within seconds (unless the URL sets them)
-NETWORK: Final = {
-    "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
-    "tcp_user_timeout": 15_000,
-}
 
 
 class PostgresStore:
@@ -155,14 +142,8 @@ class PostgresStore:
     # -- connection and errors ------------------------------------------------
 
     def _open_raw(self) -> psycopg.Connection[Any]:
-        options: dict[str, Any] = {"autocommit": True}
-        if "connect_timeout" not in self._url and not os.environ.get("PGCONNECT_TIMEOUT"):
-            options["connect_timeout"] = CONNECT_TIMEOUT_S
-        # A dropped network sends nothing: without these a statement would wait
-        # for TCP to give up (many minutes) and a listening connection never learn.
-        options.update({k: v for k, v in NETWORK.items() if k not in self._url})
         try:
-            return psycopg.connect(self._url, **options)
+            return open_raw(self._url)
         except psycopg.Error as err:
             raise self._error(err, connecting=True) from None
 
@@ -219,40 +200,8 @@ class PostgresStore:
             self._notified = False
             self._on_notify()
 
-    def _scrub(self, text: str) -> str:
-        secret = pgurl.password(self._url)
-        return text.replace(secret, "***") if secret else text
-
     def _error(self, err: BaseException, *, connecting: bool = False) -> SessionError:
-        """One sentence for a driver error, naming the server, never the password."""
-        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        detail = lines[0] if lines else type(err).__name__
-        detail = detail.rpartition("failed: ")[2] or detail
-        detail = detail.removeprefix("FATAL:").strip()
-        detail = self._scrub(detail[:1].lower() + detail[1:] if detail[1:2].islower() else detail)
-        if isinstance(err, db.IntegrityError | pg_errors.IntegrityError):
-            if db.one_active_refused(str(err)):
-                return one_active_conflict()
-            return ConflictError(
-                f"another writer changed the session store at {self.place} at the same time "
-                f"({detail}); nothing was changed, try again."
-            )
-        if isinstance(err, pg_errors.DeadlockDetected | pg_errors.SerializationFailure):
-            return ConflictError(
-                f"another writer changed the session store at {self.place} at the same time; "
-                "nothing was changed, try again."
-            )
-        if isinstance(err, pg_errors.ReadOnlySqlTransaction | pg_errors.InsufficientPrivilege):
-            return StorageError(
-                f"the session store at {self.place} may not be written ({detail}); "
-                "nothing was changed."
-            )
-        if connecting or isinstance(err, psycopg.OperationalError):
-            return StorageError(
-                f"the session store at {self.place} is unreachable ({detail}); "
-                "nothing was changed."
-            )
-        return StorageError(f"the session store at {self.place} failed ({detail}).")
+        return pgerrors.sentence(err, self.place, pgurl.password(self._url), connecting=connecting)
 
     def _fail(self, err: BaseException) -> SessionError:
         """The sentence for ``err``; a lost connection is also told to the watcher."""
@@ -273,11 +222,11 @@ class PostgresStore:
     # -- transactions -----------------------------------------------------------
 
     def _writer_key(self) -> int:
-        """The owner's lock and ``store_changes`` key: a 32-bit hash of the store's owner
-        (the manager's: the same rules, ``owner.resolve``, when none was given)."""
+        """The store's owner's key (``pgschema.owner_key``; the manager's owner, by the
+        same rules, ``owner.resolve``, when none was given)."""
         if self._owner_key is None:
             name = self._owner if self._owner is not None else owners.resolve()
-            self._owner_key = zlib.crc32(name.encode("utf-8")) - 2**31
+            self._owner_key = pgschema.owner_key(name)
         return self._owner_key
 
     @contextlib.contextmanager
@@ -289,32 +238,29 @@ class PostgresStore:
         conn = self._live()  # (first: connecting may find the store newer than this code)
         if self.read_only_reason is not None and not lock_only:
             raise StorageError(self._refusal or f"{self.read_only_reason}; nothing was changed.")
-        try:
-            key = 0 if lock_only else self._writer_key()
-            if store_wide or lock_only:
-                locks = f"pg_advisory_xact_lock({pgschema.STORE_LOCK})"
-            else:
-                locks = (
-                    f"pg_advisory_xact_lock_shared({pgschema.STORE_LOCK}), "
-                    f"pg_advisory_xact_lock({pgschema.OWNER_LOCKS}, {key})"
-                )
-            conn.raw.execute(f"BEGIN; SELECT {locks}")  # (no parameters: one round trip)
-        except psycopg.Error as err:
-            self._rollback(conn)
-            raise self._fail(err) from None
+        key = 0 if lock_only else self._writer_key()
+        locks = pgschema.write_locks(None if store_wide or lock_only else key)
+        # A change is pipelined (see ``PgConnection.pipelined``): the locks go out
+        # with its first read, its writes with its COMMIT. The schema's set-up
+        # and an import (their own bulk batches) are not.
+        pipelined = not (store_wide or lock_only) and psycopg.Pipeline.is_supported()
         conn.wrote = False
         try:
-            yield conn
-            counted = conn.wrote and not lock_only
-            if counted:
-                conn.raw.execute(
-                    "INSERT INTO store_changes (owner_key, changes) "
-                    f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
-                    "DO UPDATE SET changes = store_changes.changes + 1; "
-                    "COMMIT; SELECT helix_lsp_send_moves()"
-                )
-            else:
-                conn.raw.execute("COMMIT")
+            with conn.pipelined() if pipelined else contextlib.nullcontext():
+                conn.run_all(["BEGIN", locks])
+                yield conn
+                counted = conn.wrote and not lock_only
+                if counted:
+                    conn.run_all([
+                        "INSERT INTO store_changes (owner_key, changes) "
+                        f"VALUES ({key}, 1) ON CONFLICT (owner_key) "
+                        "DO UPDATE SET changes = store_changes.changes + 1",
+                        "COMMIT",
+                        "SELECT helix_lsp_send_moves()",
+                    ])
+                else:
+                    conn.run_all(["COMMIT"])
+            # (a pipeline's end waits for every answer: the COMMIT's too)
             if counted:
                 self._own_commits += 1
         except BaseException as exc:
@@ -332,10 +278,10 @@ class PostgresStore:
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[PgConnection]:
-        """A read-only transaction that sees one state of the store."""
+        """A read-only transaction that sees one state of the store (see ``SNAPSHOT``)."""
         conn = self._live()
         try:
-            conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            conn.raw.execute(SNAPSHOT)
             try:
                 yield conn
             finally:

@@ -123,7 +123,14 @@ def page(
         return records, len(records)
     if clauses == ["t.tag = ?"]:  # the tag index alone can count
         source = "session_tags t"
-    total = conn.execute(f"SELECT COUNT(*) FROM {source}{where}", params).fetchone()[0]
+    # A name search counts the rows it found: PostgreSQL then finds them through
+    # the names' trigram index (see ``pgschema``), where COUNT(*) would have it
+    # fold the case of every name in the smaller name index. (``seq`` is in every
+    # SQLite index: the same plan there.)
+    counted = "s.seq" if flt.query is not None else "*"
+    total = conn.execute(
+        f"SELECT COUNT({counted}) FROM {source}{where}", params
+    ).fetchone()[0]
     return records, total - (len(rows) - len(records))
 
 
@@ -239,9 +246,8 @@ def _mode_time(
     items = dialect.object_items("s.active_by_mode", "j")
     mixed = conn.execute(
         f"SELECT s.project, j.key, {dialect.total(dialect.item_number('j'))} "
-        f"FROM sessions s, {items}"
-        f"{cond.replace('project =', 's.project =').replace('owner =', 's.owner =')}"
-        " GROUP BY s.project, j.key",
+        f"FROM (SELECT project, active_by_mode FROM sessions{cond}{dialect.fence}) s, "
+        f"{items} GROUP BY s.project, j.key",
         params,
     ).fetchall()
     sums: dict[tuple[str, str], float] = {}
