@@ -27,7 +27,7 @@ from typing import Final
 
 from helix_lsp.session import db
 from helix_lsp.session.errors import StorageError
-from helix_lsp.session.pgchannels import CHANNEL_FUNCTION
+from helix_lsp.session.pgchannels import CHANNEL_FUNCTION, channel_sql
 from helix_lsp.session.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_INDEXES
 
 #: The schema version a new PostgreSQL store is created at.
@@ -123,7 +123,9 @@ CREATE TABLE store_changes (owner_key BIGINT PRIMARY KEY, changes BIGINT NOT NUL
 #: Every inserted or deleted session, and every update that changes more than
 #: ``QUIET_COLUMNS`` and ``PLACE_KEYS`` (the whole row is compared, so columns
 #: that migrations add, such as ``owner``, count too; so does a context key set
-#: by a command), notifies ``project:<its project>`` at commit on the project's
+#: by a command; a change of status, mode, name or project is told without
+#: that comparison, which costs a lifecycle change more than its own update),
+#: notifies ``project:<its project>`` at commit on the project's
 #: channel, ``helix_lsp_channel(project)`` (``pgchannels``: a session moved to
 #: another project notifies both), so that only the servers showing that
 #: project hear of it. PostgreSQL sends a payload once per transaction and
@@ -153,6 +155,8 @@ DECLARE
     moved TEXT;
 BEGIN
     IF TG_OP = 'UPDATE'
+        AND (OLD.status, OLD.mode, OLD.name, OLD.project)
+            IS NOT DISTINCT FROM (NEW.status, NEW.mode, NEW.name, NEW.project)
         AND (to_jsonb(OLD) - {_QUIET}) IS NOT DISTINCT FROM (to_jsonb(NEW) - {_QUIET})
         AND (CAST(OLD.context AS jsonb) - {_PLACE})
             IS NOT DISTINCT FROM (CAST(NEW.context AS jsonb) - {_PLACE}) THEN
@@ -165,11 +169,11 @@ BEGIN
         END IF;
         RETURN NULL;
     END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM pg_notify(helix_lsp_channel(OLD.project), 'project:' || OLD.project);
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.project IS DISTINCT FROM NEW.project) THEN
+        PERFORM pg_notify({channel_sql("OLD.project")}, 'project:' || OLD.project);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM pg_notify(helix_lsp_channel(NEW.project), 'project:' || NEW.project);
+        PERFORM pg_notify({channel_sql("NEW.project")}, 'project:' || NEW.project);
     END IF;
     RETURN NULL;
 END
@@ -177,7 +181,7 @@ $$
 """,
     "CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions "
     "FOR EACH ROW EXECUTE FUNCTION helix_lsp_notify_project()",
-    """
+    f"""
 CREATE FUNCTION helix_lsp_send_moves() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     moved TEXT := current_setting('helix_lsp.moved', true);
@@ -187,7 +191,7 @@ BEGIN
         PERFORM set_config('helix_lsp.moved', '', false);
         PERFORM set_config('synchronous_commit', 'off', true);
         FOR project IN SELECT jsonb_array_elements_text(CAST(moved AS jsonb)) LOOP
-            PERFORM pg_notify(helix_lsp_channel(project), 'project:' || project);
+            PERFORM pg_notify({channel_sql("project")}, 'project:' || project);
         END LOOP;
     END IF;
 END
