@@ -52,6 +52,17 @@ def _connect(url: str) -> Any:
     return psycopg.connect(url, autocommit=True, connect_timeout=10)
 
 
+def backends(url: str) -> dict[int, Any]:
+    """Every other connection to the database at ``url``: process id -> start of its
+    last query (what a test watches to see that a server ran no query)."""
+    with _connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid, query_start FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {pid: started for pid, started in rows}
+
+
 def with_database(url: str, name: str) -> str:
     """``url`` naming the database ``name`` instead of its own."""
     return urlunsplit(urlsplit(url)._replace(path="/" + name))

@@ -26,42 +26,17 @@ import pytest
 
 from helix_lsp.session import ForbiddenError, SessionManager, Status
 from helix_lsp.session.schema import MIGRATIONS
+from tests import homes
 from tests.conditions import read_as_a_user
+from tests.homes import LOGIN
 from tests.stores import is_postgres, query
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV, LOGIN = "dev@example.org", "loginname"
+DEV = "dev@example.org"
 ALICE, BOB = "alice@example.com", "bob@example.com"
 
 
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    """A face's environment: its own HOME, no owner set, ``LOGIN`` as the login name."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("GIT_", "XDG_CONFIG")) and k != "HELIX_LSP_OWNER"
-    }
-    env.update(HOME=str(home), USER=LOGIN, LOGNAME=LOGIN, **extra)
-    return env
 
-
-def _home(base: Path, name: str, email: str | None = None) -> Path:
-    home = base / name
-    home.mkdir()
-    if email is not None:
-        (home / ".gitconfig").write_text(f"[user]\n\temail = {email}\n", encoding="utf-8")
-    return home
-
-
-def _session(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helix_lsp", "session", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture
@@ -70,7 +45,7 @@ def no_owner_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HELIX_LSP_OWNER")
     home = tmp_path / "empty-home"
     home.mkdir()
-    for key, value in _env(home).items():
+    for key, value in homes.face_env(home).items():
         if os.environ.get(key) != value:
             monkeypatch.setenv(key, value)
     for key in [k for k in os.environ if k.startswith(("GIT_", "XDG_CONFIG"))]:
@@ -86,9 +61,9 @@ def test_a_face_started_with_another_home_may_change_the_shells_session(
     a shared PostgreSQL store keeps the rules: there the login name is another owner."""
     project = tmp_path / "api-server"
     project.mkdir()
-    shell = _env(_home(tmp_path, "shell-home", DEV))
-    editor = _env(_home(tmp_path, "editor-home"))
-    made = _session(
+    shell = homes.face_env(homes.home(tmp_path, "shell-home", DEV))
+    editor = homes.face_env(homes.home(tmp_path, "editor-home"))
+    made = homes.session(
         "create", "api-auth", "--start", "--json", "--db", store_target, env=shell, cwd=project
     )
     assert made.returncode == 0, made.stderr
@@ -96,7 +71,7 @@ def test_a_face_started_with_another_home_may_change_the_shells_session(
     assert session["owner"] == DEV
 
     for refused in (
-        _session(
+        homes.session(
             "pause",
             session["id"],
             "--db",
@@ -104,7 +79,7 @@ def test_a_face_started_with_another_home_may_change_the_shells_session(
             env={**editor, "HELIX_LSP_OWNER": "other"},
             cwd=project,
         ),
-        _session(
+        homes.session(
             "pause",
             session["id"],
             "--db",
@@ -120,7 +95,7 @@ def test_a_face_started_with_another_home_may_change_the_shells_session(
     (row,) = query(store_target, "SELECT status FROM sessions WHERE id = ?", [session["id"]])
     assert row["status"] == "active"
 
-    paused = _session("pause", session["id"], "--db", store_target, env=editor, cwd=project)
+    paused = homes.session("pause", session["id"], "--db", store_target, env=editor, cwd=project)
     (row,) = query(store_target, "SELECT status FROM sessions WHERE id = ?", [session["id"]])
     if is_postgres(store_target):  # many people share it: the login name is someone else
         assert paused.returncode == 1 and "belongs to dev@example.org" in paused.stderr
@@ -128,7 +103,7 @@ def test_a_face_started_with_another_home_may_change_the_shells_session(
     else:
         assert paused.returncode == 0, paused.stderr
         assert row["status"] == "paused"
-        mine = _session("list", "--json", "--db", store_target, env=editor, cwd=project)
+        mine = homes.session("list", "--json", "--db", store_target, env=editor, cwd=project)
         assert [s["id"] for s in json.loads(mine.stdout)["sessions"]] == [session["id"]]
 
 
@@ -257,7 +232,7 @@ def test_another_os_users_face_does_not_take_the_recorded_owner(shared_folder: P
             "--db",
             str(db),
         ],
-        env={**_env(home), "USER": "visitor", "LOGNAME": "visitor", "PYTHONPATH": str(ROOT)},
+        env={**homes.face_env(home), "USER": "visitor", "LOGNAME": "visitor", "PYTHONPATH": str(ROOT)},
         cwd=shared_folder,
         capture_output=True,
         text=True,

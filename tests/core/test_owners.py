@@ -342,7 +342,7 @@ def test_a_write_leaving_an_owner_two_active_sessions_is_a_conflict(
     bob.create("api-cache", project="shop", start=True)  # another owner's: allowed
     other = alice.create("api-docs", project="shop")
     # (inside the manager's own transaction, as another program's write would be)
-    with pytest.raises(ConflictError) as refused, alice._store.transaction() as conn:
+    with pytest.raises(ConflictError) as refused, alice.store.transaction() as conn:
         conn.execute("UPDATE sessions SET status = 'active' WHERE id = ?", [other.id])
     assert refused.value.kind == "conflict"
     assert "became active in that project at the same time" in str(refused.value)

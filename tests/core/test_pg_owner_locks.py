@@ -44,7 +44,7 @@ def test_another_owner_writes_while_one_owner_is_in_a_change(pg_url: str) -> Non
     ):
         ann.create("ann-work", project="shop", start=True)
         bob.create("bob-work", project="shop", start=True)
-        store: Any = ann._store
+        store: Any = ann.store
         with store.transaction() as conn:  # ann's change, not yet committed
             conn.execute("SELECT 1")
             other, other_errors = _in_thread(lambda: bob.set_metadata("bob-work", "k", "v"))

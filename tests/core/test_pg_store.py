@@ -127,7 +127,7 @@ def test_concurrent_writers_lose_no_change(pg_url: str) -> None:
 
 def test_another_servers_commit_moves_data_version_and_is_notified(pg_url: str) -> None:
     with SessionManager(pg_url) as watcher, SessionManager(pg_url) as writer:
-        store: Any = watcher._store
+        store: Any = watcher.store
         store.listen(["p", "q"])
         seen = watcher.data_version()
         watcher.create("own", project="p")
@@ -351,7 +351,7 @@ def test_a_watcher_hears_of_a_lost_connection_and_of_the_next_one(
 ) -> None:
     heard: list[str | None] = []
     with SessionManager(pg_url) as mgr:
-        store: Any = mgr._store
+        store: Any = mgr.store
         store.watch(heard.append, lambda: None)
         store.listen(["p"])
         pg_cluster.stop()

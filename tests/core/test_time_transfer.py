@@ -84,8 +84,8 @@ def moved(source: str, target: str, clock: list[int], streamed: bool) -> None:
         assert theirs["activeSecondsByMode"] == {"planning": 1800.0, "debugging": 300.0}
         assert other.away_offer("app") is not None, "still offered as away after the move"
         # the imported time is in the running totals a report reads, as in the first store
-        times, places, spans, _ = rollup.stored(other._store.conn)
-        mine_times, mine_places, mine_spans, _ = rollup.stored(mgr._store.conn)
+        times, places, spans, _ = rollup.stored(other.store.conn)
+        mine_times, mine_places, mine_spans, _ = rollup.stored(mgr.store.conn)
         assert (times, places) == (mine_times, mine_places) and times and places
         assert [s[1:] for s in spans] == [s[1:] for s in mine_spans] and spans
 
@@ -108,8 +108,8 @@ def test_a_snapshot_from_before_the_history_imports_with_one_reconstructed(
         sess, found = other.history_events(sid)
         assert total_ms(found, clock[0]) == sess.record.active_total_ms(clock[0]) == 35 * MIN
         assert sess.to_json()["activeSecondsByMode"] == {"debugging": 2100.0}
-        times, _, spans, modes = rollup.stored(other._store.conn)
-        assert (times, {}, spans, modes) == rollup.summarised(other._store.conn)
+        times, _, spans, modes = rollup.stored(other.store.conn)
+        assert (times, {}, spans, modes) == rollup.summarised(other.store.conn)
         assert sum(ms for (span, *_), ms in times.items() if span == rollup.DAY) == 35 * MIN
 
 

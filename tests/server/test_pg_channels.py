@@ -29,6 +29,7 @@ from lsprotocol import types as lsp
 from helix_lsp.session import SessionManager
 from helix_lsp.session.pgchannels import channel
 from tests.cli.shell import cli
+from tests.postgres import backends
 
 #: Generous: arrival is what is checked here; how fast it arrives is measured in bench/.
 ARRIVES = 10.0
@@ -65,7 +66,7 @@ def test_python_and_sql_name_the_same_channel_for_awkward_names(pg_url: str) -> 
 def test_a_store_hears_the_projects_it_listens_to_and_no_other(pg_url: str) -> None:
     long_name = "プロジェクト " + "x" * 193  # 200 characters, the longest a project may be
     with SessionManager(pg_url) as watcher, SessionManager(pg_url) as writer:
-        store: Any = watcher._store
+        store: Any = watcher.store
         store.listen(["alpha", long_name])
         elsewhere = writer.create("elsewhere", project="beta", start=True).id
         here = writer.create("here", project="alpha", start=True).id
@@ -83,7 +84,7 @@ def test_a_store_hears_the_projects_it_listens_to_and_no_other(pg_url: str) -> N
 
 def test_a_moved_place_is_told_on_its_project_channel_at_once(pg_url: str) -> None:
     with SessionManager(pg_url) as watcher, SessionManager(pg_url) as writer:
-        store: Any = watcher._store
+        store: Any = watcher.store
         store.listen(["alpha"])
         made = writer.create("moving", project="alpha", start=True)
         assert store.notifications(timeout=5) == ["project:alpha"]
@@ -110,15 +111,6 @@ def repo(root: Path, name: str) -> Path:
 async def editor_on(url: str, folders: list[Path]) -> Editor:
     return await start_editor(None, folders, env={**os.environ, "HELIX_LSP_DB": url})
 
-
-def backends(url: str) -> dict[int, Any]:
-    """Every other connection to the test's database: process id -> start of its last query."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid, query_start FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return {pid: started for pid, started in rows}
 
 
 async def test_a_server_stays_quiet_while_another_project_changes(

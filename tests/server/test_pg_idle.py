@@ -15,22 +15,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from lsp_harness import Editor, eventually, start_editor, stop_editor
 
 from tests.cli.shell import cli
+from tests.postgres import backends
 
 ARRIVES = 20.0
 
-
-def backends(url: str) -> dict[int, Any]:
-    """Every other connection to the test's database: process id -> start of its last query."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid, query_start FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return {pid: started for pid, started in rows}
 
 
 async def editor_on(url: str, repo: Path, idle_seconds: str | None = None,
