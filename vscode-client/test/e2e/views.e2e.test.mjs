@@ -66,9 +66,15 @@ async function webview(selector, what) {
 test('the Helix view: the current session with its mode, time today and place, today by mode, sessions by status', async () => {
   await page.locator('.part.activitybar .action-item a[aria-label^="Helix"]').click();
   await waitFor('the current session at the top', async () => (await rowTexts())[0]?.startsWith('payments building'));
-  const shown = await waitFor('the place of the current session', async () => {
+  // (today's figures come from a report the view asks for after the status: wait for them too)
+  const shown = await waitFor("the place of the current session and today's total", async () => {
     const r = await rowTexts();
-    return r.some((t) => t === 'Place auth.py:2') && r.some((t) => t.startsWith('Not started')) && r;
+    return (
+      r.some((t) => t === 'Place auth.py:2') &&
+      r.some((t) => t.startsWith('Not started')) &&
+      r.some((t) => /^Today \d/.test(t)) &&
+      r
+    );
   });
   log(`view rows: ${JSON.stringify(shown)}`);
   assert.equal(shown[1], 'Mode building');
