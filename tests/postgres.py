@@ -52,6 +52,31 @@ def _connect(url: str) -> Any:
     return psycopg.connect(url, autocommit=True, connect_timeout=10)
 
 
+def sql(url: str, statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Run one statement on the database at ``url`` (autocommit); its rows, if any."""
+    with _connect(url) as conn:
+        cur = conn.execute(statement, params or [])
+        return cur.fetchall() if cur.description else []
+
+
+@contextlib.contextmanager
+def as_role(url: str, suffix: str, grants: list[str]) -> Iterator[str]:
+    """A login role ``<database>_<suffix>`` given ``grants`` (each formatted with
+    ``{database}`` and ``{role}``): the URL of the same database as that role,
+    and the role dropped with what it owns afterwards."""
+    parts = urlsplit(url)
+    database = parts.path.lstrip("/")
+    role = f"{database}_{suffix}"
+    sql(url, f"CREATE ROLE {role} LOGIN")
+    try:
+        for grant in grants:
+            sql(url, grant.format(database=database, role=role))
+        yield urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
+    finally:
+        sql(url, f"DROP OWNED BY {role}")
+        sql(url, f"DROP ROLE {role}")
+
+
 def backends(url: str) -> dict[int, Any]:
     """Every other connection to the database at ``url``: process id -> start of its
     last query (what a test watches to see that a server ran no query)."""

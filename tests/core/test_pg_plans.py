@@ -4,18 +4,9 @@ names' trigram index."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
-
 from helix_lsp.session import SessionManager
-
-
-def _sql(url: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        cur = conn.execute(sql)
-        return cur.fetchall() if cur.description else []
+from tests.postgres import as_role
+from tests.postgres import sql as _sql
 
 
 def test_lists_and_statistics_are_never_given_one_plan_for_every_value(pg_url: str) -> None:
@@ -60,24 +51,15 @@ def test_name_searches_use_a_trigram_index_where_the_extension_may_be_added(
 def test_a_role_that_may_not_add_extensions_creates_the_store_without_the_index(
     pg_url: str,
 ) -> None:
-    database = urlsplit(pg_url).path.lstrip("/")
-    role = f"{database}_maker"
-    for sql in (
-        f"CREATE ROLE {role} LOGIN",
-        f"GRANT CONNECT ON DATABASE {database} TO {role}",
-        f"GRANT USAGE, CREATE ON SCHEMA public TO {role}",
-    ):
-        _sql(pg_url, sql)
-    parts = urlsplit(pg_url)
-    as_role = urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
-    try:
-        with SessionManager(as_role) as mgr:
+    grants = [
+        "GRANT CONNECT ON DATABASE {database} TO {role}",
+        "GRANT USAGE, CREATE ON SCHEMA public TO {role}",
+    ]
+    with as_role(pg_url, "maker", grants) as as_maker:
+        with SessionManager(as_maker) as mgr:
             mgr.create("Fix the Payment form", project="p")
             mgr.create("release notes", project="p")
             found = mgr.list(query="payment")
         assert [s.name for s in found] == ["Fix the Payment form"]
         assert found.total == 1
         assert _sql(pg_url, "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'") == []
-    finally:
-        _sql(pg_url, f"DROP OWNED BY {role}")
-        _sql(pg_url, f"DROP ROLE {role}")

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 
 from bench.store import snapshot
@@ -21,14 +20,11 @@ from helix_lsp.report import build_report
 from helix_lsp.session import SessionManager
 from helix_lsp.session.errors import ConflictError, SessionError, StorageError
 from helix_lsp.session.schema import SCHEMA_VERSION
+from tests.postgres import as_role
+from tests.postgres import sql as _sql
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _sql(url: str, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        cur = conn.execute(sql, params or [])
-        return cur.fetchall() if cur.description else []
 
 
 def _with_password(url: str, password: str) -> str:
@@ -294,19 +290,13 @@ def test_the_prompt_line_reads_a_url(pg_url: str) -> None:
 def test_a_least_privilege_role_reads_and_writes_but_never_creates(pg_url: str) -> None:
     with SessionManager(pg_url) as owner:  # the owner creates the tables once
         owner.create("made-by-owner", project="p")
-    database = urlsplit(pg_url).path.lstrip("/")
-    role = f"{database}_user"
-    for sql in (
-        f"CREATE ROLE {role} LOGIN",
-        f"GRANT CONNECT ON DATABASE {database} TO {role}",
-        f"GRANT USAGE ON SCHEMA public TO {role}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
-        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
-    ):
-        _sql(pg_url, sql)
-    parts = urlsplit(pg_url)
-    as_user = urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
-    try:
+    grants = [
+        "GRANT CONNECT ON DATABASE {database} TO {role}",
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+    with as_role(pg_url, "user", grants) as as_user:
         with SessionManager(as_user) as mgr:
             sid = mgr.create("made-by-user", project="p", start=True).id
             mgr.pause(sid)
@@ -317,9 +307,6 @@ def test_a_least_privilege_role_reads_and_writes_but_never_creates(pg_url: str) 
         _sql(pg_url, "UPDATE store_state SET value = 99 WHERE key = 'schema_version'")
         with SessionManager(as_user) as mgr, pytest.raises(StorageError, match="newer"):
             mgr.create("refused", project="p")
-    finally:
-        _sql(pg_url, f"DROP OWNED BY {role}")
-        _sql(pg_url, f"DROP ROLE {role}")
 
 
 def test_a_later_migration_step_runs_on_postgresql_too(
