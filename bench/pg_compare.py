@@ -31,7 +31,7 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,24 @@ async def _start(client: Client, workspace: Path, options: dict[str, Any]) -> Cl
     return client
 
 
+@contextlib.asynccontextmanager
+async def _both(
+    spawn: Spawn, name: str, targets: dict[str, str], workspace: Path, options: dict[str, Any]
+) -> AsyncIterator[tuple[Client, Client]]:
+    """One started server on each store (``helix-sqlite<name>``, ``helix-pg<name>``),
+    both closed afterwards."""
+    lite = await _start(spawn(f"helix-sqlite{name}", targets["sqlite"]), workspace, options)
+    try:
+        pg = await _start(spawn(f"helix-pg{name}", targets["postgres"]), workspace, options)
+    except BaseException:
+        await lite.close()
+        raise
+    try:
+        yield lite, pg
+    finally:
+        await asyncio.gather(lite.close(), pg.close())
+
+
 async def _session(client: Client, name: str) -> str:
     created = await client.command(
         "helix.session.create", {"name": name, "mode": "building", "start": True}
@@ -136,62 +154,60 @@ async def commands(
     """Read and mutating commands on one server per store."""
     from helix_lsp.session import SessionManager
 
-    lite = await _start(spawn("helix-sqlite", targets["sqlite"]), workspace, options)
-    pg = await _start(spawn("helix-pg", targets["postgres"]), workspace, options)
-    checkers: list[SessionManager] = []
-    try:
-        ids = {"sqlite": await _session(lite, "bench-sqlite"),
-               "postgres": await _session(pg, "bench-pg")}
-        checkers = [SessionManager(targets["sqlite"]), SessionManager(targets["postgres"])]
-        sides = [(lite, ids["sqlite"], checkers[0]), (pg, ids["postgres"], checkers[1])]
-        for client, sid, _ in sides:
-            for _ in range(warm_up):
-                await client.command("helix.session.get", {"session": sid})
+    async with _both(spawn, "", targets, workspace, options) as (lite, pg):
+        checkers: list[SessionManager] = []
+        try:
+            ids = {"sqlite": await _session(lite, "bench-sqlite"),
+                   "postgres": await _session(pg, "bench-pg")}
+            checkers = [SessionManager(targets["sqlite"]), SessionManager(targets["postgres"])]
+            sides = [(lite, ids["sqlite"], checkers[0]), (pg, ids["postgres"], checkers[1])]
+            for client, sid, _ in sides:
+                for _ in range(warm_up):
+                    await client.command("helix.session.get", {"session": sid})
 
-        def reader(side: int) -> Callable[[int], Any]:
-            client, sid, _ = sides[side]
+            def reader(side: int) -> Callable[[int], Any]:
+                client, sid, _ = sides[side]
 
-            async def step(i: int) -> float:
-                seconds, result = await client.timed_request(
-                    scenarios.EXECUTE, scenarios.command("helix.session.get", {"session": sid})
-                )
-                if not result or result.get("id") != sid:
-                    raise AssertionError(f"helix.session.get answered {result!r}")
-                return seconds
+                async def step(i: int) -> float:
+                    seconds, result = await client.timed_request(
+                        scenarios.EXECUTE, scenarios.command("helix.session.get", {"session": sid})
+                    )
+                    if not result or result.get("id") != sid:
+                        raise AssertionError(f"helix.session.get answered {result!r}")
+                    return seconds
 
-            return step
+                return step
 
-        failures = 0
+            failures = 0
 
-        def mutator(side: int) -> Callable[[int], Any]:
-            client, sid, checker = sides[side]
+            def mutator(side: int) -> Callable[[int], Any]:
+                client, sid, checker = sides[side]
 
-            async def step(i: int) -> float:
-                nonlocal failures
-                action, expect = ("pause", "paused") if i % 2 == 0 else ("resume", "active")
-                seconds, _ = await client.timed_request(
-                    scenarios.EXECUTE, scenarios.command(f"helix.session.{action}", {"session": sid})
-                )
-                if checker.get(sid).to_json()["status"] != expect:
-                    failures += 1
-                return seconds
+                async def step(i: int) -> float:
+                    nonlocal failures
+                    action, expect = ("pause", "paused") if i % 2 == 0 else ("resume", "active")
+                    seconds, _ = await client.timed_request(
+                        scenarios.EXECUTE, scenarios.command(f"helix.session.{action}", {"session": sid})
+                    )
+                    if checker.get(sid).to_json()["status"] != expect:
+                        failures += 1
+                    return seconds
 
-            return step
+                return step
 
-        read_lite, read_pg = await scenarios.alternate(
-            requests, reader(0), reader(1), scenarios.BLOCK
-        )
-        mut_lite, mut_pg = await scenarios.alternate(
-            2 * cycles, mutator(0), mutator(1), scenarios.BLOCK
-        )
-        mutating = compare_stores(mut_lite, mut_pg)
-        mutating["committed_before_reply"] = failures == 0
-        mutating["checks"] = 4 * cycles
-        return {"read_command": compare_stores(read_lite, read_pg), "mutating_command": mutating}
-    finally:
-        for checker in checkers:
-            checker.close()
-        await asyncio.gather(lite.close(), pg.close())
+            read_lite, read_pg = await scenarios.alternate(
+                requests, reader(0), reader(1), scenarios.BLOCK
+            )
+            mut_lite, mut_pg = await scenarios.alternate(
+                2 * cycles, mutator(0), mutator(1), scenarios.BLOCK
+            )
+            mutating = compare_stores(mut_lite, mut_pg)
+            mutating["committed_before_reply"] = failures == 0
+            mutating["checks"] = 4 * cycles
+            return {"read_command": compare_stores(read_lite, read_pg), "mutating_command": mutating}
+        finally:
+            for checker in checkers:
+                checker.close()
 
 
 async def scale(
@@ -204,10 +220,8 @@ async def scale(
     stats_requests: int,
 ) -> dict[str, Any]:
     """``list`` and ``stats`` over the same ``sessions`` on both stores."""
-    lite = await _start(spawn("helix-sqlite-scale", targets["sqlite"]), workspace, options)
-    pg = await _start(spawn("helix-pg-scale", targets["postgres"]), workspace, options)
-    sides = (lite, pg)
-    try:
+    async with _both(spawn, "-scale", targets, workspace, options) as sides:
+        lite, pg = sides
         out: dict[str, Any] = {"sessions": sessions, "list": {}}
         for label, flt in LIST_FILTERS.items():
             totals, colds = [], []
@@ -257,8 +271,6 @@ async def scale(
         )
         out["stats"] = compare_stores(a, b)
         return out
-    finally:
-        await asyncio.gather(lite.close(), pg.close())
 
 
 async def propagation(
